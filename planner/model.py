@@ -1,0 +1,348 @@
+"""Domain objects of a scenario and of a plan.
+
+Pure data: no I/O, no solver. Loading and validation live in ``planner.scenario_io`` and
+``planner.validation``; the CP-SAT model lives in ``planner.solver``.
+Dates are ``datetime.date`` and every date range is inclusive at both ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+OBSERVER_ORGANISATIONS = ("WDC", "CSC")
+ENGAGEMENT_KINDS = ("review_visit", "workshop", "meeting")
+PRIORITIES = ("required", "high", "normal", "low")
+ROLES = ("lead", "member", "attendee")
+
+
+def days_inclusive(start: date, end: date) -> int:
+    """Number of days in the inclusive range ``start..end``."""
+    return (end - start).days + 1
+
+
+def ranges_overlap(a_start: date, a_end: date, b_start: date, b_end: date) -> bool:
+    """True when two inclusive date ranges share at least one day."""
+    return a_start <= b_end and b_start <= a_end
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A KP participant (a country, or the EU for its member states)."""
+
+    code: str
+    name: str
+    region: str
+    lat: float
+    lon: float
+    languages: tuple[str, ...] = ()
+    regional_approach: str = ""
+    member_states: tuple[str, ...] = ()
+    participant_from: date | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def francophone(self) -> bool:
+        return "fr" in self.languages
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """A person who can join review teams, workshops and meetings. Ids only, never personal names."""
+
+    id: str
+    organisation: str
+    groups: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    expertise: tuple[str, ...] = ()
+    home: str = ""
+    home_lat: float = 0.0
+    home_lon: float = 0.0
+    max_engagements: int = 3
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def is_observer(self) -> bool:
+        return self.organisation in OBSERVER_ORGANISATIONS
+
+    @property
+    def is_government(self) -> bool:
+        return not self.is_observer
+
+    @property
+    def lead_eligible(self) -> bool:
+        return "lead-eligible" in self.groups
+
+    def speaks(self, language: str) -> bool:
+        return language in self.languages
+
+
+@dataclass(frozen=True)
+class Unavailability:
+    """A period in which a reviewer cannot travel. ``reason`` is private."""
+
+    reviewer: str
+    start: date
+    end: date
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class FixedEvent:
+    """An event with fixed dates that some reviewers attend (ASM18, the plenary, ...)."""
+
+    id: str
+    title: str
+    kind: str
+    place: str
+    lat: float
+    lon: float
+    start: date
+    end: date
+    attendees: tuple[str, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def is_plenary(self) -> bool:
+        return self.kind == "plenary"
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """Something to schedule: a review visit, a workshop or a meeting."""
+
+    id: str
+    kind: str
+    title: str
+    hosts: tuple[str, ...]
+    place: str
+    duration_days: int
+    earliest_start: date
+    latest_end: date
+    priority: str = "normal"
+    team_min: int | None = None
+    team_max: int | None = None
+    attendees: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    expertise: tuple[str, ...] = ()
+    pinned_start: date | None = None
+    published_start: date | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+    source_row: int | None = field(default=None, compare=False)  # row in engagements.csv, for messages
+
+    @property
+    def is_review_visit(self) -> bool:
+        return self.kind == "review_visit"
+
+    @property
+    def required(self) -> bool:
+        return self.priority == "required"
+
+    @property
+    def latest_start(self) -> date:
+        return self.latest_end - timedelta(days=self.duration_days - 1)
+
+    def end_for(self, start: date) -> date:
+        return start + timedelta(days=self.duration_days - 1)
+
+
+@dataclass(frozen=True)
+class TravelBufferStep:
+    """Commitments at most ``up_to_km`` apart need ``days`` free days between them."""
+
+    up_to_km: float | None
+    days: int
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rule parameters of scenario.yaml. KP practice is not codified: these are settings."""
+
+    review_team_min: int = 3
+    review_team_max: int = 10
+    min_other_participant_governments: int = 3
+    observers_required: dict[str, int] = field(default_factory=lambda: {"WDC": 1, "CSC": 1})
+    lead_must_be_participant_government: bool = True
+    french_speakers_for_francophone_hosts: int = 1
+    travel_buffer: tuple[TravelBufferStep, ...] = (
+        TravelBufferStep(0, 0),
+        TravelBufferStep(2500, 1),
+        TravelBufferStep(None, 2),
+    )
+    report_lead_time_days: int = 0
+    report_lead_time_kinds: tuple[str, ...] = ("review_visit",)
+    preferred_start_weekdays: tuple[int, ...] = (0,)
+    chain_max_gap_days: int = 7
+    co2_kg_per_km: float = 0.15
+
+    def buffer_days(self, km: float) -> int:
+        """Free days needed between two commitments ``km`` apart (the policy's first matching step)."""
+        for step in self.travel_buffer:
+            if step.up_to_km is None or km <= step.up_to_km + 1e-9:
+                return step.days
+        return self.travel_buffer[-1].days if self.travel_buffer else 0
+
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "unscheduled_high": 1000,
+    "unscheduled_normal": 400,
+    "unscheduled_low": 150,
+    "max_load": 40,
+    "load_spread": 10,
+    "travel_km": 0.01,
+    "chain_credit_km": 0.01,
+    "lead_language": 60,
+    "regional_peer": 30,
+    "moved_days": 20,
+    "team_changes": 25,
+    "weekday_start": 5,
+}
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    time_limit_s: float = 30.0
+    workers: int = 2
+    seed: int = 0
+    reproducible: bool = False
+    relative_gap_limit: float = 0.0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A whole scenario: the folder described in docs/scenario-format.md."""
+
+    name: str
+    horizon_start: date
+    horizon_end: date
+    participants: tuple[Participant, ...]
+    reviewers: tuple[Reviewer, ...]
+    unavailability: tuple[Unavailability, ...]
+    events: tuple[FixedEvent, ...]
+    engagements: tuple[Engagement, ...]
+    rules: Rules = field(default_factory=Rules)
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    solver: SolverSettings = field(default_factory=SolverSettings)
+    description: str = ""
+    source_path: str = ""
+
+    # --- look-ups -----------------------------------------------------------------
+    def participant(self, code: str) -> Participant:
+        return self.participants_by_code[code]
+
+    @property
+    def participants_by_code(self) -> dict[str, Participant]:
+        return {p.code: p for p in self.participants}
+
+    @property
+    def reviewers_by_id(self) -> dict[str, Reviewer]:
+        return {r.id: r for r in self.reviewers}
+
+    @property
+    def engagements_by_id(self) -> dict[str, Engagement]:
+        return {e.id: e for e in self.engagements}
+
+    @property
+    def events_by_id(self) -> dict[str, FixedEvent]:
+        return {v.id: v for v in self.events}
+
+    def participant_of_country(self, code: str) -> str | None:
+        """The participant a country belongs to: itself, or the EU for an EU member state."""
+        by_code = self.participants_by_code
+        if code in by_code:
+            return code
+        for p in self.participants:
+            if code in p.member_states:
+                return p.code
+        return None
+
+    def reviewer_participant(self, reviewer: Reviewer) -> str | None:
+        """The participant a reviewer is *from*: their government, or for observers their home participant."""
+        if reviewer.is_government:
+            return self.participant_of_country(reviewer.organisation)
+        return self.participant_of_country(reviewer.home) if reviewer.home else None
+
+    def group_members(self, tag: str) -> tuple[str, ...]:
+        """Reviewer ids matched by an attendee token: ``all``, a reviewer id or a group tag."""
+        if tag == "all":
+            return tuple(r.id for r in self.reviewers)
+        if tag in self.reviewers_by_id:
+            return (tag,)
+        return tuple(r.id for r in self.reviewers if tag in r.groups)
+
+    def attendees_of(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        """Sorted reviewer ids matched by a list of attendee tokens."""
+        ids: set[str] = set()
+        for token in tokens:
+            ids.update(self.group_members(token))
+        return tuple(sorted(ids))
+
+    def plenary(self) -> FixedEvent | None:
+        plenaries = [v for v in self.events if v.is_plenary]
+        return min(plenaries, key=lambda v: v.start) if plenaries else None
+
+    def team_bounds(self, engagement: Engagement) -> tuple[int, int]:
+        """Team size bounds: the engagement's own, else the rules' (review visits) or its attendees."""
+        if engagement.is_review_visit:
+            low = self.rules.review_team_min if engagement.team_min is None else engagement.team_min
+            high = self.rules.review_team_max if engagement.team_max is None else engagement.team_max
+            return low, high
+        required = len(self.attendees_of(engagement.attendees))
+        low = required if engagement.team_min is None else max(required, engagement.team_min)
+        high = max(low, required if engagement.team_max is None else engagement.team_max)
+        return low, high
+
+
+# --- plans ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assignment:
+    engagement_id: str
+    kind: str
+    host: str
+    start: date
+    end: date
+    reviewer_id: str
+    role: str
+
+
+@dataclass(frozen=True)
+class EngagementOutcome:
+    engagement_id: str
+    status: str  # "scheduled" or "unscheduled"
+    start: date | None = None
+    end: date | None = None
+    host: str = ""
+    reason: str = ""
+
+    @property
+    def scheduled(self) -> bool:
+        return self.status == "scheduled"
+
+
+@dataclass
+class Plan:
+    """A plan: what solving writes and what dashboards and exports read."""
+
+    assignments: tuple[Assignment, ...]
+    engagements: tuple[EngagementOutcome, ...]
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def outcomes_by_id(self) -> dict[str, EngagementOutcome]:
+        return {o.engagement_id: o for o in self.engagements}
+
+    def team(self, engagement_id: str) -> tuple[Assignment, ...]:
+        return tuple(a for a in self.assignments if a.engagement_id == engagement_id)
+
+    def lead(self, engagement_id: str) -> str | None:
+        leads = [a.reviewer_id for a in self.team(engagement_id) if a.role == "lead"]
+        return leads[0] if leads else None
+
+    def of_reviewer(self, reviewer_id: str) -> tuple[Assignment, ...]:
+        return tuple(sorted((a for a in self.assignments if a.reviewer_id == reviewer_id),
+                            key=lambda a: (a.start, a.engagement_id)))
+
+    def scheduled(self) -> tuple[EngagementOutcome, ...]:
+        return tuple(o for o in self.engagements if o.scheduled)

@@ -1,0 +1,509 @@
+"""Loading and saving a scenario folder (format: docs/scenario-format.md).
+
+``load_scenario`` reads every file, collects every problem (bad cells, missing columns, broken references,
+impossible windows) and raises one ``ScenarioError`` listing them all; input files are only read.
+``save_scenario`` writes each file atomically, and ``load_scenario(save_scenario(s))`` equals ``s``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import tables as t
+from .fsutil import atomic_write_text
+from .model import (
+    DEFAULT_WEIGHTS,
+    ENGAGEMENT_KINDS,
+    OBSERVER_ORGANISATIONS,
+    PRIORITIES,
+    Engagement,
+    FixedEvent,
+    Participant,
+    Reviewer,
+    Rules,
+    Scenario,
+    SolverSettings,
+    TravelBufferStep,
+    Unavailability,
+)
+from .problems import Problem, ScenarioError
+
+SCENARIO_FILE = "scenario.yaml"
+
+PARTICIPANT_COLUMNS = [
+    t.Column("code", t.identifier),
+    t.Column("name", t.text),
+    t.Column("region", t.text),
+    t.Column("lat", t.latitude),
+    t.Column("lon", t.longitude),
+    t.Column("languages", t.language_list, optional_value=True, default=()),
+    t.Column("regional_approach", t.choice("MRU", "CA"), optional_value=True, default=""),
+    t.Column("member_states", t.token_list, optional_value=True, default=()),
+    t.Column("participant_from", t.iso_date, required=False, optional_value=True),
+]
+REVIEWER_COLUMNS = [
+    t.Column("id", t.identifier),
+    t.Column("organisation", t.identifier),
+    t.Column("groups", t.token_list, optional_value=True, default=()),
+    t.Column("languages", t.language_list, optional_value=True, default=()),
+    t.Column("expertise", t.token_list, optional_value=True, default=()),
+    t.Column("home", t.text),
+    t.Column("max_engagements", t.integer(0, 100)),
+]
+UNAVAILABILITY_COLUMNS = [
+    t.Column("reviewer", t.identifier),
+    t.Column("start", t.iso_date),
+    t.Column("end", t.iso_date),
+    t.Column("reason", str, optional_value=True, default=""),
+]
+EVENT_COLUMNS = [
+    t.Column("id", t.identifier),
+    t.Column("title", t.text),
+    t.Column("kind", t.identifier),
+    t.Column("place", t.text),
+    t.Column("lat", t.latitude),
+    t.Column("lon", t.longitude),
+    t.Column("start", t.iso_date),
+    t.Column("end", t.iso_date),
+    t.Column("attendees", t.token_list, optional_value=True, default=()),
+]
+ENGAGEMENT_COLUMNS = [
+    t.Column("id", t.identifier),
+    t.Column("kind", t.choice(*ENGAGEMENT_KINDS)),
+    t.Column("title", t.text),
+    t.Column("hosts", t.token_list),
+    t.Column("place", str, optional_value=True, default=""),
+    t.Column("duration_days", t.integer(1, 60)),
+    t.Column("earliest_start", t.iso_date),
+    t.Column("latest_end", t.iso_date),
+    t.Column("priority", t.choice(*PRIORITIES)),
+    t.Column("team_min", t.integer(0, 200), optional_value=True),
+    t.Column("team_max", t.integer(0, 200), optional_value=True),
+    t.Column("attendees", t.token_list, optional_value=True, default=()),
+    t.Column("languages", t.language_list, optional_value=True, default=()),
+    t.Column("expertise", t.token_list, optional_value=True, default=()),
+    t.Column("pinned_start", t.iso_date, optional_value=True),
+    t.Column("published_start", t.iso_date, optional_value=True),
+]
+
+FILES = {
+    "participants.csv": PARTICIPANT_COLUMNS,
+    "reviewers.csv": REVIEWER_COLUMNS,
+    "unavailability.csv": UNAVAILABILITY_COLUMNS,
+    "events.csv": EVENT_COLUMNS,
+    "engagements.csv": ENGAGEMENT_COLUMNS,
+}
+
+RULE_KEYS = {
+    "review_team_min", "review_team_max", "min_other_participant_governments", "observers_required",
+    "lead_must_be_participant_government", "french_speakers_for_francophone_hosts", "travel_buffer",
+    "report_lead_time_days", "report_lead_time_kinds", "preferred_start_weekdays", "chain_max_gap_days",
+    "co2_kg_per_km",
+}
+SOLVER_KEYS = {"time_limit_s", "workers", "seed", "reproducible", "relative_gap_limit"}
+TOP_KEYS = {"name", "description", "horizon", "rules", "weights", "solver"}
+
+
+# --- scenario.yaml -------------------------------------------------------------------------
+
+
+class _Yaml:
+    """Reads typed values out of the parsed scenario.yaml, recording a problem for each bad one."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+
+    def bad(self, key: str, value: Any, expected: str) -> None:
+        self.problems.append(Problem(SCENARIO_FILE, expected, column=key, value=str(value)))
+
+    def unknown_keys(self, section: str, mapping: dict, allowed: set[str]) -> None:
+        for key in sorted(set(mapping) - allowed, key=str):
+            self.problems.append(Problem(SCENARIO_FILE, f"unknown setting in '{section}'; known settings: "
+                                         + ", ".join(sorted(allowed)), column=f"{section}.{key}"))
+
+    def integer(self, key: str, value: Any, low: int = 0, high: int = 10_000) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.bad(key, value, f"expected a whole number from {low} to {high}")
+            return None
+        return value
+
+    def number(self, key: str, value: Any, low: float = 0.0, high: float = 1e9) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            self.bad(key, value, f"expected a number from {low:g} to {high:g}")
+            return None
+        return float(value) if isinstance(value, float) else value
+
+    def boolean(self, key: str, value: Any) -> bool | None:
+        if not isinstance(value, bool):
+            self.bad(key, value, "expected true or false")
+            return None
+        return value
+
+    def day(self, key: str, value: Any) -> date | None:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.bad(key, value, "expected a date as YYYY-MM-DD")
+            return None
+
+
+def _parse_rules(raw: Any, y: _Yaml) -> Rules:
+    if raw is None:
+        return Rules()
+    if not isinstance(raw, dict):
+        y.bad("rules", raw, "expected a mapping of rule settings")
+        return Rules()
+    y.unknown_keys("rules", raw, RULE_KEYS)
+    values: dict[str, Any] = {}
+    for key in ("review_team_min", "review_team_max", "min_other_participant_governments",
+                "french_speakers_for_francophone_hosts", "report_lead_time_days", "chain_max_gap_days"):
+        if key in raw:
+            parsed = y.integer(f"rules.{key}", raw[key], 0, 365)
+            if parsed is not None:
+                values[key] = parsed
+    if "lead_must_be_participant_government" in raw:
+        parsed = y.boolean("rules.lead_must_be_participant_government", raw["lead_must_be_participant_government"])
+        if parsed is not None:
+            values["lead_must_be_participant_government"] = parsed
+    if "co2_kg_per_km" in raw:
+        parsed = y.number("rules.co2_kg_per_km", raw["co2_kg_per_km"], 0, 10)
+        if parsed is not None:
+            values["co2_kg_per_km"] = parsed
+    if "observers_required" in raw:
+        observers = raw["observers_required"]
+        if not isinstance(observers, dict) or any(k not in OBSERVER_ORGANISATIONS for k in observers):
+            y.bad("rules.observers_required", observers, "expected a mapping such as {WDC: 1, CSC: 1}")
+        else:
+            counts = {k: y.integer(f"rules.observers_required.{k}", v, 0, 20) for k, v in observers.items()}
+            if all(v is not None for v in counts.values()):
+                values["observers_required"] = counts
+    if "travel_buffer" in raw:
+        steps = _parse_travel_buffer(raw["travel_buffer"], y)
+        if steps is not None:
+            values["travel_buffer"] = steps
+    if "report_lead_time_kinds" in raw:
+        kinds = raw["report_lead_time_kinds"]
+        if not isinstance(kinds, list) or any(k not in ENGAGEMENT_KINDS for k in kinds):
+            y.bad("rules.report_lead_time_kinds", kinds, "expected a list of engagement kinds: "
+                  + ", ".join(ENGAGEMENT_KINDS))
+        else:
+            values["report_lead_time_kinds"] = tuple(kinds)
+    if "preferred_start_weekdays" in raw:
+        weekdays = raw["preferred_start_weekdays"]
+        if not isinstance(weekdays, list) or any(
+                isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6 for d in weekdays):
+            y.bad("rules.preferred_start_weekdays", weekdays, "expected a list of weekdays, 0 = Monday .. 6 = Sunday")
+        else:
+            values["preferred_start_weekdays"] = tuple(weekdays)
+    return Rules(**values)
+
+
+def _parse_travel_buffer(raw: Any, y: _Yaml) -> tuple[TravelBufferStep, ...] | None:
+    expected = ("expected a list of steps such as [{up_to_km: 0, days: 0}, {up_to_km: 2500, days: 1}, "
+                "{up_to_km: null, days: 2}], distances increasing, the last one null (any distance)")
+    if not isinstance(raw, list) or not raw:
+        y.bad("rules.travel_buffer", raw, expected)
+        return None
+    steps: list[TravelBufferStep] = []
+    for index, item in enumerate(raw):
+        key = f"rules.travel_buffer[{index}]"
+        if not isinstance(item, dict) or set(item) != {"up_to_km", "days"}:
+            y.bad(key, item, expected)
+            return None
+        days = y.integer(f"{key}.days", item["days"], 0, 30)
+        km = item["up_to_km"]
+        if km is not None:
+            km = y.number(f"{key}.up_to_km", km, 0, 50_000)
+        if days is None or (item["up_to_km"] is not None and km is None):
+            return None
+        steps.append(TravelBufferStep(km, days))
+    bounded = [s.up_to_km for s in steps[:-1]]
+    if steps[-1].up_to_km is not None or None in bounded or bounded != sorted(bounded):
+        y.bad("rules.travel_buffer", raw, expected)
+        return None
+    return tuple(steps)
+
+
+def _parse_weights(raw: Any, y: _Yaml) -> dict[str, float]:
+    weights = dict(DEFAULT_WEIGHTS)
+    if raw is None:
+        return weights
+    if not isinstance(raw, dict):
+        y.bad("weights", raw, "expected a mapping of term name to weight")
+        return weights
+    y.unknown_keys("weights", raw, set(DEFAULT_WEIGHTS))
+    for key, value in raw.items():
+        if key in DEFAULT_WEIGHTS:
+            parsed = y.number(f"weights.{key}", value, 0, 1e6)
+            if parsed is not None:
+                if round(parsed * 1000) != parsed * 1000:
+                    y.bad(f"weights.{key}", value, "expected at most three decimals")
+                else:
+                    weights[key] = parsed
+    return weights
+
+
+def _parse_solver(raw: Any, y: _Yaml) -> SolverSettings:
+    if raw is None:
+        return SolverSettings()
+    if not isinstance(raw, dict):
+        y.bad("solver", raw, "expected a mapping of solver settings")
+        return SolverSettings()
+    y.unknown_keys("solver", raw, SOLVER_KEYS)
+    values: dict[str, Any] = {}
+    if "time_limit_s" in raw:
+        values["time_limit_s"] = y.number("solver.time_limit_s", raw["time_limit_s"], 0.1, 86_400)
+    if "workers" in raw:
+        values["workers"] = y.integer("solver.workers", raw["workers"], 1, 64)
+    if "seed" in raw:
+        values["seed"] = y.integer("solver.seed", raw["seed"], 0, 2**31 - 1)
+    if "reproducible" in raw:
+        values["reproducible"] = y.boolean("solver.reproducible", raw["reproducible"])
+    if "relative_gap_limit" in raw:
+        values["relative_gap_limit"] = y.number("solver.relative_gap_limit", raw["relative_gap_limit"], 0, 1)
+    return SolverSettings(**{k: v for k, v in values.items() if v is not None})
+
+
+def _read_yaml(folder: Path, problems: list[Problem]) -> dict | None:
+    path = folder / SCENARIO_FILE
+    if not path.exists():
+        problems.append(Problem(SCENARIO_FILE, "the file is missing; expected name, horizon, rules, weights, solver"))
+        return None
+    try:
+        content = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problems.append(Problem(SCENARIO_FILE, "expected UTF-8 text"))
+        return None
+    except OSError as error:
+        problems.append(Problem(SCENARIO_FILE, f"the file could not be read ({error.strerror})"))
+        return None
+    try:
+        raw = yaml.safe_load(content)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        problems.append(Problem(SCENARIO_FILE, f"expected valid YAML ({getattr(error, 'problem', error)})", row=row))
+        return None
+    if not isinstance(raw, dict):
+        problems.append(Problem(SCENARIO_FILE, "the file is empty or not a mapping; expected name, horizon, "
+                                "rules, weights, solver"))
+        return None
+    return raw
+
+
+# --- building objects ------------------------------------------------------------------------
+
+
+def _split_home(value: str) -> tuple[str, float | None, float | None]:
+    """``home`` is a participant (or EU member state) code, or ``lat/lon``."""
+    if "/" in value:
+        lat_text, _, lon_text = value.partition("/")
+        lat = t.latitude(lat_text)
+        lon = t.longitude(lon_text)
+        return "", lat, lon
+    return value.strip(), None, None
+
+
+def load_scenario(path: str | os.PathLike) -> Scenario:
+    """Read and validate a scenario folder; raise ``ScenarioError`` listing every problem found."""
+    from .validation import check_references  # late import: validation needs the model only
+
+    folder = Path(path)
+    if not folder.is_dir():
+        raise ScenarioError([Problem(str(folder), "expected a scenario folder containing scenario.yaml and "
+                                     "the CSV files of docs/scenario-format.md")], unreadable=True)
+    problems: list[Problem] = []
+    raw = _read_yaml(folder, problems)
+    tables = {name: t.read_table(folder / name, columns, problems) for name, columns in FILES.items()}
+    if raw is None or any(rows is None for rows in tables.values()):
+        raise ScenarioError(problems)
+
+    y = _Yaml(problems)
+    y.unknown_keys("scenario", raw, TOP_KEYS)
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        y.bad("name", name, "expected the scenario's name as text")
+        name = folder.name
+    horizon = raw.get("horizon")
+    if not isinstance(horizon, dict) or "start" not in horizon or "end" not in horizon:
+        y.bad("horizon", horizon, "expected 'horizon: {start: YYYY-MM-DD, end: YYYY-MM-DD}'")
+        horizon_start = horizon_end = None
+    else:
+        horizon_start = y.day("horizon.start", horizon["start"])
+        horizon_end = y.day("horizon.end", horizon["end"])
+        if horizon_start and horizon_end and horizon_end < horizon_start:
+            y.bad("horizon.end", horizon_end, f"expected a date on or after horizon.start ({horizon_start})")
+    rules = _parse_rules(raw.get("rules"), y)
+    weights = _parse_weights(raw.get("weights"), y)
+    solver = _parse_solver(raw.get("solver"), y)
+    description = raw.get("description") or ""
+
+    participants = tuple(
+        Participant(
+            code=r.values["code"], name=r.values["name"], region=r.values["region"], lat=r.values["lat"],
+            lon=r.values["lon"], languages=r.values["languages"], regional_approach=r.values["regional_approach"],
+            member_states=r.values["member_states"], participant_from=r.values.get("participant_from"),
+            extra=r.extra,
+        )
+        for r in tables["participants.csv"]
+    )
+    coords = {p.code: (p.lat, p.lon) for p in participants}
+    for p in participants:
+        for member in p.member_states:
+            coords.setdefault(member, (p.lat, p.lon))
+
+    reviewers = []
+    for r in tables["reviewers.csv"]:
+        v = r.values
+        try:
+            home, lat, lon = _split_home(v["home"])
+        except t.CellError:
+            problems.append(Problem("reviewers.csv", "expected a participant code or 'lat/lon' such as "
+                                    "'-25.75/28.19'", row=r.number, column="home", value=v["home"]))
+            continue
+        if lat is None:
+            if home not in coords:
+                problems.append(Problem("reviewers.csv", "expected a participant code from participants.csv "
+                                        "(or an EU member state), or 'lat/lon'", row=r.number, column="home",
+                                        value=home))
+                continue
+            lat, lon = coords[home]
+        reviewers.append(Reviewer(
+            id=v["id"], organisation=v["organisation"], groups=v["groups"], languages=v["languages"],
+            expertise=v["expertise"], home=home, home_lat=lat, home_lon=lon,
+            max_engagements=v["max_engagements"], extra=r.extra,
+        ))
+    unavailability = tuple(
+        Unavailability(r.values["reviewer"], r.values["start"], r.values["end"], r.values["reason"] or "")
+        for r in tables["unavailability.csv"]
+    )
+    events = tuple(
+        FixedEvent(id=r.values["id"], title=r.values["title"], kind=r.values["kind"], place=r.values["place"],
+                   lat=r.values["lat"], lon=r.values["lon"], start=r.values["start"], end=r.values["end"],
+                   attendees=r.values["attendees"], extra=r.extra)
+        for r in tables["events.csv"]
+    )
+    engagements = tuple(
+        Engagement(
+            id=v["id"], kind=v["kind"], title=v["title"], hosts=v["hosts"], place=v["place"] or "",
+            duration_days=v["duration_days"], earliest_start=v["earliest_start"], latest_end=v["latest_end"],
+            priority=v["priority"], team_min=v["team_min"], team_max=v["team_max"], attendees=v["attendees"],
+            languages=v["languages"], expertise=v["expertise"], pinned_start=v["pinned_start"],
+            published_start=v["published_start"], extra=r.extra, source_row=r.number,
+        )
+        for r in tables["engagements.csv"]
+        for v in [r.values]
+    )
+    if problems or horizon_start is None or horizon_end is None:
+        raise ScenarioError(problems)
+    scenario = Scenario(
+        name=name.strip(), horizon_start=horizon_start, horizon_end=horizon_end, participants=participants,
+        reviewers=tuple(reviewers), unavailability=unavailability, events=events, engagements=engagements,
+        rules=rules, weights=weights, solver=solver, description=str(description), source_path=str(folder),
+    )
+    rows = {name: [r.number for r in rows] for name, rows in tables.items()}
+    problems.extend(check_references(scenario, rows))
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+# --- saving -------------------------------------------------------------------------------------
+
+
+def _yaml_document(scenario: Scenario) -> dict:
+    rules = scenario.rules
+    return {
+        "name": scenario.name,
+        "description": scenario.description,
+        "horizon": {"start": scenario.horizon_start.isoformat(), "end": scenario.horizon_end.isoformat()},
+        "rules": {
+            "review_team_min": rules.review_team_min,
+            "review_team_max": rules.review_team_max,
+            "min_other_participant_governments": rules.min_other_participant_governments,
+            "observers_required": dict(rules.observers_required),
+            "lead_must_be_participant_government": rules.lead_must_be_participant_government,
+            "french_speakers_for_francophone_hosts": rules.french_speakers_for_francophone_hosts,
+            "travel_buffer": [{"up_to_km": s.up_to_km, "days": s.days} for s in rules.travel_buffer],
+            "report_lead_time_days": rules.report_lead_time_days,
+            "report_lead_time_kinds": list(rules.report_lead_time_kinds),
+            "preferred_start_weekdays": list(rules.preferred_start_weekdays),
+            "chain_max_gap_days": rules.chain_max_gap_days,
+            "co2_kg_per_km": rules.co2_kg_per_km,
+        },
+        "weights": dict(scenario.weights),
+        "solver": {
+            "time_limit_s": scenario.solver.time_limit_s,
+            "workers": scenario.solver.workers,
+            "seed": scenario.solver.seed,
+            "reproducible": scenario.solver.reproducible,
+            "relative_gap_limit": scenario.solver.relative_gap_limit,
+        },
+    }
+
+
+def _extra_columns(items) -> list[str]:
+    names: list[str] = []
+    for item in items:
+        for key in item.extra:
+            if key not in names:
+                names.append(key)
+    return names
+
+
+def scenario_files(scenario: Scenario) -> dict[str, str]:
+    """The text of every file of a scenario folder, keyed by file name."""
+    files = {SCENARIO_FILE: yaml.safe_dump(_yaml_document(scenario), sort_keys=False, allow_unicode=True)}
+
+    extra = _extra_columns(scenario.participants)
+    header = [c.name for c in PARTICIPANT_COLUMNS] + extra
+    files["participants.csv"] = t.write_csv_text(header, [
+        [p.code, p.name, p.region, p.lat, p.lon, p.languages, p.regional_approach, p.member_states,
+         p.participant_from] + [p.extra.get(k, "") for k in extra]
+        for p in scenario.participants
+    ])
+    extra = _extra_columns(scenario.reviewers)
+    header = [c.name for c in REVIEWER_COLUMNS] + extra
+    files["reviewers.csv"] = t.write_csv_text(header, [
+        [r.id, r.organisation, r.groups, r.languages, r.expertise,
+         r.home or f"{r.home_lat!r}/{r.home_lon!r}", r.max_engagements] + [r.extra.get(k, "") for k in extra]
+        for r in scenario.reviewers
+    ])
+    files["unavailability.csv"] = t.write_csv_text(
+        [c.name for c in UNAVAILABILITY_COLUMNS],
+        [[u.reviewer, u.start, u.end, u.reason] for u in scenario.unavailability],
+    )
+    extra = _extra_columns(scenario.events)
+    header = [c.name for c in EVENT_COLUMNS] + extra
+    files["events.csv"] = t.write_csv_text(header, [
+        [v.id, v.title, v.kind, v.place, v.lat, v.lon, v.start, v.end, v.attendees]
+        + [v.extra.get(k, "") for k in extra]
+        for v in scenario.events
+    ])
+    extra = _extra_columns(scenario.engagements)
+    header = [c.name for c in ENGAGEMENT_COLUMNS] + extra
+    files["engagements.csv"] = t.write_csv_text(header, [
+        [e.id, e.kind, e.title, e.hosts, e.place, e.duration_days, e.earliest_start, e.latest_end, e.priority,
+         e.team_min, e.team_max, e.attendees, e.languages, e.expertise, e.pinned_start, e.published_start]
+        + [e.extra.get(k, "") for k in extra]
+        for e in scenario.engagements
+    ])
+    return files
+
+
+def save_scenario(scenario: Scenario, path: str | os.PathLike, overwrite: bool = False) -> Path:
+    """Write ``scenario`` as a folder, each file atomically. Refuses to overwrite unless told to."""
+    folder = Path(path)
+    if folder.exists() and any(folder.iterdir()) and not overwrite:
+        raise FileExistsError(f"{folder} already exists and is not empty; pass overwrite=True to replace it")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in scenario_files(scenario).items():
+        atomic_write_text(folder / name, content)
+    return folder

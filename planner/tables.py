@@ -1,0 +1,232 @@
+"""Reading and writing the CSV tables of a scenario or plan, with a problem for every bad cell.
+
+Each table is described by a list of ``Column`` specs; a parser turns a cell's text into a typed value or
+raises ``CellError`` with what was expected. Nothing here knows about other tables: cross-references are
+checked in ``planner.validation``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .problems import Problem
+
+
+class CellError(ValueError):
+    """A cell's text is not what its column expects; the message says what is expected."""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Callable[[str], Any]
+    required: bool = True  # the column must be present in the header
+    optional_value: bool = False  # an empty cell is allowed (parsed as ``default``)
+    default: Any = None
+
+
+# --- cell parsers ------------------------------------------------------------------------
+
+
+def text(value: str) -> str:
+    if not value.strip():
+        raise CellError("expected a non-empty text")
+    return value.strip()
+
+
+def identifier(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise CellError("expected an id (letters, digits, '-', '_' or '.')")
+    if any(ch.isspace() or ch in ";," for ch in value):
+        raise CellError("expected an id without spaces, ';' or ','")
+    return value
+
+
+def iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise CellError("expected a date as YYYY-MM-DD") from None
+
+
+def integer(low: int | None = None, high: int | None = None) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(value.strip())
+        except ValueError:
+            raise CellError("expected a whole number") from None
+        if low is not None and number < low:
+            raise CellError(f"expected a whole number of at least {low}")
+        if high is not None and number > high:
+            raise CellError(f"expected a whole number of at most {high}")
+        return number
+
+    return parse
+
+
+def number(low: float, high: float, what: str) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        try:
+            result = float(value.strip())
+        except ValueError:
+            raise CellError(f"expected {what} (a number from {low:g} to {high:g})") from None
+        if not math.isfinite(result) or not low <= result <= high:
+            raise CellError(f"expected {what} (a number from {low:g} to {high:g})")
+        return result
+
+    return parse
+
+
+latitude = number(-90, 90, "a latitude")
+longitude = number(-180, 180, "a longitude")
+
+
+def token_list(value: str) -> tuple[str, ...]:
+    """A ';'-separated list; order kept, blanks dropped."""
+    items = tuple(item.strip() for item in value.split(";") if item.strip())
+    for item in items:
+        if any(ch.isspace() for ch in item):
+            raise CellError("expected ';'-separated items without spaces inside an item")
+    return items
+
+
+def language_list(value: str) -> tuple[str, ...]:
+    items = token_list(value)
+    for item in items:
+        if len(item) != 2 or not item.isalpha() or not item.islower():
+            raise CellError("expected ISO 639-1 language codes such as 'en;fr'")
+    return items
+
+
+def choice(*options: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        value = value.strip()
+        if value not in options:
+            raise CellError("expected one of " + ", ".join(repr(o) for o in options))
+        return value
+
+    return parse
+
+
+# --- formatting for writing --------------------------------------------------------------
+
+
+def format_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (tuple, list)):
+        return ";".join(format_cell(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def write_csv_text(header: list[str], rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([format_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@dataclass
+class TableRow:
+    number: int  # spreadsheet row number (header = 1)
+    values: dict[str, Any]
+    extra: dict[str, str]
+
+
+def read_table(path: Path, columns: list[Column], problems: list[Problem],
+               required_file: bool = True) -> list[TableRow] | None:
+    """Read one CSV file. Every problem is appended to ``problems``; rows with bad cells are dropped.
+
+    Returns ``None`` when the file is missing, unreadable, empty or lacks a required column.
+    """
+    name = path.name
+    if not path.exists():
+        if required_file:
+            problems.append(Problem(name, "the file is missing; expected a CSV file with columns "
+                                    + ", ".join(c.name for c in columns if c.required)))
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(name, f"the file could not be read ({error.strerror})"))
+        return None
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.append(Problem(name, "expected UTF-8 text (save the file as 'CSV UTF-8')", row=line,
+                                value=raw[error.start:error.start + 4].hex(" ")))
+        return None
+    if "\x00" in content:
+        problems.append(Problem(name, "expected a text CSV file, found binary data (NUL bytes)"))
+        return None
+    if not content.strip():
+        problems.append(Problem(name, "the file is empty; expected a header row with columns "
+                                + ", ".join(c.name for c in columns if c.required)))
+        return None
+    try:
+        records = list(csv.reader(io.StringIO(content, newline="")))
+    except csv.Error as error:
+        problems.append(Problem(name, f"the CSV could not be parsed ({error})"))
+        return None
+    header = [h.strip() for h in records[0]]
+    missing = [c.name for c in columns if c.required and c.name not in header]
+    for column in missing:
+        problems.append(Problem(name, "this required column is missing from the header row", row=1,
+                                column=column))
+    duplicated = sorted({h for h in header if header.count(h) > 1 and h})
+    for column in duplicated:
+        problems.append(Problem(name, "this column appears more than once in the header row", row=1,
+                                column=column))
+    if missing or duplicated:
+        return None
+    known = {c.name for c in columns}
+    rows: list[TableRow] = []
+    for index, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # blank lines are harmless
+        if len(record) > len(header):
+            problems.append(Problem(name, f"expected {len(header)} cells like the header, found "
+                                    f"{len(record)} (a stray comma?)", row=index))
+            continue
+        cells = dict(zip(header, record + [""] * (len(header) - len(record)), strict=True))
+        values: dict[str, Any] = {}
+        ok = True
+        for column in columns:
+            cell = cells.get(column.name, "")
+            if not cell.strip():
+                if column.optional_value or not column.required:
+                    values[column.name] = column.default
+                    continue
+                problems.append(Problem(name, "this cell is empty; a value is required", row=index,
+                                        column=column.name, value=cell))
+                ok = False
+                continue
+            try:
+                values[column.name] = column.parse(cell)
+            except CellError as error:
+                problems.append(Problem(name, str(error), row=index, column=column.name, value=cell))
+                ok = False
+        if ok:
+            extra = {k: v for k, v in cells.items() if k not in known and k}
+            rows.append(TableRow(index, values, extra))
+    return rows
