@@ -1,0 +1,600 @@
+"""The CP-SAT model: variables, one method per hard rule, one per soft term.
+
+Days are integers counted from the horizon start. The model only decides; ``planner.solve`` runs it and
+``planner.evaluation`` scores the resulting plan independently of the solver.
+
+In *diagnosis* mode every hard rule is switched on by an assumption literal per (rule, subject), so that an
+infeasible scenario can be explained by a small set of rules (see ``planner.diagnose``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import combinations
+
+from ortools.sat.python import cp_model
+
+from .calendar import (
+    allowed_starts,
+    blackout_periods,
+    commitment_blocks,
+    eligible_reviewers,
+    engagements_clash,
+    home_of,
+    is_francophone_host,
+    km_between,
+    reviewer_commitments,
+    site_of,
+)
+from .model import PRIORITIES, Engagement, Plan, Reviewer, Scenario
+
+WEIGHT_SCALE = 1000  # weights have at most three decimals; the objective is integral after scaling
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A switch for one hard rule on one subject, used to explain infeasibility."""
+
+    rule: str
+    engagement_id: str = ""
+    reviewer_id: str = ""
+    detail: str = ""
+
+
+@dataclass
+class Variables:
+    scheduled: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    host: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    start: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    assigned: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    lead: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    separated: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    chain: dict[tuple[str, str, str], cp_model.IntVar] = field(default_factory=dict)
+
+
+@dataclass
+class Term:
+    """A soft term as a linear expression, with its weight key."""
+
+    name: str
+    weight_key: str
+    expr: cp_model.LinearExprT
+
+
+class ModelBuilder:
+    """Builds the CP-SAT model of a scenario. Construction order is fixed for reproducibility."""
+
+    def __init__(self, scenario: Scenario, reference: Plan | None = None, diagnosis: bool = False,
+                 optional_only_required: bool = False):
+        self.scenario = scenario
+        self.reference = reference
+        self.diagnosis = diagnosis
+        self.model = cp_model.CpModel()
+        self.vars = Variables()
+        self.terms: list[Term] = []
+        self.assumptions: dict[int, Assumption] = {}  # literal index -> meaning
+        self._assumption_lits: dict[Assumption, cp_model.IntVar] = {}
+        self.h0 = scenario.horizon_start
+        self.engagements = sorted(scenario.engagements, key=lambda e: e.id)
+        self.reviewers = sorted(scenario.reviewers, key=lambda r: r.id)
+        self.reviewer_by_id = {r.id: r for r in self.reviewers}
+        self.commitments = reviewer_commitments(scenario)
+        self.allowed: dict[tuple[str, str], list[int]] = {}
+        self.eligible: dict[str, list[Reviewer]] = {}
+        self.km_cache: dict[tuple, int] = {}
+
+    # --- helpers -------------------------------------------------------------------------------
+    def day(self, d: date) -> int:
+        return (d - self.h0).days
+
+    def date_of(self, day: int) -> date:
+        return self.h0 + timedelta(days=day)
+
+    def switch(self, assumption: Assumption) -> list[cp_model.IntVar]:
+        """Enforcement literals for a hard rule: none normally, one assumption literal in diagnosis mode."""
+        if not self.diagnosis:
+            return []
+        lit = self._assumption_lits.get(assumption)
+        if lit is None:
+            lit = self.model.new_bool_var(f"assume[{assumption.rule}|{assumption.engagement_id}|"
+                                          f"{assumption.reviewer_id}|{assumption.detail}]")
+            self._assumption_lits[assumption] = lit
+            self.assumptions[lit.index] = assumption
+        return [lit]
+
+    def host_literal(self, e: Engagement, host: str) -> cp_model.IntVar:
+        return self.vars.host[(e.id, host)]
+
+    def site_km(self, a: tuple[float, float], b: tuple[float, float]) -> int:
+        key = (a, b)
+        if key not in self.km_cache:
+            self.km_cache[key] = km_between(a, b)
+        return self.km_cache[key]
+
+    def travel_km(self, r: Reviewer, e: Engagement, host: str) -> int:
+        """Round trip from home to the engagement's site."""
+        return 2 * self.site_km(home_of(r), site_of(self.scenario, host))
+
+    # --- build -----------------------------------------------------------------------------------
+    def build(self) -> ModelBuilder:
+        self._create_engagement_variables()
+        self._create_assignment_variables()
+        for e in self.engagements:
+            self.hard_window_and_calendar(e)
+            self.hard_required_happens(e)
+            self.hard_pinned_start_kept(e)
+            self.hard_team_size(e)
+            if e.is_review_visit:
+                self.hard_one_lead(e)
+                self.hard_other_governments(e)
+                self.hard_observers(e)
+                self.hard_french_speakers(e)
+            else:
+                self.hard_required_attendees(e)
+            self.hard_languages_and_expertise(e)
+        self.hard_fixed_commitments()
+        self.hard_one_place_at_a_time()
+        self.hard_max_engagements()
+        self.soft_unscheduled()
+        self.soft_workload_fairness()
+        self.soft_travel()
+        self.soft_lead_language()
+        self.soft_regional_peer()
+        self.soft_moved_from_published()
+        self.soft_team_changes()
+        self.soft_weekday_start()
+        self._set_objective()
+        return self
+
+    def _create_engagement_variables(self) -> None:
+        m, v = self.model, self.vars
+        for e in self.engagements:
+            sched = m.new_bool_var(f"scheduled[{e.id}]")
+            v.scheduled[e.id] = sched
+            starts: set[int] = set()
+            for host in e.hosts:
+                days = [self.day(d) for d in allowed_starts(self.scenario, e, host)]
+                self.allowed[(e.id, host)] = days
+                starts.update(days)
+            if self.diagnosis:  # the calendar becomes a switchable rule: allow the whole horizon
+                starts.update(range(0, (self.scenario.horizon_end - self.h0).days - e.duration_days + 2))
+            domain = sorted(starts) or [self.day(e.earliest_start)]
+            v.start[e.id] = m.new_int_var_from_domain(cp_model.Domain.from_values(domain), f"start[{e.id}]")
+            if len(e.hosts) == 1:
+                v.host[(e.id, e.hosts[0])] = sched
+            else:
+                lits = []
+                for host in e.hosts:
+                    lit = m.new_bool_var(f"host[{e.id},{host}]")
+                    v.host[(e.id, host)] = lit
+                    lits.append(lit)
+                m.add(sum(lits) == sched)
+            # an engagement that does not happen sits on its first possible day (removes symmetry)
+            m.add(v.start[e.id] == domain[0]).only_enforce_if(sched.Not())
+
+    def _create_assignment_variables(self) -> None:
+        m, v = self.model, self.vars
+        for e in self.engagements:
+            people: dict[str, Reviewer] = {}
+            for host in e.hosts:
+                for r in eligible_reviewers(self.scenario, e, host):
+                    people[r.id] = r
+            self.eligible[e.id] = [people[k] for k in sorted(people)]
+            for r in self.eligible[e.id]:
+                a = m.new_bool_var(f"assigned[{e.id},{r.id}]")
+                v.assigned[(e.id, r.id)] = a
+                m.add_implication(a, v.scheduled[e.id])
+
+    def team(self, e: Engagement) -> list[cp_model.IntVar]:
+        return [self.vars.assigned[(e.id, r.id)] for r in self.eligible[e.id]]
+
+    def members_where(self, e: Engagement, predicate) -> list[cp_model.IntVar]:
+        return [self.vars.assigned[(e.id, r.id)] for r in self.eligible[e.id] if predicate(r)]
+
+    # --- hard rules ------------------------------------------------------------------------------
+    def hard_window_and_calendar(self, e: Engagement) -> None:
+        """Hard rule: an engagement starts inside its window, not in the plenary week nor (for the kinds the
+        rules name) in the report lead time before it, and not before its host becomes a participant."""
+        switch = self.switch(Assumption("calendar", e.id))
+        for host in e.hosts:
+            days = self.allowed[(e.id, host)]
+            lit = self.host_literal(e, host)
+            if days:
+                self.model.add_linear_expression_in_domain(
+                    self.vars.start[e.id], cp_model.Domain.from_values(days)).only_enforce_if([lit, *switch])
+            else:
+                self.model.add_bool_or([lit.Not(), *(s.Not() for s in switch)])
+
+    def hard_required_happens(self, e: Engagement) -> None:
+        """Hard rule: a ``required`` engagement happens."""
+        if e.required:
+            self.model.add(self.vars.scheduled[e.id] == 1).only_enforce_if(self.switch(Assumption("required", e.id)))
+
+    def hard_pinned_start_kept(self, e: Engagement) -> None:
+        """Hard rule: an engagement with a ``pinned_start`` happens and starts on that day."""
+        if e.pinned_start is not None:
+            switch = self.switch(Assumption("pinned", e.id))
+            self.model.add(self.vars.scheduled[e.id] == 1).only_enforce_if(switch)
+            self.model.add(self.vars.start[e.id] == self.day(e.pinned_start)).only_enforce_if(switch)
+
+    def hard_team_size(self, e: Engagement) -> None:
+        """Hard rule: the team size is within the engagement's bounds (review visits: the rules' bounds)."""
+        low, high = self.scenario.team_bounds(e)
+        sched, team = self.vars.scheduled[e.id], self.team(e)
+        switch = self.switch(Assumption("team_size", e.id, detail=f"{low}-{high}"))
+        self.model.add(sum(team) >= low * sched).only_enforce_if(switch)
+        self.model.add(sum(team) <= high * sched).only_enforce_if(switch)
+
+    def hard_one_lead(self, e: Engagement) -> None:
+        """Hard rule: a review visit has exactly one lead, a lead-eligible member of the team who (when the
+        rule is on) represents a participant government."""
+        m = self.model
+        government_only = self.scenario.rules.lead_must_be_participant_government
+        leads = []
+        for r in self.eligible[e.id]:
+            if r.lead_eligible and (r.is_government or not government_only):
+                lead = m.new_bool_var(f"lead[{e.id},{r.id}]")
+                self.vars.lead[(e.id, r.id)] = lead
+                m.add_implication(lead, self.vars.assigned[(e.id, r.id)])
+                leads.append(lead)
+        m.add(sum(leads) == self.vars.scheduled[e.id]).only_enforce_if(self.switch(Assumption("lead", e.id)))
+
+    def hard_other_governments(self, e: Engagement) -> None:
+        """Hard rule: a review team includes reviewers of at least N other participant governments."""
+        k = self.scenario.rules.min_other_participant_governments
+        if k <= 0:
+            return
+        m = self.model
+        by_participant: dict[str, list] = {}
+        for r in self.eligible[e.id]:
+            if r.is_government:
+                by_participant.setdefault(self.scenario.reviewer_participant(r), []).append(
+                    self.vars.assigned[(e.id, r.id)])
+        present = []
+        for code in sorted(by_participant):
+            lit = m.new_bool_var(f"government_present[{e.id},{code}]")
+            m.add_bool_or(by_participant[code]).only_enforce_if(lit)
+            present.append(lit)
+        m.add(sum(present) >= k * self.vars.scheduled[e.id]).only_enforce_if(
+            self.switch(Assumption("governments", e.id, detail=str(k))))
+
+    def hard_observers(self, e: Engagement) -> None:
+        """Hard rule: a review team includes the required observers (WDC, CSC) by organisation."""
+        for org, n in sorted(self.scenario.rules.observers_required.items()):
+            if n > 0:
+                members = self.members_where(e, lambda r, org=org: r.organisation == org)
+                self.model.add(sum(members) >= n * self.vars.scheduled[e.id]).only_enforce_if(
+                    self.switch(Assumption("observers", e.id, detail=f"{n} {org}")))
+
+    def hard_french_speakers(self, e: Engagement) -> None:
+        """Hard rule: a review team for a francophone host includes the required number of French speakers."""
+        n = self.scenario.rules.french_speakers_for_francophone_hosts
+        if n > 0 and is_francophone_host(self.scenario, e.hosts[0]):
+            members = self.members_where(e, lambda r: r.speaks("fr"))
+            self.model.add(sum(members) >= n * self.vars.scheduled[e.id]).only_enforce_if(
+                self.switch(Assumption("french_speakers", e.id, detail=str(n))))
+
+    def hard_required_attendees(self, e: Engagement) -> None:
+        """Hard rule: every required attendee (ids and members of the listed groups) attends a workshop or
+        meeting that happens."""
+        eligible = {r.id for r in self.eligible[e.id]}
+        for rid in self.scenario.attendees_of(e.attendees):
+            switch = self.switch(Assumption("required_attendee", e.id, rid))
+            if rid in eligible:
+                self.model.add(self.vars.assigned[(e.id, rid)] == self.vars.scheduled[e.id]).only_enforce_if(switch)
+            else:  # a required attendee with no capacity: the engagement cannot happen
+                self.model.add(self.vars.scheduled[e.id] == 0).only_enforce_if(switch)
+
+    def hard_languages_and_expertise(self, e: Engagement) -> None:
+        """Hard rule: someone on the team speaks each of the engagement's languages and has each expertise."""
+        sched = self.vars.scheduled[e.id]
+        for lang in e.languages:
+            members = self.members_where(e, lambda r, lang=lang: r.speaks(lang))
+            self.model.add(sum(members) >= sched).only_enforce_if(self.switch(Assumption("language", e.id,
+                                                                                          detail=lang)))
+        for tag in e.expertise:
+            members = self.members_where(e, lambda r, tag=tag: tag in r.expertise)
+            self.model.add(sum(members) >= sched).only_enforce_if(self.switch(Assumption("expertise", e.id,
+                                                                                          detail=tag)))
+
+    def hard_fixed_commitments(self) -> None:
+        """Hard rule: nobody is sent to an engagement that collides with a fixed event they attend or with
+        their unavailability; the travel buffer applies between places."""
+        m, v = self.model, self.vars
+        for e in self.engagements:
+            for r in self.eligible[e.id]:
+                a = v.assigned[(e.id, r.id)]
+                commitments = self.commitments[r.id]
+                if not commitments:
+                    continue
+                for host in e.hosts:
+                    lit = self.host_literal(e, host)
+                    days = self.allowed[(e.id, host)]
+                    if self.diagnosis:
+                        self._diagnosis_commitments(e, r, host, a, lit)
+                        continue
+                    free = [d for d in days if not any(
+                        commitment_blocks(self.scenario, c, e, host, self.date_of(d)) for c in commitments)]
+                    if len(free) == len(days):
+                        continue
+                    if free:
+                        m.add_linear_expression_in_domain(v.start[e.id], cp_model.Domain.from_values(free)) \
+                            .only_enforce_if([a, lit])
+                    else:
+                        m.add_bool_or([a.Not(), lit.Not()])
+
+    def _diagnosis_commitments(self, e: Engagement, r: Reviewer, host: str, a, lit) -> None:
+        horizon_days = range(0, (self.scenario.horizon_end - self.h0).days + 1)
+        for c in self.commitments[r.id]:
+            blocked = [d for d in horizon_days if commitment_blocks(self.scenario, c, e, host, self.date_of(d))]
+            if not blocked:
+                continue
+            switch = self.switch(Assumption("commitment", e.id, r.id, c.label))
+            allowed = cp_model.Domain.from_values(blocked).complement()
+            self.model.add_linear_expression_in_domain(self.vars.start[e.id], allowed).only_enforce_if(
+                [a, lit, *switch])
+
+    def _may_clash(self, e: Engagement, f: Engagement) -> bool:
+        """Could one person be asked to do both while they overlap or sit within a travel buffer?"""
+        biggest = max((s.days for s in self.scenario.rules.travel_buffer), default=0)
+        return not (e.latest_end + timedelta(days=biggest) < f.earliest_start
+                    or f.latest_end + timedelta(days=biggest) < e.earliest_start) or self.diagnosis
+
+    def hard_one_place_at_a_time(self) -> None:
+        """Hard rule: nobody does two engagements that overlap, nor two in different places with fewer free
+        days between them than the travel buffer for their distance."""
+        m, v = self.model, self.vars
+        for e, f in combinations(self.engagements, 2):
+            if not self._may_clash(e, f):
+                continue
+            shared = sorted({r.id for r in self.eligible[e.id]} & {r.id for r in self.eligible[f.id]})
+            if not shared:
+                continue
+            sep = m.new_bool_var(f"separated[{e.id},{f.id}]")
+            v.separated[(e.id, f.id)] = sep
+            e_first = m.new_bool_var(f"first[{e.id},{f.id}]")
+            m.add_implication(sep, v.scheduled[e.id])
+            m.add_implication(sep, v.scheduled[f.id])
+            for he in e.hosts:
+                for hf in f.hosts:
+                    buffer = self.scenario.rules.buffer_days(
+                        self.site_km(site_of(self.scenario, he), site_of(self.scenario, hf)))
+                    hosts = [self.host_literal(e, he), self.host_literal(f, hf)]
+                    m.add(v.start[f.id] >= v.start[e.id] + e.duration_days + buffer).only_enforce_if(
+                        [sep, e_first, *hosts])
+                    m.add(v.start[e.id] >= v.start[f.id] + f.duration_days + buffer).only_enforce_if(
+                        [sep, e_first.Not(), *hosts])
+            for rid in shared:
+                switch = self.switch(Assumption("one_place", reviewer_id=rid))
+                m.add_bool_or([v.assigned[(e.id, rid)].Not(), v.assigned[(f.id, rid)].Not(), sep,
+                               *(s.Not() for s in switch)])
+
+    def hard_max_engagements(self) -> None:
+        """Hard rule: a reviewer takes at most ``max_engagements`` engagements."""
+        for r in self.reviewers:
+            load = self.load(r)
+            if load and len(load) > r.max_engagements:
+                self.model.add(sum(load) <= r.max_engagements).only_enforce_if(
+                    self.switch(Assumption("max_engagements", reviewer_id=r.id, detail=str(r.max_engagements))))
+
+    def load(self, r: Reviewer) -> list[cp_model.IntVar]:
+        return [self.vars.assigned[(e.id, r.id)] for e in self.engagements if (e.id, r.id) in self.vars.assigned]
+
+    # --- soft terms ------------------------------------------------------------------------------
+    def soft_unscheduled(self) -> None:
+        """Soft term: optional engagements left unscheduled, weighted by priority
+        (``unscheduled_high`` / ``_normal`` / ``_low``)."""
+        for priority in PRIORITIES[1:]:
+            missing = [1 - self.vars.scheduled[e.id] for e in self.engagements if e.priority == priority]
+            self.terms.append(Term(f"unscheduled_{priority}", f"unscheduled_{priority}", sum(missing)))
+
+    def soft_workload_fairness(self) -> None:
+        """Soft terms: the largest number of engagements of one reviewer (``max_load``), and the spread
+        between the busiest and the least busy reviewer (``load_spread``)."""
+        m = self.model
+        loads = [sum(self.load(r)) for r in self.reviewers if r.max_engagements > 0]
+        if not loads:
+            return
+        top = max((r.max_engagements for r in self.reviewers), default=0)
+        high = m.new_int_var(0, top, "max_load")
+        low = m.new_int_var(0, top, "min_load")
+        for load in loads:
+            m.add(high >= load)
+            m.add(low <= load)
+        self.terms.append(Term("max_load", "max_load", high))
+        self.terms.append(Term("load_spread", "load_spread", high - low))
+
+    def soft_travel(self) -> None:
+        """Soft terms: kilometres travelled, each engagement a round trip from home (``travel_km``), and a
+        credit for chaining two engagements in one region within ``chain_max_gap_days`` instead of flying
+        home in between (``chain_credit_km``: home→A→B→home instead of two round trips)."""
+        m, v = self.model, self.vars
+        km_terms = []
+        for e in self.engagements:
+            for r in self.eligible[e.id]:
+                a = v.assigned[(e.id, r.id)]
+                if len(e.hosts) == 1:
+                    km_terms.append(self.travel_km(r, e, e.hosts[0]) * a)
+                    continue
+                options = {h: self.travel_km(r, e, h) for h in e.hosts}
+                km = m.new_int_var(0, max(options.values()), f"km[{e.id},{r.id}]")
+                for h, dist in options.items():
+                    m.add(km >= dist).only_enforce_if([a, self.host_literal(e, h)])
+                km_terms.append(km)
+        self.terms.append(Term("travel_km", "travel_km", sum(km_terms)))
+        if self.scenario.weights.get("chain_credit_km", 0) > 0:
+            self.terms.append(Term("chain_credit_km", "chain_credit_km", -self._chain_credit()))
+
+    def chain_saving(self, r: Reviewer, he: str, hf: str) -> int:
+        """Kilometres saved by going home→A→B→home rather than home→A→home→B→home (0 across regions)."""
+        s = self.scenario
+        if s.participant(he).region != s.participant(hf).region:
+            return 0
+        home = home_of(r)
+        a, b = site_of(s, he), site_of(s, hf)
+        return max(0, self.site_km(home, a) + self.site_km(home, b) - self.site_km(a, b))
+
+    def _chain_credit(self):
+        m, v = self.model, self.vars
+        gap = self.scenario.rules.chain_max_gap_days
+        credits = []
+        outgoing: dict[tuple[str, str], list] = {}
+        incoming: dict[tuple[str, str], list] = {}
+        for e in self.engagements:
+            for f in self.engagements:
+                if e.id == f.id:
+                    continue
+                earliest_next = e.earliest_start + timedelta(days=e.duration_days)
+                if f.latest_start < earliest_next or f.earliest_start > e.latest_end + timedelta(days=gap + 1):
+                    continue
+                shared = {r.id for r in self.eligible[e.id]} & {r.id for r in self.eligible[f.id]}
+                for rid in sorted(shared):
+                    r = self.reviewer_by_id[rid]
+                    savings = {(he, hf): self.chain_saving(r, he, hf) for he in e.hosts for hf in f.hosts}
+                    best = max(savings.values())
+                    if best <= 0:
+                        continue
+                    c = m.new_bool_var(f"chain[{e.id},{f.id},{rid}]")
+                    v.chain[(e.id, f.id, rid)] = c
+                    m.add_implication(c, v.assigned[(e.id, rid)])
+                    m.add_implication(c, v.assigned[(f.id, rid)])
+                    m.add(v.start[f.id] >= v.start[e.id] + e.duration_days).only_enforce_if(c)
+                    m.add(v.start[f.id] <= v.start[e.id] + e.duration_days + gap).only_enforce_if(c)
+                    outgoing.setdefault((e.id, rid), []).append(c)
+                    incoming.setdefault((f.id, rid), []).append(c)
+                    if len(savings) == 1:
+                        credits.append(best * c)
+                        continue
+                    credit = m.new_int_var(0, best, f"chain_credit[{e.id},{f.id},{rid}]")
+                    m.add(credit <= best * c)
+                    for (he, hf), saving in savings.items():
+                        if saving < best:
+                            m.add(credit <= saving).only_enforce_if(
+                                [self.host_literal(e, he), self.host_literal(f, hf)])
+                    credits.append(credit)
+        for group in (*outgoing.values(), *incoming.values()):
+            if len(group) > 1:
+                m.add_at_most_one(group)
+        return sum(credits)
+
+    def soft_lead_language(self) -> None:
+        """Soft term: review visits whose lead speaks none of the host's languages (``lead_language``)."""
+        misses = []
+        for e in self.engagements:
+            if not e.is_review_visit:
+                continue
+            host_languages = set(self.scenario.participant(e.hosts[0]).languages)
+            for r in self.eligible[e.id]:
+                lead = self.vars.lead.get((e.id, r.id))
+                if lead is not None and not host_languages & set(r.languages):
+                    misses.append(lead)
+        self.terms.append(Term("lead_language", "lead_language", sum(misses)))
+
+    def soft_regional_peer(self) -> None:
+        """Soft term: review visits without a government reviewer from the host's region (``regional_peer``)."""
+        m = self.model
+        misses = []
+        for e in self.engagements:
+            if not e.is_review_visit:
+                continue
+            region = self.scenario.participant(e.hosts[0]).region
+            peers = self.members_where(e, lambda r: r.is_government and self._region_of(r) == region)
+            miss = m.new_bool_var(f"no_regional_peer[{e.id}]")
+            m.add(sum(peers) + miss >= self.vars.scheduled[e.id])
+            misses.append(miss)
+        self.terms.append(Term("regional_peer", "regional_peer", sum(misses)))
+
+    def _region_of(self, r: Reviewer) -> str | None:
+        code = self.scenario.reviewer_participant(r)
+        return self.scenario.participant(code).region if code else None
+
+    def soft_moved_from_published(self) -> None:
+        """Soft term: days between an engagement's start and its ``published_start`` (``moved_days``)."""
+        m = self.model
+        moves = []
+        for e in self.engagements:
+            if e.published_start is None:
+                continue
+            target = self.day(e.published_start)
+            horizon = (self.scenario.horizon_end - self.h0).days + 1
+            dev = m.new_int_var(0, horizon + abs(target), f"moved[{e.id}]")
+            sched = self.vars.scheduled[e.id]
+            m.add(dev >= self.vars.start[e.id] - target).only_enforce_if(sched)
+            m.add(dev >= target - self.vars.start[e.id]).only_enforce_if(sched)
+            moves.append(dev)
+        self.terms.append(Term("moved_days", "moved_days", sum(moves)))
+
+    def soft_team_changes(self) -> None:
+        """Soft term: people added to or removed from the teams of a reference (published) plan
+        (``team_changes``). Only when re-planning from a plan."""
+        if self.reference is None:
+            return
+        before = {(a.engagement_id, a.reviewer_id) for a in self.reference.assignments}
+        scheduled_before = {o.engagement_id for o in self.reference.scheduled()}
+        changes = []
+        for (eid, rid), a in self.vars.assigned.items():
+            if eid not in scheduled_before:
+                continue
+            changes.append(1 - a if (eid, rid) in before else a)
+        for eid, rid in sorted(before):  # people who can no longer be assigned count as removed
+            if (eid, rid) not in self.vars.assigned and eid in self.vars.scheduled:
+                changes.append(1)
+        self.terms.append(Term("team_changes", "team_changes", sum(changes)))
+
+    def soft_weekday_start(self) -> None:
+        """Soft term: engagements starting on a day that is not a preferred weekday (``weekday_start``)."""
+        preferred = self.scenario.rules.preferred_start_weekdays
+        if not preferred:
+            return
+        m = self.model
+        misses = []
+        for e in self.engagements:
+            domain_values = sorted({d for host in e.hosts for d in self.allowed[(e.id, host)]})
+            good = [d for d in domain_values if self.date_of(d).weekday() in preferred]
+            if len(good) == len(domain_values):
+                continue
+            miss = m.new_bool_var(f"weekday_miss[{e.id}]")
+            sched = self.vars.scheduled[e.id]
+            if good:
+                m.add_linear_expression_in_domain(self.vars.start[e.id], cp_model.Domain.from_values(good)) \
+                    .only_enforce_if([sched, miss.Not()])
+            else:
+                m.add_implication(sched, miss)
+            misses.append(miss)
+        self.terms.append(Term("weekday_start", "weekday_start", sum(misses)))
+
+    def _set_objective(self) -> None:
+        weights = self.scenario.weights
+        objective = 0
+        for term in self.terms:
+            weight = int(round(weights.get(term.weight_key, 0) * WEIGHT_SCALE))
+            if weight:
+                objective += weight * term.expr
+        if self.diagnosis:
+            return  # diagnosis only asks for feasibility
+        self.model.minimize(objective)
+
+    # --- hints -----------------------------------------------------------------------------------
+    def hint_from_plan(self, plan: Plan) -> None:
+        """Hint the decisions of ``plan`` (happens, host, start, team, lead)."""
+        m, v = self.model, self.vars
+        outcomes = plan.outcomes_by_id
+        team = {(a.engagement_id, a.reviewer_id): a.role for a in plan.assignments}
+        for e in self.engagements:
+            o = outcomes.get(e.id)
+            scheduled = bool(o and o.scheduled)
+            m.add_hint(v.scheduled[e.id], scheduled)
+            if scheduled:
+                m.add_hint(v.start[e.id], self.day(o.start))
+            if len(e.hosts) > 1:
+                for host in e.hosts:
+                    m.add_hint(v.host[(e.id, host)], scheduled and o.host == host)
+            for r in self.eligible[e.id]:
+                m.add_hint(v.assigned[(e.id, r.id)], (e.id, r.id) in team and scheduled)
+                if (e.id, r.id) in v.lead:
+                    m.add_hint(v.lead[(e.id, r.id)], team.get((e.id, r.id)) == "lead" and scheduled)
+
+
+def blackout_text(scenario: Scenario, e: Engagement) -> str:
+    return "; ".join(reason for _, _, reason in blackout_periods(scenario, e))

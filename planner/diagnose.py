@@ -1,0 +1,133 @@
+"""Explaining failure: why no plan exists, and why an optional engagement was left out.
+
+First the cheap staffing pre-checks (``planner.precheck``); when they find nothing, a diagnosis pass solves the
+model with every hard rule behind an assumption literal (one worker, as assumptions require), takes the
+solver's infeasible subset and shrinks it by deletion to a small set of rules, then says them in plain words.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from ortools.sat.python import cp_model
+
+from .cpsat_model import WEIGHT_SCALE, Assumption, ModelBuilder
+from .model import Plan, Scenario, SolverSettings
+from .precheck import language_name, staffing_problems
+
+
+def _phrase(scenario: Scenario, a: Assumption) -> str:
+    engagements = scenario.engagements_by_id
+    title = engagements[a.engagement_id].title if a.engagement_id in engagements else a.engagement_id
+    e = engagements.get(a.engagement_id)
+    if a.rule == "calendar":
+        return (f"{title} must fit in {e.earliest_start:%d %b}–{e.latest_end:%d %b} outside the plenary and its "
+                "report lead time")
+    if a.rule == "required":
+        return f"{title} is required"
+    if a.rule == "pinned":
+        return f"{title} is pinned to {e.pinned_start:%d %b %Y}"
+    if a.rule == "team_size":
+        return f"{title} needs {a.detail.replace('-', ' to ')} people"
+    if a.rule == "lead":
+        return f"{title} needs a lead-eligible participant-government lead"
+    if a.rule == "governments":
+        return f"{title} needs reviewers of {a.detail} other participant governments"
+    if a.rule == "observers":
+        return f"{title} needs {a.detail} observer(s)"
+    if a.rule == "french_speakers":
+        return f"{title} needs {a.detail} French speaker(s)"
+    if a.rule == "required_attendee":
+        return f"{a.reviewer_id} must attend {title}"
+    if a.rule == "language":
+        return f"{title} needs a {language_name(a.detail)} speaker"
+    if a.rule == "expertise":
+        return f"{title} needs someone with '{a.detail}' expertise"
+    if a.rule == "commitment":
+        return f"{a.reviewer_id} is {a.detail}"
+    if a.rule == "one_place":
+        return f"{a.reviewer_id} can only be in one place at a time (with travel days between places)"
+    if a.rule == "max_engagements":
+        return f"{a.reviewer_id} takes at most {a.detail} engagement(s)"
+    return f"{a.rule} {a.engagement_id} {a.reviewer_id} {a.detail}".strip()
+
+
+def conflicting_rules(scenario: Scenario, time_limit_s: float = 20.0) -> list[Assumption] | None:
+    """A small set of hard rules that cannot hold together, or None when all of them can (or time ran out)."""
+    deadline = time.monotonic() + time_limit_s
+    builder = ModelBuilder(scenario, diagnosis=True).build()
+    lits = {builder.assumptions[index]: index for index in builder.assumptions}
+
+    def infeasible_core(active: list[Assumption]) -> list[Assumption] | None:
+        builder.model.clear_assumptions()
+        builder.model.add_assumptions([lits[a] for a in active])
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1  # assumptions are only honoured by a single worker
+        solver.parameters.max_time_in_seconds = max(0.5, deadline - time.monotonic())
+        if solver.solve(builder.model) != cp_model.INFEASIBLE:
+            return None
+        core = set(solver.sufficient_assumptions_for_infeasibility())
+        return [a for a in active if lits[a] in core]
+
+    core = infeasible_core(sorted(lits, key=lambda a: lits[a]))
+    if core is None:
+        return None
+    # deletion: drop every rule the conflict does not need
+    index = 0
+    while index < len(core) and time.monotonic() < deadline:
+        trial = core[:index] + core[index + 1:]
+        smaller = infeasible_core(trial) if trial else None
+        if smaller is not None:
+            core = smaller
+        else:
+            index += 1
+    return core
+
+
+def explain_conflict(scenario: Scenario, core: list[Assumption]) -> str:
+    return "These rules cannot all hold: " + "; ".join(_phrase(scenario, a) for a in core) + "."
+
+
+def diagnose(scenario: Scenario, time_limit_s: float = 20.0) -> list[str]:
+    """Plain sentences saying why no plan satisfies the hard rules."""
+    findings = [f.sentence for f in staffing_problems(scenario) if f.engagement_required]
+    if findings:
+        return findings
+    core = conflicting_rules(scenario, time_limit_s)
+    if core is None:
+        return ["No single small conflict was found within the time allowed; the required engagements together "
+                "need more people or days than the scenario has. Try relaxing one rule at a time in 02-what-if."]
+    return [explain_conflict(scenario, core)]
+
+
+def why_left_out(scenario: Scenario, engagement, plan: Plan, settings: SolverSettings) -> str:
+    """Why an optional engagement is not in ``plan``: try to fit it in (as if required) and report the cost,
+    or the rules that stop it."""
+    from .solve import solve
+
+    forced = dataclasses.replace(
+        scenario,
+        engagements=tuple(dataclasses.replace(e, priority="required") if e.id == engagement.id else e
+                          for e in scenario.engagements))
+    budget = max(1.0, min(10.0, settings.time_limit_s / 3))
+    trial = solve(forced, time_limit_s=budget, workers=settings.workers, explain_unscheduled=False,
+                  reproducible=settings.reproducible)
+    if trial.plan is None:
+        if trial.status == "INFEASIBLE":
+            core = conflicting_rules(forced, budget)
+            if core:
+                return "It cannot fit with the required engagements. " + explain_conflict(forced, core)
+            return "It cannot fit with the required engagements."
+        return f"No plan including it was found within {budget:g} s."
+    current = plan.meta.get("objective")
+    weight = scenario.weights.get(f"unscheduled_{engagement.priority}", 0)
+    if current is None:
+        from .evaluation import evaluate, total_penalty
+        current = total_penalty(evaluate(scenario, plan))
+    extra = trial.objective - (current - weight)
+    return (f"Fitting it in is possible but costs {extra:g} in other soft terms, more than the {weight:g} for "
+            f"leaving a {engagement.priority}-priority engagement out.")
+
+
+__all__ = ["conflicting_rules", "diagnose", "explain_conflict", "why_left_out", "WEIGHT_SCALE"]
