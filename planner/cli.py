@@ -35,6 +35,117 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def _terms_table(terms) -> None:
+    from .evaluation import TERM_LABELS
+
+    print("Soft terms (value × weight = penalty):")
+    for term in terms:
+        print(f"  {TERM_LABELS.get(term.name, term.name):<58} {term.value:>10,g} × {term.weight:<7g} = "
+              f"{term.penalty:>10,.2f}")
+        for sentence in term.sentences[:6]:
+            print(f"      {sentence}")
+
+
+def _plan_table(scenario, plan) -> None:
+    engagements = scenario.engagements_by_id
+    print("Scheduled engagements:")
+    for o in sorted(plan.scheduled(), key=lambda o: (o.start, o.engagement_id)):
+        e = engagements[o.engagement_id]
+        team = [a.reviewer_id for a in plan.team(o.engagement_id) if a.role != "lead"]
+        lead = plan.lead(o.engagement_id)
+        print(f"  {o.start:%a %d %b}–{o.end:%d %b}  {o.host:<3} {e.title}")
+        print(f"      {'lead ' + lead + '; ' if lead else ''}team {', '.join(team)}")
+    unscheduled = [o for o in plan.engagements if not o.scheduled]
+    if unscheduled:
+        print("Unscheduled engagements:")
+        for o in unscheduled:
+            print(f"  {engagements[o.engagement_id].title}: {o.reason or 'no reason recorded'}")
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .plan_io import save_plan
+    from .scenario_io import load_scenario
+    from .solve import solve
+
+    scenario = load_scenario(args.folder)
+
+    def progress(p) -> None:
+        gap = "" if p.gap is None else f"  gap {p.gap:7.2%}"
+        print(f"  {p.elapsed_s:6.1f} s  plan #{p.solutions:<3} objective {p.objective:12,.2f}  "
+              f"bound {p.bound:12,.2f}{gap}", file=sys.stderr, flush=True)
+
+    print(f"Solving {scenario.name} ({len(scenario.engagements)} engagements, {len(scenario.reviewers)} "
+          "reviewers)…", file=sys.stderr)
+    result = solve(scenario, time_limit_s=args.time_limit, reproducible=True if args.reproducible else None,
+                   progress=None if args.quiet else progress)
+    print(result.summary())
+    if result.plan is None:
+        for sentence in result.diagnosis:
+            print(f"  - {sentence}")
+        return 1
+    _plan_table(scenario, result.plan)
+    _terms_table(result.terms)
+    out = Path(args.out) if args.out else Path("plans") / Path(args.folder).resolve().name
+    save_plan(result.plan, out)
+    print(f"Plan written to {out}/")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .checker import check
+    from .plan_io import load_plan, scenario_hash
+    from .scenario_io import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    plan = load_plan(args.plan)
+    if plan.meta.get("scenario_hash") not in (None, scenario_hash(scenario)):
+        print("Note: the plan was made for a different version of this scenario (scenario_hash differs).")
+    report = check(scenario, plan)
+    if report.ok:
+        print(f"{args.plan}: no hard rule is violated.")
+    else:
+        print(f"{args.plan}: {len(report.violations)} violation(s):")
+        for v in report.violations:
+            print(f"  - [{v.rule}] {v.sentence}")
+    _terms_table(report.terms)
+    print(f"Objective recomputed from the plan: {report.objective:,.2f}")
+    return 0 if report.ok else 1
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .diagnose import diagnose
+    from .plan_io import load_plan
+    from .precheck import staffing_problems
+    from .scenario_io import load_scenario
+    from .solve import solve
+
+    scenario = load_scenario(args.folder)
+    findings = staffing_problems(scenario)
+    print("Pre-checks (each engagement on its own):")
+    if not findings:
+        print("  every engagement can be staffed on its own.")
+    for f in findings:
+        print(f"  - {'REQUIRED ' if f.engagement_required else ''}{f.sentence}")
+    if args.plan:
+        plan = load_plan(args.plan)
+        from .checker import check
+        terms = check(scenario, plan).terms
+    else:
+        result = solve(scenario, time_limit_s=args.time_limit)
+        print(result.summary())
+        if result.plan is None:
+            print("Why no plan exists:")
+            for sentence in result.diagnosis or diagnose(scenario):
+                print(f"  - {sentence}")
+            return 1
+        plan, terms = result.plan, result.terms
+    _plan_table(scenario, plan)
+    _terms_table(terms)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kp-plan", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -42,6 +153,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a scenario folder and list every problem")
     p.add_argument("folder")
     p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("solve", help="plan a scenario and write the plan folder")
+    p.add_argument("folder")
+    p.add_argument("--out", help="plan folder to write (default: plans/<scenario folder name>)")
+    p.add_argument("--time-limit", type=float, help="seconds (default: scenario.yaml solver.time_limit_s)")
+    p.add_argument("--reproducible", action="store_true", help="byte-identical plan files for the same input")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(func=cmd_solve)
+    p = sub.add_parser("check", help="check a plan against a scenario's hard rules and score it")
+    p.add_argument("scenario")
+    p.add_argument("plan")
+    p.set_defaults(func=cmd_check)
+    p = sub.add_parser("explain", help="pre-checks, then why the plan (or its absence) is what it is")
+    p.add_argument("folder")
+    p.add_argument("--plan", help="explain this saved plan instead of solving")
+    p.add_argument("--time-limit", type=float)
+    p.set_defaults(func=cmd_explain)
     for register in _REGISTRARS:
         register(sub)
     return parser
@@ -61,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as error:
         _print_problems("The input could not be used:", error.problems, sys.stderr)
         return 2 if error.unreadable else 1
+    except BrokenPipeError:  # output piped into a pager or head that closed early
+        return 0
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

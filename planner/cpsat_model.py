@@ -74,7 +74,7 @@ class ModelBuilder:
         self.vars = Variables()
         self.terms: list[Term] = []
         self.assumptions: dict[int, Assumption] = {}  # literal index -> meaning
-        self._assumption_lits: dict[Assumption, cp_model.IntVar] = {}
+        self.assumption_literals: dict[Assumption, cp_model.IntVar] = {}
         self.h0 = scenario.horizon_start
         self.engagements = sorted(scenario.engagements, key=lambda e: e.id)
         self.reviewers = sorted(scenario.reviewers, key=lambda r: r.id)
@@ -95,11 +95,11 @@ class ModelBuilder:
         """Enforcement literals for a hard rule: none normally, one assumption literal in diagnosis mode."""
         if not self.diagnosis:
             return []
-        lit = self._assumption_lits.get(assumption)
+        lit = self.assumption_literals.get(assumption)
         if lit is None:
             lit = self.model.new_bool_var(f"assume[{assumption.rule}|{assumption.engagement_id}|"
                                           f"{assumption.reviewer_id}|{assumption.detail}]")
-            self._assumption_lits[assumption] = lit
+            self.assumption_literals[assumption] = lit
             self.assumptions[lit.index] = assumption
         return [lit]
 

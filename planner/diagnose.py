@@ -57,7 +57,7 @@ def conflicting_rules(scenario: Scenario, time_limit_s: float = 20.0) -> list[As
     """A small set of hard rules that cannot hold together, or None when all of them can (or time ran out)."""
     deadline = time.monotonic() + time_limit_s
     builder = ModelBuilder(scenario, diagnosis=True).build()
-    lits = {builder.assumptions[index]: index for index in builder.assumptions}
+    lits = builder.assumption_literals
 
     def infeasible_core(active: list[Assumption]) -> list[Assumption] | None:
         builder.model.clear_assumptions()
@@ -68,9 +68,9 @@ def conflicting_rules(scenario: Scenario, time_limit_s: float = 20.0) -> list[As
         if solver.solve(builder.model) != cp_model.INFEASIBLE:
             return None
         core = set(solver.sufficient_assumptions_for_infeasibility())
-        return [a for a in active if lits[a] in core]
+        return [a for a in active if lits[a].index in core]
 
-    core = infeasible_core(sorted(lits, key=lambda a: lits[a]))
+    core = infeasible_core(sorted(lits, key=lambda a: lits[a].index))
     if core is None:
         return None
     # deletion: drop every rule the conflict does not need
