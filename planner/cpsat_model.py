@@ -526,8 +526,9 @@ class ModelBuilder:
         self.terms.append(Term("moved_days", "moved_days", sum(moves)))
 
     def soft_team_changes(self) -> None:
-        """Soft term: people added to or removed from the teams of a reference (published) plan
-        (``team_changes``). Only when re-planning from a plan."""
+        """Soft term: people added to or removed from the teams of a reference (published) plan, plus one
+        for each review visit whose published lead no longer leads it (``team_changes``). Only when
+        re-planning from a plan."""
         if self.reference is None:
             return
         before = {(a.engagement_id, a.reviewer_id) for a in self.reference.assignments}
@@ -540,6 +541,11 @@ class ModelBuilder:
         for eid, rid in sorted(before):  # people who can no longer be assigned count as removed
             if (eid, rid) not in self.vars.assigned and eid in self.vars.scheduled:
                 changes.append(1)
+        for eid in sorted(scheduled_before):  # a review visit whose published lead no longer leads
+            lead_id = self.reference.lead(eid)
+            if lead_id is not None and eid in self.vars.scheduled:
+                lead = self.vars.lead.get((eid, lead_id))
+                changes.append(1 if lead is None else 1 - lead)
         self.terms.append(Term("team_changes", "team_changes", sum(changes)))
 
     def soft_weekday_start(self) -> None:

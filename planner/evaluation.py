@@ -182,7 +182,8 @@ def evaluate(scenario: Scenario, plan: Plan, reference: Plan | None = None) -> l
 
 
 def team_changes(scenario: Scenario, plan: Plan, reference: Plan) -> TermResult:
-    """People added to or removed from the teams of engagements that the reference plan schedules."""
+    """People added to or removed from the teams of engagements that the reference plan schedules, plus
+    review visits whose reference lead no longer leads them."""
     engagements = scenario.engagements_by_id
     before = {(a.engagement_id, a.reviewer_id) for a in reference.assignments}
     after = {(a.engagement_id, a.reviewer_id) for a in plan.assignments}
@@ -191,7 +192,15 @@ def team_changes(scenario: Scenario, plan: Plan, reference: Plan) -> TermResult:
     added = sorted(k for k in after - before if k[0] in scheduled_before)
     sentences = [f"{rid} leaves {engagements[eid].title}" for eid, rid in removed]
     sentences += [f"{rid} joins {engagements[eid].title}" for eid, rid in added]
-    return TermResult("team_changes", len(removed) + len(added), scenario.weights["team_changes"], sentences)
+    lead_changes = 0
+    for eid in sorted(scheduled_before):
+        lead_before, lead_after = reference.lead(eid), plan.lead(eid)
+        if lead_before is not None and lead_after != lead_before:
+            lead_changes += 1
+            sentences.append(f"{engagements[eid].title} is no longer led by {lead_before}"
+                             + (f" but by {lead_after}" if lead_after else ""))
+    return TermResult("team_changes", len(removed) + len(added) + lead_changes, scenario.weights["team_changes"],
+                      sentences)
 
 
 def _region(scenario: Scenario, reviewer: Reviewer) -> str | None:

@@ -1,0 +1,45 @@
+"""Re-planning with few changes when something moves.
+
+A published plan becomes the reference: its dates become ``published_start`` (moving costs ``moved_days``
+per day), its teams feed the ``team_changes`` term, and the solver starts from a complete hint of it.
+Engagements that have already started by ``today`` are pinned: the past does not move.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from .model import Plan, Scenario, Unavailability
+from .solve import SolveResult, solve
+
+
+def mark_unavailable(scenario: Scenario, reviewer_id: str, start: date, end: date,
+                     reason: str = "dropped out") -> Scenario:
+    """A copy of ``scenario`` in which ``reviewer_id`` cannot travel from ``start`` to ``end``."""
+    if reviewer_id not in scenario.reviewers_by_id:
+        raise ValueError(f"unknown reviewer {reviewer_id!r}; expected one of reviewers.csv's ids")
+    if end < start:
+        raise ValueError(f"the end {end} is before the start {start}")
+    period = Unavailability(reviewer_id, start, end, reason)
+    return dataclasses.replace(scenario, unavailability=scenario.unavailability + (period,))
+
+
+def published(scenario: Scenario, plan: Plan, today: date | None = None) -> Scenario:
+    """A copy of ``scenario`` whose engagements remember the plan's dates as published; engagements that
+    started on or before ``today`` are pinned where they are."""
+    outcomes = plan.outcomes_by_id
+    engagements = []
+    for e in scenario.engagements:
+        o = outcomes.get(e.id)
+        if o is not None and o.scheduled:
+            e = dataclasses.replace(e, published_start=o.start)
+            if today is not None and o.start <= today:
+                e = dataclasses.replace(e, pinned_start=o.start)
+        engagements.append(e)
+    return dataclasses.replace(scenario, engagements=tuple(engagements))
+
+
+def replan(scenario: Scenario, plan: Plan, *, today: date | None = None, **solve_options) -> SolveResult:
+    """Solve ``scenario`` again staying as close as possible to ``plan`` (dates, hosts and teams)."""
+    return solve(published(scenario, plan, today), reference=plan, **solve_options)
