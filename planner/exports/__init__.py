@@ -1,0 +1,99 @@
+"""Exports of a saved plan that people use outside the planner (docs/exports.md).
+
+* ``ics``  — iCalendar files: one per person, one per engagement, one for the whole plan; stable UIDs, so
+  a re-exported plan updates events in calendar programs (moved dates, cancelled engagements).
+* ``xlsx`` — an Excel workbook: engagements, teams, people, each person's itinerary, soft terms, unscheduled.
+* ``html`` — one self-contained HTML report (map, timeline, tables) that opens offline from an e-mail.
+
+``export_plan`` writes any of them into a folder (what ``kp-plan export`` does); ``find_scenario`` finds the
+scenario folder a plan was made for. Private unavailability reasons never reach any export.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..model import Plan, Scenario
+from ..problems import Problem, ScenarioError
+from .common import check_plan_fits
+
+CALENDAR_FOLDER = "calendars"
+WORKBOOK_NAME = "plan.xlsx"
+REPORT_NAME = "report.html"
+
+
+def export_plan(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike, *, ics: bool = True,
+                xlsx: bool = True, html: bool = True, previous_plan: Plan | None = None) -> list[Path]:
+    """Write the chosen exports into ``out_dir`` and return the files written:
+    ``calendars/`` (see ``write_calendars``), ``plan.xlsx`` and ``report.html``.
+
+    ``previous_plan`` is the plan people already have in their calendars: engagements it has and ``plan``
+    no longer has are exported as cancelled. Raises ``ScenarioError`` when the plan does not fit the scenario.
+    """
+    check_plan_fits(scenario, plan)
+    folder = Path(out_dir)
+    written: list[Path] = []
+    if ics:
+        from .ics import write_calendars
+
+        written += write_calendars(scenario, plan, folder / CALENDAR_FOLDER, previous_plan=previous_plan)
+    if xlsx:
+        from .xlsx import write_workbook
+
+        write_workbook(scenario, plan, folder / WORKBOOK_NAME)
+        written.append(folder / WORKBOOK_NAME)
+    if html:
+        from .html import write_report
+
+        write_report(scenario, plan, folder / REPORT_NAME)
+        written.append(folder / REPORT_NAME)
+    return written
+
+
+def _candidate_folders(plan_dir: Path, roots: list[Path]) -> list[Path]:
+    candidates: list[Path] = []
+    for root in roots:
+        candidates.append(root / plan_dir.resolve().name)
+        if root.is_dir():
+            candidates += sorted(p for p in root.iterdir() if p.is_dir())
+    unique: list[Path] = []
+    for c in candidates:
+        seen = {u.resolve() for u in unique}
+        if c.is_dir() and (c / "scenario.yaml").is_file() and c.resolve() not in seen:
+            unique.append(c)
+    return unique
+
+
+def find_scenario(plan: Plan, plan_dir: str | os.PathLike,
+                  roots: list[str | os.PathLike] | None = None) -> Path:
+    """The scenario folder ``plan`` was made for: the folder under ``roots`` (default: ``data/scenarios``
+    of the working directory and of this source tree) whose content has the plan's ``scenario_hash``
+    (plan.json); a plan without a hash matches on ``scenario_name``. The folder named like the plan folder
+    is tried first. Raises ``ScenarioError`` when none matches (then name it: ``--scenario DIR``)."""
+    from ..plan_io import scenario_hash
+    from ..scenario_io import load_scenario
+
+    if roots is None:
+        source_tree = Path(__file__).resolve().parents[2]
+        roots = [Path.cwd() / "data" / "scenarios", source_tree / "data" / "scenarios"]
+    wanted_hash = plan.meta.get("scenario_hash")
+    wanted_name = plan.meta.get("scenario_name")
+    roots = list(dict.fromkeys(Path(r).resolve() for r in roots))
+    for folder in _candidate_folders(Path(plan_dir), roots):
+        try:
+            scenario = load_scenario(folder)
+        except ScenarioError:
+            continue
+        if wanted_hash and scenario_hash(scenario) == wanted_hash:
+            return folder
+        if not wanted_hash and wanted_name and scenario.name == wanted_name:
+            return folder
+    made_for = f" ('{wanted_name}')" if wanted_name else ""
+    raise ScenarioError([Problem(str(Path(plan_dir) / "plan.json"),
+                                 f"could not find the scenario folder this plan was made for{made_for} under "
+                                 f"{', '.join(str(r) for r in roots)}; name it with --scenario DIR")],
+                        unreadable=True)
+
+
+__all__ = ["CALENDAR_FOLDER", "REPORT_NAME", "WORKBOOK_NAME", "export_plan", "find_scenario"]

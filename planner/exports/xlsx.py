@@ -1,0 +1,247 @@
+"""The plan as an Excel workbook (pandas with openpyxl).
+
+Sheets, in order:
+  Summary       the plan's headline figures (status, objective, engagements, people, km, CO2)
+  Engagements   one row per engagement of the scenario: status, dates, host, place, lead, team, reason
+  Teams         one row per person per scheduled engagement, with their role
+  People        one row per reviewer: organisation, engagements, days away, kilometres
+  Soft terms    the soft-term breakdown: value × weight = penalty, with the sentences that explain it
+  Unscheduled   engagements left out, with the reason
+  <reviewer id> one sheet per person with at least one engagement: their itinerary, fixed events included
+
+Headers are words, the header row is frozen and filtered, columns are sized to their content and dates are
+Excel dates. Unavailability is not exported (its periods and its private reasons stay out).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from datetime import date
+
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..calendar import home_of, km_between
+from ..evaluation import plan_kpis, total_penalty
+from ..fsutil import atomic_write_bytes
+from ..model import Plan, Scenario, days_inclusive
+from .common import (
+    coordinates_of,
+    itinerary,
+    kind_label,
+    place_of,
+    soft_terms,
+    team_of,
+    team_text,
+    term_label,
+)
+
+FIXED_SHEETS = ("Summary", "Engagements", "Teams", "People", "Soft terms", "Unscheduled")
+WRAP_COLUMNS = {"Team", "Reason", "Details", "Lead of"}
+MAX_WIDTH = 60
+HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
+
+
+def _summary(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    kpis = plan_kpis(scenario, plan)
+    meta = plan.meta or {}
+    rows = [
+        ("Scenario", scenario.name),
+        ("Horizon", f"{scenario.horizon_start:%d %b %Y} – {scenario.horizon_end:%d %b %Y}"),
+        ("Solver status", meta.get("status", "")),
+        ("Objective", meta.get("objective")),
+        ("Bound", meta.get("bound")),
+        ("Plan created (UTC)", meta.get("created", "not recorded (reproducible plan)")),
+        ("Engagements scheduled", kpis["engagements_scheduled"]),
+        ("Engagements left out", kpis["engagements_unscheduled"]),
+        ("Countries visited", kpis["countries_visited"]),
+        ("People involved", kpis["people_involved"]),
+        ("Kilometres travelled (after chaining)", kpis["travel_km"]),
+        (f"CO2 estimate, tonnes (at {scenario.rules.co2_kg_per_km} kg per km, an assumption)",
+         kpis["co2_tonnes"]),
+        ("Largest workload (engagements per person)", kpis["max_load"]),
+    ]
+    return pd.DataFrame(rows, columns=["Item", "Value"]).astype({"Value": object})
+
+
+def _engagements(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    outcomes = plan.outcomes_by_id
+    rows = []
+    for e in scenario.engagements:
+        o = outcomes.get(e.id)
+        scheduled = o is not None and o.scheduled
+        lat, lon = coordinates_of(scenario, o.host) if scheduled else (None, None)
+        moved = (abs((o.start - e.published_start).days) if scheduled and e.published_start else None)
+        rows.append({
+            "ID": e.id, "Title": e.title, "Kind": kind_label(e.kind), "Priority": e.priority,
+            "Status": o.status if o else "not in plan",
+            "Start": o.start if scheduled else None, "End": o.end if scheduled else None,
+            "Days": days_inclusive(o.start, o.end) if scheduled else None,
+            "Host": o.host if scheduled else "",
+            "Host country": scenario.participant(o.host).name if scheduled else "",
+            "Place": place_of(scenario, e, o.host) if scheduled else e.place,
+            "Latitude": lat, "Longitude": lon,
+            "Lead": (plan.lead(e.id) or "") if scheduled else "",
+            "Team size": len(plan.team(e.id)) if scheduled else 0,
+            "Team": team_text(scenario, plan, e.id) if scheduled else "",
+            "Published start": e.published_start, "Days moved": moved,
+            "Reason": "" if scheduled else (o.reason if o else "the plan does not mention it"),
+        })
+    frame = pd.DataFrame(rows)
+    return frame.sort_values(["Start", "ID"], na_position="last", key=_sortable).reset_index(drop=True)
+
+
+def _sortable(column: pd.Series) -> pd.Series:
+    if column.name == "Start":
+        return column.map(lambda d: d.toordinal() if isinstance(d, date) else 10**9)
+    return column
+
+
+def _teams(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    engagements = scenario.engagements_by_id
+    reviewers = scenario.reviewers_by_id
+    rows = []
+    for o in sorted(plan.scheduled(), key=lambda o: (o.start, o.engagement_id)):
+        e = engagements[o.engagement_id]
+        for a in team_of(plan, o.engagement_id):
+            r = reviewers[a.reviewer_id]
+            rows.append({"Engagement ID": e.id, "Engagement": e.title, "Start": a.start, "End": a.end,
+                         "Host": a.host, "Reviewer": a.reviewer_id, "Organisation": r.organisation,
+                         "Role": a.role, "Languages": ", ".join(r.languages)})
+    return pd.DataFrame(rows, columns=["Engagement ID", "Engagement", "Start", "End", "Host", "Reviewer",
+                                       "Organisation", "Role", "Languages"])
+
+
+def _people(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    rows = []
+    for r in scenario.reviewers:
+        mine = plan.of_reviewer(r.id)
+        km = sum(2 * km_between(home_of(r), coordinates_of(scenario, a.host)) for a in mine)
+        rows.append({"Reviewer": r.id, "Organisation": r.organisation, "Groups": ", ".join(r.groups),
+                     "Engagements": len(mine), "Most engagements": r.max_engagements,
+                     "Days away": sum(days_inclusive(a.start, a.end) for a in mine),
+                     "Kilometres (round trips)": km,
+                     "Lead of": ", ".join(a.engagement_id for a in mine if a.role == "lead")})
+    return pd.DataFrame(rows)
+
+
+def _terms(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    terms = soft_terms(scenario, plan)
+    rows = [{"Term": t.name, "Description": term_label(t.name), "Value": t.value, "Weight": t.weight,
+             "Penalty": round(t.penalty, 2), "Details": "\n".join(t.sentences)} for t in terms]
+    rows.append({"Term": "total", "Description": "Total penalty (the objective)", "Value": None,
+                 "Weight": None, "Penalty": round(total_penalty(terms), 2), "Details": ""})
+    return pd.DataFrame(rows)
+
+
+def _unscheduled(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    outcomes = plan.outcomes_by_id
+    rows = []
+    for e in scenario.engagements:
+        o = outcomes.get(e.id)
+        if o is not None and o.scheduled:
+            continue
+        rows.append({"ID": e.id, "Title": e.title, "Kind": kind_label(e.kind), "Priority": e.priority,
+                     "Earliest start": e.earliest_start, "Latest end": e.latest_end,
+                     "Duration (days)": e.duration_days,
+                     "Reason": (o.reason or "no reason recorded") if o else "the plan does not mention it"})
+    return pd.DataFrame(rows, columns=["ID", "Title", "Kind", "Priority", "Earliest start", "Latest end",
+                                       "Duration (days)", "Reason"])
+
+
+def _itinerary(scenario: Scenario, plan: Plan, reviewer_id: str) -> pd.DataFrame:
+    stops = itinerary(scenario, plan, reviewer_id)
+    rows = []
+    for i, s in enumerate(stops):
+        following = stops[i + 1] if i + 1 < len(stops) else None
+        rows.append({"Start": s.start, "End": s.end, "Days": days_inclusive(s.start, s.end), "What": s.what,
+                     "Kind": kind_label(s.kind) if s.engagement_id else f"{kind_label(s.kind)} (fixed event)",
+                     "Place": s.place, "Role": s.role, "ID": s.engagement_id or s.event_id,
+                     "Km from home": s.km_from_home,
+                     "Free days until next": (following.start - s.end).days - 1 if following else None})
+    return pd.DataFrame(rows, columns=["Start", "End", "Days", "What", "Kind", "Place", "Role", "ID",
+                                       "Km from home", "Free days until next"])
+
+
+def _sheet_name(identifier: str, taken: set[str]) -> str:
+    """A valid, unique Excel sheet name (at most 31 characters, none of []:*?/\\)."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", identifier).strip("'")[:31] or "person"
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
+
+
+def _format(sheet, frame: pd.DataFrame) -> None:
+    """Readable headers, frozen and filtered header row, widths from the content, dates as dates."""
+    sheet.freeze_panes = "A2"
+    if len(frame.columns):
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{max(2, len(frame) + 1)}"
+    for index, column in enumerate(frame.columns, start=1):
+        letter = get_column_letter(index)
+        header = sheet.cell(row=1, column=index)
+        header.font = Font(bold=True)
+        header.fill = HEADER_FILL
+        header.alignment = Alignment(vertical="center", wrap_text=True)
+        values = frame[column].tolist()
+        is_date = any(isinstance(v, date) for v in values)
+        longest = max([len(str(column))] + [max((len(line) for line in str(v).split("\n")), default=0)
+                                            for v in values if v is not None and not _missing(v)])
+        width = 12 if is_date else min(MAX_WIDTH, longest + 2)
+        sheet.column_dimensions[letter].width = max(8, width)
+        for row in range(2, len(frame) + 2):
+            cell = sheet.cell(row=row, column=index)
+            if is_date:
+                cell.number_format = "yyyy-mm-dd"
+            if column in WRAP_COLUMNS or (isinstance(cell.value, str) and "\n" in cell.value):
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+            else:
+                cell.alignment = Alignment(vertical="top")
+
+
+def _missing(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def workbook_sheets(scenario: Scenario, plan: Plan) -> dict[str, pd.DataFrame]:
+    """Every sheet of the workbook as a data frame, in order (sheet name → frame)."""
+    sheets = {
+        "Summary": _summary(scenario, plan),
+        "Engagements": _engagements(scenario, plan),
+        "Teams": _teams(scenario, plan),
+        "People": _people(scenario, plan),
+        "Soft terms": _terms(scenario, plan),
+        "Unscheduled": _unscheduled(scenario, plan),
+    }
+    taken = {name.lower() for name in sheets}
+    for r in scenario.reviewers:
+        if plan.of_reviewer(r.id):
+            sheets[_sheet_name(r.id, taken)] = _itinerary(scenario, plan, r.id)
+    return sheets
+
+
+def workbook_bytes(scenario: Scenario, plan: Plan) -> bytes:
+    """The .xlsx file's content (for a download button or an e-mail)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl", date_format="yyyy-mm-dd",
+                        datetime_format="yyyy-mm-dd") as writer:
+        for name, frame in workbook_sheets(scenario, plan).items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+            _format(writer.sheets[name], frame)
+        book = writer.book
+        book.properties.title = f"KP plan – {scenario.name}"
+        book.properties.creator = "kp-plan export"
+    return buffer.getvalue()
+
+
+def write_workbook(scenario: Scenario, plan: Plan, path: str | os.PathLike) -> None:
+    """Write the workbook to ``path`` atomically (a reader never sees half a file)."""
+    atomic_write_bytes(path, workbook_bytes(scenario, plan))

@@ -1,0 +1,163 @@
+"""The Excel workbook: read back with pandas (and openpyxl for the formatting) and compared with the plan."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from planner import load_scenario
+from planner.evaluation import evaluate, total_penalty
+from planner.exports.xlsx import FIXED_SHEETS, write_workbook
+from planner.model import Plan, Scenario
+from planner.solve import solve
+
+MINI_DIR = Path(__file__).parent / "fixtures" / "mini"
+
+
+@pytest.fixture(scope="module")
+def mini() -> Scenario:
+    return load_scenario(MINI_DIR)
+
+
+@pytest.fixture(scope="module")
+def plan(mini) -> Plan:
+    result = solve(mini, reproducible=True, time_limit_s=10)
+    assert result.plan is not None
+    return result.plan
+
+
+@pytest.fixture(scope="module")
+def left_out(mini) -> tuple[Scenario, Plan]:
+    """CM-RV can only happen in the plenary week, so it is left out with a reason."""
+    s = dataclasses.replace(mini, engagements=tuple(
+        dataclasses.replace(e, earliest_start=date(2018, 10, 26), latest_end=date(2018, 10, 31))
+        if e.id == "CM-RV" else e for e in mini.engagements))
+    result = solve(s, reproducible=True, time_limit_s=10)
+    assert result.plan is not None and not result.plan.outcomes_by_id["CM-RV"].scheduled
+    return s, result.plan
+
+
+@pytest.fixture(scope="module")
+def workbook(mini, plan, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("xlsx") / "plan.xlsx"
+    write_workbook(mini, plan, path)
+    return path
+
+
+def _day(value) -> date:
+    return pd.Timestamp(value).date()
+
+
+def test_sheets(workbook, mini, plan):
+    sheets = pd.read_excel(workbook, sheet_name=None)
+    people = [r.id for r in mini.reviewers if plan.of_reviewer(r.id)]
+    assert list(sheets) == list(FIXED_SHEETS) + people
+
+
+def test_engagements_sheet(workbook, mini, plan):
+    frame = pd.read_excel(workbook, sheet_name="Engagements")
+    assert set(frame["ID"]) == {e.id for e in mini.engagements}
+    assert pd.api.types.is_datetime64_any_dtype(frame["Start"]), "dates are Excel dates"
+    assert pd.api.types.is_datetime64_any_dtype(frame["End"])
+    for _, row in frame.iterrows():
+        o = plan.outcomes_by_id[row["ID"]]
+        assert row["Status"] == o.status
+        if o.scheduled:
+            assert (_day(row["Start"]), _day(row["End"]), row["Host"]) == (o.start, o.end, o.host)
+            if plan.lead(o.engagement_id):
+                assert row["Lead"] == plan.lead(o.engagement_id)
+            assert row["Team size"] == len(plan.team(o.engagement_id))
+            for a in plan.team(o.engagement_id):
+                assert a.reviewer_id in row["Team"]
+            assert mini.participant(o.host).name in row["Place"]
+
+
+def test_teams_sheet(workbook, plan):
+    frame = pd.read_excel(workbook, sheet_name="Teams")
+    got = {(r["Engagement ID"], r["Reviewer"], r["Role"], _day(r["Start"]), _day(r["End"]))
+           for _, r in frame.iterrows()}
+    assert got == {(a.engagement_id, a.reviewer_id, a.role, a.start, a.end) for a in plan.assignments}
+
+
+def test_itinerary_sheets(workbook, mini, plan):
+    for reviewer in mini.reviewers:
+        mine = plan.of_reviewer(reviewer.id)
+        if not mine:
+            continue
+        frame = pd.read_excel(workbook, sheet_name=reviewer.id)
+        assert list(frame["Start"]) == sorted(frame["Start"]), "in date order"
+        engagements = frame[frame["ID"].isin([a.engagement_id for a in mine])]
+        got = {(r["ID"], _day(r["Start"]), _day(r["End"]), r["Role"]) for _, r in engagements.iterrows()}
+        assert got == {(a.engagement_id, a.start, a.end, a.role) for a in mine}
+        attended = {v.id for v in mini.events if reviewer.id in mini.attendees_of(v.attendees)}
+        assert set(frame["ID"]) == {a.engagement_id for a in mine} | attended
+
+
+def test_people_sheet(workbook, mini, plan):
+    frame = pd.read_excel(workbook, sheet_name="People").set_index("Reviewer")
+    for r in mini.reviewers:
+        assert frame.loc[r.id, "Engagements"] == len(plan.of_reviewer(r.id))
+
+
+def test_soft_terms_sheet(workbook, mini, plan):
+    frame = pd.read_excel(workbook, sheet_name="Soft terms")
+    terms = evaluate(mini, plan)
+    by_name = frame.set_index("Term")
+    for t in terms:
+        assert by_name.loc[t.name, "Penalty"] == pytest.approx(round(t.penalty, 2))
+        assert by_name.loc[t.name, "Value"] == pytest.approx(t.value)
+        for sentence in t.sentences:
+            assert sentence in str(by_name.loc[t.name, "Details"])
+    assert by_name.loc["total", "Penalty"] == pytest.approx(total_penalty(terms), abs=0.01)
+    assert by_name.loc["total", "Penalty"] == pytest.approx(plan.meta["objective"], abs=0.01)
+
+
+def test_unscheduled_sheet(left_out, tmp_path):
+    scenario, plan = left_out
+    write_workbook(scenario, plan, tmp_path / "plan.xlsx")
+    frame = pd.read_excel(tmp_path / "plan.xlsx", sheet_name="Unscheduled")
+    assert list(frame["ID"]) == ["CM-RV"]
+    assert frame.loc[0, "Reason"] == plan.outcomes_by_id["CM-RV"].reason != ""
+    assert "plenary" in frame.loc[0, "Reason"]
+    engagements = pd.read_excel(tmp_path / "plan.xlsx", sheet_name="Engagements").set_index("ID")
+    assert pd.isna(engagements.loc["CM-RV", "Start"])
+    assert engagements.loc["CM-RV", "Reason"] == plan.outcomes_by_id["CM-RV"].reason
+
+
+def test_unscheduled_sheet_empty_but_present(workbook):
+    frame = pd.read_excel(workbook, sheet_name="Unscheduled")
+    assert frame.empty and "Reason" in frame.columns
+
+
+def test_formatting(workbook):
+    book = openpyxl.load_workbook(workbook)
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert all(cell.font.bold for cell in sheet[1] if cell.value is not None), sheet.title
+        assert sheet.auto_filter.ref, sheet.title
+        widths = [sheet.column_dimensions[c.column_letter].width for c in sheet[1]]
+        assert all(w and w >= 8 for w in widths), sheet.title
+    engagements = book["Engagements"]
+    header = [c.value for c in engagements[1]]
+    start = engagements.cell(row=2, column=header.index("Start") + 1)
+    assert isinstance(start.value, date) and start.number_format == "yyyy-mm-dd"
+    title_width = engagements.column_dimensions["B"].width
+    assert title_width > len("Title") + 2, "widths follow the content"
+
+
+def test_no_unavailability_in_workbook(left_out, tmp_path):
+    scenario, plan = left_out
+    secret = "Kimberley-PRIVATE-reason-7f3a"
+    scenario = dataclasses.replace(scenario, unavailability=tuple(
+        dataclasses.replace(u, reason=secret) for u in scenario.unavailability))
+    assert scenario.unavailability
+    write_workbook(scenario, plan, tmp_path / "plan.xlsx")
+    for frame in pd.read_excel(tmp_path / "plan.xlsx", sheet_name=None, header=None).values():
+        text = frame.astype(str).to_string()
+        assert secret not in text
+        assert "unavailab" not in text.lower()
