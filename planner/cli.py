@@ -146,6 +146,29 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .exports import export_plan, find_scenario
+    from .plan_io import load_plan, scenario_hash
+    from .scenario_io import load_scenario
+
+    plan = load_plan(args.plan)
+    scenario = load_scenario(args.scenario or find_scenario(plan, args.plan))
+    if plan.meta.get("scenario_hash") not in (None, scenario_hash(scenario)):
+        print("Note: the plan was made for a different version of this scenario (scenario_hash differs).")
+    previous = load_plan(args.previous) if args.previous else None
+    every = not (args.ics or args.xlsx or args.html)
+    out = Path(args.out) if args.out else Path(args.plan) / "exports"
+    written = export_plan(scenario, plan, out, ics=every or args.ics, xlsx=every or args.xlsx,
+                          html=every or args.html, previous_plan=previous)
+    calendars = [p for p in written if p.suffix == ".ics"]
+    parts = ([f"{len(calendars)} calendar(s) in calendars/"] if calendars else []) + [
+        p.name for p in written if p.suffix != ".ics"]
+    print(f"Exported {scenario.name} to {out}/: {', '.join(parts)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kp-plan", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -169,6 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plan", help="explain this saved plan instead of solving")
     p.add_argument("--time-limit", type=float)
     p.set_defaults(func=cmd_explain)
+    p = sub.add_parser("export", help="calendars (.ics), an Excel workbook and an HTML report of a plan")
+    p.add_argument("plan", metavar="PLAN_DIR")
+    p.add_argument("--ics", action="store_true", help="calendars: one per person, per engagement, whole plan")
+    p.add_argument("--xlsx", action="store_true", help="the Excel workbook plan.xlsx")
+    p.add_argument("--html", action="store_true", help="report.html: map, timeline, tables, offline")
+    p.add_argument("--out", help="folder to write (default: PLAN_DIR/exports); none of the flags: all three")
+    p.add_argument("--scenario", help="scenario folder (default: the one under data/scenarios whose content "
+                   "matches the plan's scenario_hash)")
+    p.add_argument("--previous", metavar="PLAN_DIR", help="the plan people already have: its engagements "
+                   "that this plan no longer has are exported as cancelled")
+    p.set_defaults(func=cmd_export)
     for register in _REGISTRARS:
         register(sub)
     return parser

@@ -152,7 +152,8 @@ def _unscheduled(scenario: Scenario, plan: Plan) -> pd.DataFrame:
                                        "Duration (days)", "Reason"])
 
 
-def _itinerary(scenario: Scenario, plan: Plan, reviewer_id: str) -> pd.DataFrame:
+def itinerary_frame(scenario: Scenario, plan: Plan, reviewer_id: str) -> pd.DataFrame:
+    """One person's itinerary sheet: engagements and fixed events in date order."""
     stops = itinerary(scenario, plan, reviewer_id)
     rows = []
     for i, s in enumerate(stops):
@@ -198,7 +199,8 @@ def _format(sheet, frame: pd.DataFrame) -> None:
             cell = sheet.cell(row=row, column=index)
             if is_date:
                 cell.number_format = "yyyy-mm-dd"
-            if column in WRAP_COLUMNS or (isinstance(cell.value, str) and "\n" in cell.value):
+            if column in WRAP_COLUMNS or longest > MAX_WIDTH or (isinstance(cell.value, str)
+                                                                  and "\n" in cell.value):
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
             else:
                 cell.alignment = Alignment(vertical="top")
@@ -224,7 +226,7 @@ def workbook_sheets(scenario: Scenario, plan: Plan) -> dict[str, pd.DataFrame]:
     taken = {name.lower() for name in sheets}
     for r in scenario.reviewers:
         if plan.of_reviewer(r.id):
-            sheets[_sheet_name(r.id, taken)] = _itinerary(scenario, plan, r.id)
+            sheets[_sheet_name(r.id, taken)] = itinerary_frame(scenario, plan, r.id)
     return sheets
 
 

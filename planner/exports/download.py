@@ -1,0 +1,66 @@
+"""Download buttons for notebooks and dashboards: the exports as bytes, offered as ``data:`` links.
+
+A ``data:`` link needs no server round trip and no file on disk, so it works in Voilà (inside an
+``ipywidgets.HTML``) and in JupyterLab alike::
+
+    from planner.exports.download import download_links_html
+    widgets.HTML(download_links_html(scenario, plan, reviewer_id="ZA-1"))
+
+The HTML report is several megabytes (plotly.js and Leaflet are inside it): offer it behind a button
+(``report=True`` only when asked) rather than in every refresh of a page.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+
+from ..model import Plan, Scenario
+from .common import safe_filename
+from .ics import calendar_bytes, person_calendar, plan_calendar
+
+ICS_MIME = "text/calendar"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HTML_MIME = "text/html"
+
+
+def person_ics(scenario: Scenario, plan: Plan, reviewer_id: str, previous: Plan | None = None) -> bytes:
+    """One person's calendar as .ics bytes (what a dashboard's "add to my calendar" link offers)."""
+    return calendar_bytes(person_calendar(scenario, plan, reviewer_id, previous))
+
+
+def plan_ics(scenario: Scenario, plan: Plan, previous: Plan | None = None) -> bytes:
+    """The whole plan's calendar as .ics bytes."""
+    return calendar_bytes(plan_calendar(scenario, plan, previous))
+
+
+def download_link(data: bytes, filename: str, label: str, mime: str = "application/octet-stream") -> str:
+    """An ``<a download>`` link carrying ``data`` in a ``data:`` URI, styled as a button (kp-download)."""
+    uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    return (f'<a class="kp-download" download="{html.escape(filename, quote=True)}" href="{uri}" '
+            'style="display:inline-block;margin:.2rem .4rem .2rem 0;padding:.3rem .7rem;border:1px solid '
+            '#1f6fb2;border-radius:4px;color:#1f6fb2;text-decoration:none">'
+            f"{html.escape(label)}</a>")
+
+
+def download_links_html(scenario: Scenario, plan: Plan, *, reviewer_id: str | None = None,
+                        workbook: bool = True, report: bool = False) -> str:
+    """Download links: the person's calendar (when ``reviewer_id`` is given), the whole plan's calendar,
+    the Excel workbook and, when asked, the HTML report."""
+    links = []
+    if reviewer_id:
+        links.append(download_link(person_ics(scenario, plan, reviewer_id),
+                                   f"{safe_filename(reviewer_id)}.ics", f"Calendar of {reviewer_id} (.ics)",
+                                   ICS_MIME))
+    links.append(download_link(plan_ics(scenario, plan), "plan.ics", "Whole plan (.ics)", ICS_MIME))
+    if workbook:
+        from .xlsx import workbook_bytes
+
+        links.append(download_link(workbook_bytes(scenario, plan), "plan.xlsx", "Excel workbook (.xlsx)",
+                                   XLSX_MIME))
+    if report:
+        from .html import report_html
+
+        links.append(download_link(report_html(scenario, plan).encode("utf-8"), "report.html",
+                                   "Report (.html)", HTML_MIME))
+    return f'<div class="kp-downloads">{"".join(links)}</div>'

@@ -1,0 +1,219 @@
+"""The plan as one self-contained HTML file: headline figures, map, timeline and tables.
+
+Made to be sent as an e-mail attachment and opened with no internet and no server:
+
+* the map is ``planner.maps.plan_map`` rendered by ``planner.maps.offline_html`` (Leaflet inlined, country
+  shapes instead of tiles), embedded as an ``<iframe srcdoc>`` so its page stays separate from the report;
+* the timeline is ``planner.timeline.plan_timeline`` with plotly.js inlined (``include_plotlyjs=True``);
+* the tables (engagements, unscheduled engagements with reasons, soft terms, each person's itinerary) are
+  plain HTML with inline CSS and system fonts.
+
+No URL outside the file is referenced (tests/test_exports_html.py opens it in Chromium with every
+non-file request blocked). Nothing depends on the wall clock, and unavailability never appears.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+from datetime import date
+
+import pandas as pd
+
+from ..fsutil import atomic_write_text
+from ..model import Plan, Scenario
+from .xlsx import itinerary_frame, workbook_sheets
+
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
+                 "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+CSS = """
+:root { color-scheme: light; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+       margin: 0 auto; max-width: 1200px; padding: 1rem 1.5rem 3rem; color: #1d2a36; line-height: 1.4; }
+h1 { font-size: 1.6rem; margin: .5rem 0 .2rem; }
+h2 { font-size: 1.25rem; margin: 2rem 0 .6rem; border-bottom: 2px solid #dde5f0; padding-bottom: .2rem; }
+h3 { font-size: 1.05rem; margin: 1rem 0 .4rem; }
+.kp-sub { color: #5c6770; margin: 0 0 1rem; }
+.kp-kpis { display: flex; flex-wrap: wrap; gap: .6rem; margin: 1rem 0; }
+.kp-kpi { background: #f3f6fa; border: 1px solid #dde5f0; border-radius: 6px; padding: .5rem .8rem;
+          min-width: 9rem; }
+.kp-kpi b { display: block; font-size: 1.35rem; }
+.kp-kpi span { color: #5c6770; font-size: .85rem; }
+nav a { margin-right: 1rem; }
+.kp-map { width: 100%; height: 560px; border: 1px solid #dde5f0; border-radius: 6px; }
+table { border-collapse: collapse; width: 100%; font-size: .88rem; margin: .3rem 0 1rem; }
+th, td { border: 1px solid #dde5f0; padding: .3rem .45rem; text-align: left; vertical-align: top; }
+th { background: #dde5f0; position: sticky; top: 0; }
+tr:nth-child(even) td { background: #f8fafc; }
+td.num { text-align: right; white-space: nowrap; }
+td.date { white-space: nowrap; }
+ul.kp-sentences { margin: 0; padding-left: 1.1rem; }
+details { margin: .3rem 0; }
+summary { cursor: pointer; font-weight: 600; }
+.kp-note { color: #5c6770; font-size: .85rem; }
+footer { margin-top: 2rem; color: #5c6770; font-size: .8rem; }
+@media print { .kp-map { height: 420px; } nav { display: none; } details { display: block; }
+               th { position: static; } }
+"""
+
+ENGAGEMENT_COLUMNS = ["Start", "End", "Days", "Title", "Kind", "Priority", "Place", "Lead", "Team"]
+UNSCHEDULED_COLUMNS = ["Title", "Kind", "Priority", "Earliest start", "Latest end", "Duration (days)",
+                       "Reason"]
+TERM_COLUMNS = ["Description", "Value", "Weight", "Penalty", "Details"]
+ITINERARY_COLUMNS = ["Start", "End", "Days", "What", "Kind", "Place", "Role", "Km from home",
+                     "Free days until next"]
+
+
+def _e(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _cell(column: str, value) -> str:
+    if _missing(value) or value == "":
+        return "<td></td>"
+    if isinstance(value, pd.Timestamp):
+        value = value.date()
+    if isinstance(value, date):
+        return f'<td class="date">{value:%a %d %b %Y}</td>'
+    if isinstance(value, bool):
+        return f"<td>{'yes' if value else 'no'}</td>"
+    if isinstance(value, int | float):
+        if isinstance(value, float) and math.isfinite(value) and value == int(value):
+            value = int(value)
+        text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+        return f'<td class="num">{text}</td>'
+    text = str(value)
+    if column == "Details" and "\n" in text:
+        items = "".join(f"<li>{_e(line)}</li>" for line in text.split("\n") if line)
+        return f'<td><ul class="kp-sentences">{items}</ul></td>'
+    return f"<td>{_e(text)}</td>"
+
+
+def _table(frame: pd.DataFrame, columns: list[str], css_class: str) -> str:
+    columns = [c for c in columns if c in frame.columns]
+    head = "".join(f"<th>{_e(c)}</th>" for c in columns)
+    rows = "".join("<tr>" + "".join(_cell(c, row[c]) for c in columns) + "</tr>"
+                   for _, row in frame.iterrows())
+    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
+def _kpis(summary: pd.DataFrame) -> str:
+    wanted = {"Engagements scheduled", "Engagements left out", "Countries visited", "People involved",
+              "Kilometres travelled (after chaining)", "Largest workload (engagements per person)"}
+    cards = []
+    for _, row in summary.iterrows():
+        item = str(row["Item"])
+        if item in wanted or item.startswith("CO2"):
+            value = row["Value"]
+            shown = f"{value:,}" if isinstance(value, int | float) and not _missing(value) else _e(value)
+            label = "CO2 estimate, tonnes (assumption)" if item.startswith("CO2") else item
+            cards.append(f'<div class="kp-kpi"><b>{shown}</b><span>{_e(label)}</span></div>')
+    return f'<div class="kp-kpis">{"".join(cards)}</div>'
+
+
+def map_section(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
+    """The offline map as an ``<iframe srcdoc>`` (the map page keeps its own scripts and styles)."""
+    from ..maps import offline_html, plan_map
+
+    page = offline_html(plan_map(scenario, plan, lang=lang, offline=True))
+    return (f'<iframe class="kp-map" title="Map of the plan" srcdoc="{html.escape(page, quote=True)}">'
+            "</iframe>")
+
+
+def timeline_section(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
+    """The timeline by engagement (plotly.js inlined once) and by person."""
+    from ..timeline import plan_timeline
+
+    parts = []
+    titles = {"engagement": "By engagement", "reviewer": "By person"}
+    for index, by in enumerate(("engagement", "reviewer")):
+        try:
+            figure = plan_timeline(scenario, plan, by=by, lang=lang)
+        except (ValueError, KeyError, TypeError):
+            if index == 0:
+                raise
+            continue  # an optional second view the timeline module does not offer
+        parts.append(f"<h3>{titles[by]}</h3>")
+        parts.append(figure.to_html(full_html=False, include_plotlyjs=(index == 0), config=PLOTLY_CONFIG,
+                                    div_id=f"kp-timeline-{by}"))
+    return "\n".join(parts)
+
+
+def report_html(scenario: Scenario, plan: Plan, *, lang: str = "en") -> str:
+    """The whole report as one HTML document (for a download button or ``write_report``)."""
+    sheets = workbook_sheets(scenario, plan)
+    summary = sheets["Summary"]
+    meta = plan.meta or {}
+    engagements = sheets["Engagements"]
+    scheduled = engagements[engagements["Status"] == "scheduled"]
+    unscheduled = sheets["Unscheduled"]
+    people = [r.id for r in scenario.reviewers if plan.of_reviewer(r.id)]
+
+    created = meta.get("created")
+    subtitle = (f"Plan status {_e(meta.get('status', 'unknown'))}"
+                + (f", objective {meta['objective']:,.2f}" if isinstance(meta.get("objective"), int | float)
+                   else "")
+                + (f", made {_e(created)} (UTC)" if created else "")
+                + f" · horizon {scenario.horizon_start:%d %b %Y} – {scenario.horizon_end:%d %b %Y}")
+
+    itineraries = []
+    for rid in people:
+        frame = itinerary_frame(scenario, plan, rid)
+        itineraries.append(f'<details open class="kp-itinerary" id="person-{_e(rid)}"><summary>{_e(rid)} '
+                           f"({len(plan.of_reviewer(rid))} engagement(s))</summary>"
+                           f"{_table(frame, ITINERARY_COLUMNS, 'kp-itinerary-table')}</details>")
+
+    unscheduled_html = (_table(unscheduled, UNSCHEDULED_COLUMNS, "kp-unscheduled") if len(unscheduled)
+                        else '<p class="kp-note">Every engagement is scheduled.</p>')
+    body = f"""
+<header>
+<h1>Kimberley Process review plan — {_e(scenario.name)}</h1>
+<p class="kp-sub">{subtitle}</p>
+<nav><a href="#map">Map</a><a href="#timeline">Timeline</a><a href="#engagements">Engagements</a>
+<a href="#unscheduled">Not scheduled</a><a href="#terms">Soft terms</a><a href="#people">Itineraries</a></nav>
+</header>
+{_kpis(summary)}
+<section id="map"><h2>Map</h2>
+{map_section(scenario, plan, lang)}
+<p class="kp-note">Engagement sites at the host's capital; country shapes instead of map tiles, so the map
+works offline.</p></section>
+<section id="timeline"><h2>Timeline</h2>
+{timeline_section(scenario, plan, lang)}
+</section>
+<section id="engagements"><h2>Scheduled engagements ({len(scheduled)})</h2>
+{_table(scheduled, ENGAGEMENT_COLUMNS, "kp-engagements")}
+</section>
+<section id="unscheduled"><h2>Not scheduled ({len(unscheduled)})</h2>
+{unscheduled_html}
+</section>
+<section id="terms"><h2>Why the plan is scored as it is (soft terms)</h2>
+<p class="kp-note">Each term's value × weight = penalty; the solver minimises the total.</p>
+{_table(sheets["Soft terms"], TERM_COLUMNS, "kp-terms")}
+</section>
+<section id="people"><h2>Itineraries ({len(people)} people)</h2>
+{"".join(itineraries)}
+</section>
+<footer>Made by kp-plan export from a saved plan of “{_e(scenario.name)}”
+(package {_e(meta.get("package_version", "unknown"))}). Reviewer ids only; no personal data.</footer>
+"""
+    return ("<!DOCTYPE html>\n"
+            f'<html lang="{_e(lang)}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>KP plan — {_e(scenario.name)}</title><style>{CSS}</style></head>"
+            f"<body>{body}</body></html>\n")
+
+
+def write_report(scenario: Scenario, plan: Plan, path: str | os.PathLike, *, lang: str = "en") -> None:
+    """Write the report to ``path`` atomically."""
+    atomic_write_text(path, report_html(scenario, plan, lang=lang))
