@@ -1,0 +1,707 @@
+"""The stakeholder dashboards (dashboards/plan.ipynb, dashboards/itinerary.ipynb): read-only views of a plan.
+
+Two layers:
+
+* pure functions (no widgets) that turn a scenario and a saved plan into *views* — one row per scheduled
+  engagement or fixed event — filter them (:class:`Filters`), and render headline figures and tables as
+  HTML. ``planner.maps`` and ``planner.timeline`` use the same views, so map, timeline and table always agree;
+* small ipywidgets glue (:class:`PlanDashboard`, :class:`ItineraryDashboard`): dropdowns and toggles wired
+  with ``observe``; every callback's error is caught into an ``Output`` widget.
+
+Nothing here solves or writes: a dashboard loads a saved plan folder (``make plan`` writes the default one)
+and never shows the private ``reason`` of unavailability (it never reads it).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .calendar import home_of, km_between, site_of
+from .i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    date_range_label,
+    kind_label,
+    month_label,
+    organisation_label,
+    participant_name,
+    region_label,
+    role_label,
+    t,
+)
+from .model import ENGAGEMENT_KINDS, ROLES, Plan, Scenario
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SCENARIO = Path("data/scenarios/kp-2018-h2")
+DEFAULT_PLAN = Path("plans/kp-2018-h2")
+
+# ----------------------------------------------------------------------------------------------------------
+# Views and filters (pure)
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a stakeholder narrows the plan to. ``None`` means "all".
+
+    region: the host participant's region (``Africa`` …); kind: an engagement kind (``review_visit`` …);
+    organisation: a reviewer organisation (a participant code, ``WDC`` or ``CSC``): engagements with someone
+    from it on the team; month: ``YYYY-MM``: engagements with at least one day in that month.
+    Fixed events are context: only the month and organisation filters apply to them.
+    """
+
+    region: str | None = None
+    kind: str | None = None
+    organisation: str | None = None
+    month: str | None = None
+
+    @classmethod
+    def coerce(cls, value: Filters | dict | None) -> Filters:
+        if value is None:
+            return cls()
+        if isinstance(value, Filters):
+            return value
+        if isinstance(value, dict):
+            unknown = set(value) - {"region", "kind", "organisation", "month"}
+            if unknown:
+                raise ValueError(f"unknown filter(s): {', '.join(sorted(unknown))}")
+            return cls(**{k: (v or None) for k, v in value.items()})
+        raise TypeError(f"filters must be a Filters, a dict or None, not {type(value).__name__}")
+
+    @property
+    def active(self) -> bool:
+        return any((self.region, self.kind, self.organisation, self.month))
+
+
+@dataclass(frozen=True)
+class EngagementView:
+    """One scheduled engagement as stakeholders see it."""
+
+    id: str
+    title: str
+    kind: str
+    priority: str
+    host: str
+    place: str
+    region: str
+    lat: float
+    lon: float
+    start: date
+    end: date
+    lead: str | None
+    team: tuple[str, ...]  # reviewer ids, the lead first
+    roles: dict[str, str] = field(default_factory=dict, compare=False)  # reviewer id → role
+    organisations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One fixed event (ASM18, the plenary …) as stakeholders see it."""
+
+    id: str
+    title: str
+    kind: str
+    place: str
+    lat: float
+    lon: float
+    start: date
+    end: date
+    attendees: tuple[str, ...]
+
+
+def _month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _overlaps_month(start: date, end: date, month: str) -> bool:
+    return _month_key(start) <= month <= _month_key(end)
+
+
+def engagement_views(scenario: Scenario, plan: Plan) -> list[EngagementView]:
+    """The plan's scheduled engagements that the scenario knows, in date order."""
+    engagements = scenario.engagements_by_id
+    participants = scenario.participants_by_code
+    reviewers = scenario.reviewers_by_id
+    views = []
+    for outcome in plan.scheduled():
+        e = engagements.get(outcome.engagement_id)
+        if e is None or outcome.host not in participants:
+            log.warning("plan engagement %s is not in the scenario; skipped", outcome.engagement_id)
+            continue
+        team = [a for a in plan.team(e.id) if a.reviewer_id in reviewers]
+        team.sort(key=lambda a: (ROLES.index(a.role) if a.role in ROLES else 9, a.reviewer_id))
+        host = participants[outcome.host]
+        lat, lon = site_of(scenario, outcome.host)
+        views.append(EngagementView(
+            id=e.id, title=e.title, kind=e.kind, priority=e.priority, host=outcome.host,
+            place=e.place or host.name, region=host.region, lat=lat, lon=lon,
+            start=outcome.start, end=outcome.end, lead=plan.lead(e.id),
+            team=tuple(a.reviewer_id for a in team), roles={a.reviewer_id: a.role for a in team},
+            organisations=tuple(sorted({reviewers[a.reviewer_id].organisation for a in team}))))
+    views.sort(key=lambda v: (v.start, v.end, v.title))
+    return views
+
+
+def event_views(scenario: Scenario) -> list[EventView]:
+    """The scenario's fixed events, in date order, with their attendees resolved to reviewer ids."""
+    return sorted((EventView(v.id, v.title, v.kind, v.place, v.lat, v.lon, v.start, v.end,
+                             scenario.attendees_of(v.attendees)) for v in scenario.events),
+                  key=lambda v: (v.start, v.end, v.title))
+
+
+def apply_filters(views: Iterable[EngagementView], filters: Filters | dict | None) -> list[EngagementView]:
+    """The engagement views that pass every set filter."""
+    f = Filters.coerce(filters)
+    return [v for v in views
+            if (f.region is None or v.region == f.region)
+            and (f.kind is None or v.kind == f.kind)
+            and (f.organisation is None or f.organisation in v.organisations)
+            and (f.month is None or _overlaps_month(v.start, v.end, f.month))]
+
+
+def filter_events(scenario: Scenario, events: Iterable[EventView],
+                  filters: Filters | dict | None) -> list[EventView]:
+    """Fixed events that pass the month and organisation filters (region and kind leave them alone)."""
+    f = Filters.coerce(filters)
+    reviewers = scenario.reviewers_by_id
+    result = []
+    for v in events:
+        if f.month is not None and not _overlaps_month(v.start, v.end, f.month):
+            continue
+        if f.organisation is not None and not any(
+                reviewers[r].organisation == f.organisation for r in v.attendees if r in reviewers):
+            continue
+        result.append(v)
+    return result
+
+
+def filtered(scenario: Scenario, plan: Plan,
+             filters: Filters | dict | None) -> tuple[list[EngagementView], list[EventView]]:
+    """Engagements and fixed events after the filters: what map, timeline and table all show."""
+    return (apply_filters(engagement_views(scenario, plan), filters),
+            filter_events(scenario, event_views(scenario), filters))
+
+
+# --- filter choices -------------------------------------------------------------------------------------
+
+
+def region_options(scenario: Scenario, plan: Plan, lang: str = "en") -> list[tuple[str, str]]:
+    regions = sorted({v.region for v in engagement_views(scenario, plan)})
+    return [(t("all", lang), "")] + [(region_label(r, lang), r) for r in regions]
+
+
+def kind_options(scenario: Scenario, plan: Plan, lang: str = "en") -> list[tuple[str, str]]:
+    kinds = {v.kind for v in engagement_views(scenario, plan)}
+    return [(t("all", lang), "")] + [(kind_label(k, lang), k) for k in ENGAGEMENT_KINDS if k in kinds]
+
+
+def organisation_options(scenario: Scenario, plan: Plan, lang: str = "en") -> list[tuple[str, str]]:
+    orgs = sorted({o for v in engagement_views(scenario, plan) for o in v.organisations},
+                  key=lambda o: (o in ("WDC", "CSC"), o))
+    return [(t("all", lang), "")] + [(organisation_label(scenario, o, lang), o) for o in orgs]
+
+
+def month_options(scenario: Scenario, lang: str = "en") -> list[tuple[str, str]]:
+    months = []
+    year, month = scenario.horizon_start.year, scenario.horizon_start.month
+    while (year, month) <= (scenario.horizon_end.year, scenario.horizon_end.month):
+        months.append((month_label(year, month, lang), f"{year:04d}-{month:02d}"))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return [(t("all", lang), "")] + months
+
+
+# --- HTML pieces ----------------------------------------------------------------------------------------
+
+_E = html.escape
+
+CSS = """
+<style>
+.kp-dash { font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: #1d2b36; }
+.kp-dash h1 { font-size: 1.6em; margin: 0.2em 0; }
+.kp-dash .kp-sub { color: #4a5a66; margin: 0 0 0.4em 0; }
+.kp-note { color: #4a5a66; font-size: 0.9em; }
+.kp-warn { background: #fff4d6; border-left: 4px solid #d49a00; padding: 0.4em 0.8em; }
+.kp-kpis { display: flex; flex-wrap: wrap; gap: 12px; margin: 0.6em 0; }
+.kp-kpi { background: #f2f5f7; border-radius: 6px; padding: 8px 14px; min-width: 140px; }
+.kp-kpi .kp-value { font-size: 1.6em; font-weight: 600; }
+.kp-kpi .kp-label { font-size: 0.9em; color: #4a5a66; }
+table.kp-table { border-collapse: collapse; width: 100%; font-size: 0.92em; }
+table.kp-table th { text-align: left; background: #e9eef2; padding: 4px 8px; }
+table.kp-table td { border-top: 1px solid #dde3e8; padding: 4px 8px; vertical-align: top; }
+.kp-h2 { font-size: 1.25em; font-weight: 600; margin: 0.8em 0 0.3em 0; }
+</style>
+"""
+
+
+def kpis_html(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
+    """The headline figures of the whole plan (they do not follow the filters)."""
+    from .evaluation import plan_kpis
+
+    k = plan_kpis(scenario, plan)
+    sep = "," if lang == "en" else "\u202f"
+
+    def number(value: float, digits: int = 0) -> str:
+        text = f"{value:,.{digits}f}".replace(",", sep)
+        return text.replace(".", ",") if lang == "fr" else text
+
+    cards = [
+        (number(k["engagements_scheduled"]), t("kpi_engagements", lang)
+         + (f" ({number(k['engagements_unscheduled'])} {t('kpi_unscheduled', lang)})"
+            if k["engagements_unscheduled"] else "")),
+        (number(k["countries_visited"]), t("kpi_countries", lang)),
+        (number(k["people_involved"]), t("kpi_people", lang)),
+        (number(k["travel_km"]), t("kpi_km", lang)),
+        (number(k["co2_tonnes"], 1), t("kpi_co2", lang)),
+    ]
+    body = "".join(f'<div class="kp-kpi"><div class="kp-value">{_E(v)}</div>'
+                   f'<div class="kp-label">{_E(label)}</div></div>' for v, label in cards)
+    factor = str(scenario.rules.co2_kg_per_km).replace(".", "," if lang == "fr" else ".")
+    note = t("kpi_co2_note", lang, factor=factor)
+    return (f'<div class="kp-dash"><div class="kp-kpis">{body}</div>'
+            f'<div class="kp-note">{_E(note)}</div></div>')
+
+
+def _person(scenario: Scenario, rid: str) -> str:
+    r = scenario.reviewers_by_id.get(rid)
+    return f"{rid} ({r.organisation})" if r and not rid.startswith(r.organisation + "-") else rid
+
+
+def engagements_table_html(scenario: Scenario, views: list[EngagementView], lang: str = "en") -> str:
+    """The table of engagements: dates, engagement, kind, host, lead and team."""
+    if not views:
+        return f'<div class="kp-dash"><p class="kp-note">{_E(t("no_match", lang))}</p></div>'
+    head = "".join(f"<th>{_E(t(k, lang))}</th>" for k in
+                   ("col_dates", "col_engagement", "col_kind", "col_host", "col_lead", "col_team"))
+    rows = []
+    for v in views:
+        team = ", ".join(_person(scenario, r) for r in v.team if r != v.lead)
+        rows.append(
+            f'<tr data-engagement="{_E(v.id)}"><td>{_E(date_range_label(v.start, v.end, lang))}</td>'
+            f'<td class="kp-title">{_E(v.title)}</td><td>{_E(kind_label(v.kind, lang))}</td>'
+            f"<td>{_E(participant_name(scenario, v.host, lang))} ({_E(v.place)})</td>"
+            f"<td>{_E(_person(scenario, v.lead) if v.lead else '—')}</td><td>{_E(team) or '—'}</td></tr>")
+    return (f'<div class="kp-dash"><table class="kp-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def unscheduled_html(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
+    """Engagements the plan leaves out, with the plan's public sentence saying why (may be empty)."""
+    engagements = scenario.engagements_by_id
+    rows = [(engagements[o.engagement_id].title, o.reason) for o in plan.engagements
+            if not o.scheduled and o.engagement_id in engagements]
+    if not rows:
+        return ""
+    body = "".join(f"<tr><td>{_E(title)}</td><td>{_E(reason)}</td></tr>" for title, reason in rows)
+    return (f'<div class="kp-dash"><div class="kp-h2">{_E(t("unscheduled_title", lang))}</div>'
+            f'<table class="kp-table"><thead><tr><th>{_E(t("col_engagement", lang))}</th>'
+            f'<th>{_E(t("col_reason", lang))}</th></tr></thead><tbody>{body}</tbody></table></div>')
+
+
+# --- itineraries --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItineraryStop:
+    reviewer_id: str
+    start: date
+    end: date
+    title: str
+    kind: str
+    role: str  # lead / member / attendee, or "event" for a fixed event
+    place: str
+    lat: float
+    lon: float
+    km_from_home: int
+    engagement_id: str = ""
+    event_id: str = ""
+
+
+def itinerary(scenario: Scenario, plan: Plan, reviewer_ids: Iterable[str]) -> list[ItineraryStop]:
+    """Scheduled engagements and fixed events of the given people, in date order."""
+    wanted = set(reviewer_ids)
+    reviewers = scenario.reviewers_by_id
+    engagements = scenario.engagements_by_id
+    stops = []
+    for v in engagement_views(scenario, plan):
+        for rid in v.team:
+            if rid in wanted:
+                km = km_between(home_of(reviewers[rid]), (v.lat, v.lon))
+                stops.append(ItineraryStop(rid, v.start, v.end, v.title, v.kind, v.roles.get(rid, "member"),
+                                           v.place, v.lat, v.lon, km, engagement_id=v.id))
+    for ev in event_views(scenario):
+        for rid in ev.attendees:
+            if rid in wanted:
+                km = km_between(home_of(reviewers[rid]), (ev.lat, ev.lon))
+                stops.append(ItineraryStop(rid, ev.start, ev.end, ev.title, ev.kind, "event", ev.place,
+                                           ev.lat, ev.lon, km, event_id=ev.id))
+    assert all(s.engagement_id in engagements or s.event_id for s in stops)
+    stops.sort(key=lambda s: (s.start, s.end, s.reviewer_id, s.title))
+    return stops
+
+
+def people_of(scenario: Scenario, organisation: str) -> list[str]:
+    return sorted(r.id for r in scenario.reviewers if r.organisation == organisation)
+
+
+def itinerary_table_html(scenario: Scenario, stops: list[ItineraryStop], who: str, lang: str = "en",
+                         show_person: bool = False) -> str:
+    if not stops:
+        return f'<div class="kp-dash"><p class="kp-note">{_E(t("nothing_planned", lang, who=who))}</p></div>'
+    keys = ["col_dates", "col_engagement", "col_kind", "col_place", "col_role", "col_km"]
+    if show_person:
+        keys.insert(1, "person")
+    head = "".join(f"<th>{_E(t(k, lang))}</th>" for k in keys)
+    rows = []
+    for s in stops:
+        role = t("role_event", lang) if s.role == "event" else role_label(s.role, lang)
+        kind = kind_label(s.kind, lang) + (f" ({t('fixed_event', lang)})" if s.event_id else "")
+        person = f"<td>{_E(s.reviewer_id)}</td>" if show_person else ""
+        rows.append(f"<tr><td>{_E(date_range_label(s.start, s.end, lang))}</td>{person}"
+                    f'<td class="kp-title">{_E(s.title)}</td><td>{_E(kind)}</td><td>{_E(s.place)}</td>'
+                    f"<td>{_E(role)}</td><td>{s.km_from_home:,}</td></tr>")
+    return (f'<div class="kp-dash"><div class="kp-h2">{_E(t("itinerary_of", lang, who=who))}</div>'
+            f'<table class="kp-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def calendar_export() -> Callable[[Scenario, Plan, str], bytes] | None:
+    """The per-person calendar export (``planner.exports.ics.person_calendar``), or None without it."""
+    try:
+        from .exports.ics import calendar_bytes, person_calendar
+    except ImportError:
+        return None
+    return lambda scenario, plan, reviewer_id: calendar_bytes(person_calendar(scenario, plan, reviewer_id))
+
+
+def calendar_link_html(scenario: Scenario, plan: Plan, reviewer_id: str, lang: str = "en") -> str:
+    """A download link (a ``data:`` URI, no server round trip) for one person's calendar, or a notice."""
+    export = calendar_export()
+    if export is None:
+        return f'<p class="kp-note kp-calendar">{_E(t("calendar_not_available", lang))}</p>'
+    content = export(scenario, plan, reviewer_id)
+    data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+    uri = "data:text/calendar;charset=utf-8;base64," + base64.b64encode(data).decode("ascii")
+    return (f'<p class="kp-calendar"><a download="{_E(reviewer_id)}.ics" href="{uri}">'
+            f'{_E(t("calendar_download", lang, who=reviewer_id))}</a></p>')
+
+
+# --- loading --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Loaded:
+    """A scenario and its saved plan, or the message to show when there is none."""
+
+    scenario: Scenario | None
+    plan: Plan | None
+    plan_dir: Path
+    message_key: str = ""
+    mismatch: bool = False
+
+
+def repo_root(start: Path | None = None) -> Path:
+    """The folder holding data/ and plans/ (dashboards run with their own folder as working directory)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "scenarios").is_dir() or (folder / "plans").is_dir():
+            return folder
+    return here
+
+
+def load_saved(scenario_dir: str | os.PathLike | None = None,
+               plan_dir: str | os.PathLike | None = None) -> Loaded:
+    """Load the scenario and its saved plan; never solve.
+
+    Defaults: ``$KP_SCENARIO`` / ``$KP_PLAN``, else data/scenarios/kp-2018-h2 and plans/kp-2018-h2 under the
+    repository root.
+    """
+    from .plan_io import load_plan, scenario_hash
+    from .scenario_io import load_scenario
+
+    root = repo_root()
+    scenario_path = Path(scenario_dir or os.environ.get("KP_SCENARIO") or root / DEFAULT_SCENARIO)
+    plan_path = Path(plan_dir or os.environ.get("KP_PLAN") or root / DEFAULT_PLAN)
+    if not (plan_path / "engagements.csv").exists():
+        return Loaded(None, None, plan_path, "no_plan")
+    scenario = load_scenario(scenario_path)
+    plan = load_plan(plan_path)
+    mismatch = bool(plan.meta.get("scenario_hash")) and plan.meta["scenario_hash"] != scenario_hash(scenario)
+    return Loaded(scenario, plan, plan_path, mismatch=mismatch)
+
+
+def header_html(loaded: Loaded, title_key: str, subtitle_key: str, lang: str = "en") -> str:
+    parts = [CSS, '<div class="kp-dash">', f"<h1>{_E(t(title_key, lang))}</h1>"]
+    if loaded.scenario is None:
+        parts.append(f'<p class="kp-warn kp-no-plan">{_E(t("no_plan", lang, path=str(loaded.plan_dir)))}</p>')
+    else:
+        subtitle = t(subtitle_key, lang, scenario=loaded.scenario.name,
+                     status=loaded.plan.meta.get("status", "?"))
+        parts.append(f'<p class="kp-sub">{_E(subtitle)}</p>')
+        parts.append(f'<p class="kp-note">{_E(t("read_only_note", lang))}</p>')
+        if loaded.mismatch:
+            parts.append(f'<p class="kp-warn">{_E(t("plan_mismatch", lang))}</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Widget glue
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _offline_default() -> bool:
+    """Maps are offline unless KP_MAP_TILES=online (then tiles are used when the tile server answers)."""
+    if os.environ.get("KP_MAP_TILES", "offline").lower() != "online":
+        return True
+    from .maps import tiles_reachable
+
+    return not tiles_reachable()
+
+
+class _Base:
+    """Shared glue: the language toggle, an error area, and safe callbacks."""
+
+    def __init__(self, loaded: Loaded, lang: str = "en"):
+        import ipywidgets as w
+        import plotly.io as pio
+
+        pio.renderers.default = "plotly_mimetype"  # rendered by the jupyterlab-plotly extension, no CDN
+        self.w = w
+        self.loaded = loaded
+        self.lang = lang
+        self.offline = _offline_default()
+        self.errors = w.Output(layout=w.Layout(width="100%"))
+        self.language = w.ToggleButtons(options=[(LANGUAGE_NAMES[x], x) for x in LANGUAGES], value=lang,
+                                        style={"button_width": "90px"})
+        self.language.add_class("kp-language")
+        self._updating = False
+
+    def _safe(self, callback: Callable[[], None]) -> Callable[..., None]:
+        def handler(*_args) -> None:
+            if self._updating:
+                return
+            try:
+                callback()
+            except Exception:  # noqa: BLE001 - shown to the viewer as a short message, logged in full
+                log.exception("dashboard update failed")
+                with self.errors:
+                    self.errors.clear_output()
+                    print(t("error", self.lang))
+        return handler
+
+    def _set_options(self, dropdown, options: list[tuple[str, str]]) -> None:
+        """New (translated) options for a filter; its value stays ("" means "all": None would mean
+        "nothing selected" to ipywidgets)."""
+        value = dropdown.value
+        values = [v for _, v in options]
+        dropdown.options = options
+        dropdown.value = value if value in values else ""
+
+    @staticmethod
+    def _show(output, *objects) -> None:
+        from IPython.display import display
+
+        with output:
+            output.clear_output(wait=True)
+            for obj in objects:
+                display(obj)
+
+
+class PlanDashboard(_Base):
+    """plan.ipynb: headline figures, map, timeline and table with shared filters and an EN/FR switch."""
+
+    def __init__(self, loaded: Loaded, lang: str = "en"):
+        super().__init__(loaded, lang)
+        w = self.w
+        self.header = w.HTML()
+        self.kpis = w.HTML()
+        dropdown = {"layout": w.Layout(width="240px"), "style": {"description_width": "100px"}}
+        self.region = w.Dropdown(**dropdown)
+        self.kind = w.Dropdown(**dropdown)
+        self.organisation = w.Dropdown(layout=w.Layout(width="360px"), style={"description_width": "100px"})
+        self.month = w.Dropdown(**dropdown)
+        for name in ("region", "kind", "organisation", "month"):
+            getattr(self, name).add_class(f"kp-filter-{name}")
+        self.matching = w.HTML()
+        self.map_title, self.timeline_title, self.table_title = w.HTML(), w.HTML(), w.HTML()
+        self.map_out = w.Output(layout=w.Layout(width="100%"))
+        self.by = w.ToggleButtons(options=[("engagement", "engagement")], style={"button_width": "130px"})
+        self.by.add_class("kp-timeline-by")
+        self.timeline_out = w.Output(layout=w.Layout(width="100%"))
+        self.table = w.HTML()
+        self.table.add_class("kp-engagement-table")
+        self.unscheduled = w.HTML()
+        if loaded.scenario is None:
+            self.widget = w.VBox([self.language, self.header, self.errors])
+            self.language.observe(self._safe(self._render_header), names="value")
+            self._render_header()
+            return
+        self.language.observe(self._safe(self.relabel), names="value")
+        for control in (self.region, self.kind, self.organisation, self.month):
+            control.observe(self._safe(self.refresh), names="value")
+        self.by.observe(self._safe(self.refresh_timeline), names="value")
+        filters = w.HBox([self.region, self.kind, self.organisation, self.month],
+                         layout=w.Layout(flex_flow="row wrap"))
+        self.widget = w.VBox([
+            w.HBox([self.language], layout=w.Layout(justify_content="flex-end")),
+            self.header, self.kpis, filters, self.matching, self.errors,
+            self.map_title, self.map_out,
+            self.timeline_title, self.by, self.timeline_out,
+            self.table_title, self.table, self.unscheduled,
+        ], layout=w.Layout(width="100%"))
+        self.widget.add_class("kp-plan-dashboard")
+        self.relabel()
+
+    @property
+    def filters(self) -> Filters:
+        return Filters(self.region.value or None, self.kind.value or None, self.organisation.value or None,
+                       self.month.value or None)
+
+    def _render_header(self) -> None:
+        self.lang = self.language.value
+        self.header.value = header_html(self.loaded, "plan_title", "plan_subtitle", self.lang)
+
+    def relabel(self) -> None:
+        """Translate every label, then redraw (the filters keep their values)."""
+        self.lang = lang = self.language.value
+        s, p = self.loaded.scenario, self.loaded.plan
+        self._updating = True
+        try:
+            self.region.description = t("filter_region", lang)
+            self.kind.description = t("filter_kind", lang)
+            self.organisation.description = t("filter_organisation", lang)
+            self.month.description = t("filter_month", lang)
+            self._set_options(self.region, region_options(s, p, lang))
+            self._set_options(self.kind, kind_options(s, p, lang))
+            self._set_options(self.organisation, organisation_options(s, p, lang))
+            self._set_options(self.month, month_options(s, lang))
+            by = self.by.value
+            self.by.options = [(t(f"by_{b}", lang), b) for b in ("engagement", "reviewer", "organisation")]
+            self.by.value = by
+            self.by.description = t("timeline_by", lang)
+        finally:
+            self._updating = False
+        self._render_header()
+        self.kpis.value = kpis_html(s, p, lang)
+        self.map_title.value = f'<div class="kp-dash kp-h2">{_E(t("map", lang))}</div>'
+        self.timeline_title.value = f'<div class="kp-dash kp-h2">{_E(t("timeline", lang))}</div>'
+        self.table_title.value = f'<div class="kp-dash kp-h2">{_E(t("engagements", lang))}</div>'
+        self.unscheduled.value = unscheduled_html(s, p, lang)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw map, timeline and table for the current filters."""
+        from .maps import plan_map
+
+        s, p, lang = self.loaded.scenario, self.loaded.plan, self.lang
+        views = apply_filters(engagement_views(s, p), self.filters)
+        total = len(engagement_views(s, p))
+        self.matching.value = (f'<div class="kp-dash kp-note kp-matching">'
+                               f'{_E(t("matching", lang, shown=len(views), total=total))}</div>')
+        self._show(self.map_out, plan_map(s, p, lang=lang, offline=self.offline, filters=self.filters))
+        self.refresh_timeline()
+        self.table.value = engagements_table_html(s, views, lang)
+
+    def refresh_timeline(self) -> None:
+        from .timeline import plan_timeline
+
+        s, p = self.loaded.scenario, self.loaded.plan
+        figure = plan_timeline(s, p, by=self.by.value, lang=self.lang, filters=self.filters)
+        self._show(self.timeline_out, figure)
+
+
+class ItineraryDashboard(_Base):
+    """itinerary.ipynb: a person's or organisation's itinerary, a map of the trips, the calendar download."""
+
+    def __init__(self, loaded: Loaded, lang: str = "en", person: str | None = None):
+        super().__init__(loaded, lang)
+        w = self.w
+        self.header = w.HTML()
+        self.mode = w.ToggleButtons(options=[("person", "person")], style={"button_width": "150px"})
+        self.mode.add_class("kp-itinerary-mode")
+        self.choice = w.Dropdown(layout=w.Layout(width="380px"), style={"description_width": "110px"})
+        self.choice.add_class("kp-itinerary-choice")
+        self.table = w.HTML()
+        self.table.add_class("kp-itinerary-table")
+        self.calendar = w.HTML()
+        self.map_out = w.Output(layout=w.Layout(width="100%"))
+        if loaded.scenario is None:
+            self.widget = w.VBox([self.language, self.header, self.errors])
+            self.language.observe(self._safe(self._render_header), names="value")
+            self._render_header()
+            return
+        self._initial_person = person
+        self.language.observe(self._safe(self.relabel), names="value")
+        self.mode.observe(self._safe(self._mode_changed), names="value")
+        self.choice.observe(self._safe(self.refresh), names="value")
+        self.widget = w.VBox([
+            w.HBox([self.language], layout=w.Layout(justify_content="flex-end")),
+            self.header, w.HBox([self.mode, self.choice], layout=w.Layout(flex_flow="row wrap")),
+            self.errors, self.table, self.calendar, self.map_out,
+        ], layout=w.Layout(width="100%"))
+        self.widget.add_class("kp-itinerary-dashboard")
+        self.relabel()
+
+    def _render_header(self) -> None:
+        self.lang = self.language.value
+        self.header.value = header_html(self.loaded, "itinerary_title", "itinerary_subtitle", self.lang)
+
+    def _choices(self) -> list[tuple[str, str]]:
+        s, p = self.loaded.scenario, self.loaded.plan
+        if self.mode.value == "person":
+            busy = {a.reviewer_id for a in p.assignments}
+            return [(f"{r.id} ({organisation_label(s, r.organisation, self.lang)})", r.id)
+                    for r in sorted(s.reviewers, key=lambda r: (r.id not in busy, r.id))]
+        orgs = sorted({r.organisation for r in s.reviewers}, key=lambda o: (o in ("WDC", "CSC"), o))
+        return [(organisation_label(s, o, self.lang), o) for o in orgs]
+
+    def relabel(self) -> None:
+        self.lang = lang = self.language.value
+        self._updating = True
+        try:
+            mode = self.mode.value
+            self.mode.options = [(t("choose_person", lang), "person"),
+                                 (t("choose_organisation", lang), "organisation")]
+            self.mode.value = mode
+            self.mode.description = t("choose", lang)
+            self.choice.description = t("person" if mode == "person" else "organisation", lang)
+            current = self.choice.value or self._initial_person
+            options = self._choices()
+            self.choice.options = options
+            values = [v for _, v in options]
+            self.choice.value = current if current in values else (values[0] if values else None)
+        finally:
+            self._updating = False
+        self._render_header()
+        self.refresh()
+
+    def _mode_changed(self) -> None:
+        self._initial_person = None
+        self.choice.value = None
+        self.relabel()
+
+    def refresh(self) -> None:
+        from .maps import itinerary_map
+
+        s, p, lang = self.loaded.scenario, self.loaded.plan, self.lang
+        if self.choice.value is None:
+            return
+        if self.mode.value == "person":
+            people, who = [self.choice.value], self.choice.value
+            self.calendar.value = calendar_link_html(s, p, self.choice.value, lang)
+        else:
+            people = people_of(s, self.choice.value)
+            who = organisation_label(s, self.choice.value, lang)
+            note = t("calendar_not_available" if calendar_export() is None else "calendar_org_note", lang)
+            self.calendar.value = f'<p class="kp-note kp-calendar">{_E(note)}</p>'
+        stops = itinerary(s, p, people)
+        self.table.value = itinerary_table_html(s, stops, who, lang, show_person=len(people) > 1)
+        self._show(self.map_out, itinerary_map(s, p, people, lang=lang, offline=self.offline))

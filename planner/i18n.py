@@ -1,0 +1,317 @@
+"""English and French labels for the stakeholder dashboards, maps and timelines (the KP works in both).
+
+Every text a stakeholder sees goes through :func:`t` with a key of :data:`LABELS`. Data (engagement titles,
+places, reviewer ids) is shown as the scenario spells it; participant names are translated with the ISO 3166
+French names that pycountry ships. To add a label: add the key to both ``LABELS["en"]`` and ``LABELS["fr"]``
+(``tests/test_maps_timeline.py`` checks that both languages have the same keys and placeholders).
+"""
+
+from __future__ import annotations
+
+import gettext
+from functools import lru_cache
+
+LANGUAGES = ("en", "fr")
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        # page
+        "plan_title": "Kimberley Process review plan",
+        "plan_subtitle": "{scenario} — read-only view of the saved plan (solver status {status})",
+        "itinerary_title": "Itineraries",
+        "itinerary_subtitle": "{scenario} — one person's or one organisation's engagements, in order",
+        "read_only_note": "This page shows a saved plan. It cannot change the plan.",
+        "no_plan": "No saved plan was found at {path}. Ask a coordinator to run “make plan”.",
+        "plan_mismatch": "This plan was made for another version of the scenario; some details may be "
+                         "out of date.",
+        "language": "Language",
+        # headline figures
+        "kpi_engagements": "Engagements scheduled",
+        "kpi_unscheduled": "not scheduled",
+        "kpi_countries": "Countries visited",
+        "kpi_people": "People involved",
+        "kpi_km": "Travel (km)",
+        "kpi_co2": "Estimated CO2 (t)",
+        "kpi_co2_note": "CO2 is an estimate at {factor} kg per km (an assumption).",
+        # filters
+        "filters": "Filters",
+        "filter_region": "Region",
+        "filter_kind": "Kind",
+        "filter_organisation": "Organisation",
+        "filter_month": "Month",
+        "all": "All",
+        "matching": "{shown} of {total} engagements match the filters.",
+        "no_match": "No engagement matches the filters.",
+        # map
+        "map": "Map",
+        "layer_countries": "Countries (Natural Earth)",
+        "layer_approaches": "Regional approaches",
+        "layer_sites": "Engagement sites",
+        "layer_travel": "Team travel from home bases",
+        "layer_homes": "Home bases",
+        "layer_events": "Fixed events",
+        "layer_trips": "Trips",
+        "legend": "Legend",
+        "site_tooltip": "{place}: {count} engagement(s)",
+        "travel_tooltip": "{person}: {home} → {site} ({km} km)",
+        "home_tooltip": "Home base of {people}",
+        "offline_note": "Offline map: country shapes from Natural Earth (public domain), no map tiles.",
+        # timeline
+        "timeline": "Timeline",
+        "timeline_by": "Show by",
+        "by_engagement": "Engagement",
+        "by_reviewer": "Reviewer",
+        "by_organisation": "Organisation",
+        "axis_date": "Date",
+        "fixed_event": "Fixed event",
+        # table
+        "engagements": "Engagements",
+        "col_dates": "Dates",
+        "col_engagement": "Engagement",
+        "col_kind": "Kind",
+        "col_host": "Host",
+        "col_place": "Place",
+        "col_lead": "Lead",
+        "col_team": "Team",
+        "col_role": "Role",
+        "col_km": "Distance from home (km)",
+        "unscheduled_title": "Not scheduled",
+        "col_reason": "Why",
+        # kinds, roles, approaches
+        "kind_review_visit": "Review visit",
+        "kind_workshop": "Workshop",
+        "kind_meeting": "Meeting",
+        "kind_conference": "Conference",
+        "kind_plenary": "Plenary",
+        "role_lead": "Lead",
+        "role_member": "Member",
+        "role_attendee": "Attendee",
+        "role_event": "Attends",
+        "approach_MRU": "Mano River Union",
+        "approach_CA": "Central Africa",
+        "org_WDC": "World Diamond Council (industry)",
+        "org_CSC": "Civil Society Coalition",
+        # regions
+        "region_Africa": "Africa",
+        "region_Asia": "Asia",
+        "region_Europe": "Europe",
+        "region_Americas": "Americas",
+        "region_Oceania": "Oceania",
+        "region_Middle East": "Middle East",
+        # itinerary
+        "choose": "Show",
+        "choose_person": "A person",
+        "choose_organisation": "An organisation",
+        "person": "Person",
+        "organisation": "Organisation",
+        "itinerary_of": "Itinerary of {who}",
+        "nothing_planned": "Nothing is planned for {who}.",
+        "calendar": "Calendar",
+        "calendar_download": "Download the calendar of {who} (.ics)",
+        "calendar_not_available": "Calendar download: not available yet.",
+        "calendar_org_note": "Calendars are per person: choose a person to download one.",
+        # months
+        "month_1": "January", "month_2": "February", "month_3": "March", "month_4": "April",
+        "month_5": "May", "month_6": "June", "month_7": "July", "month_8": "August",
+        "month_9": "September", "month_10": "October", "month_11": "November", "month_12": "December",
+        "error": "Something went wrong while updating this view.",
+    },
+    "fr": {
+        "plan_title": "Plan des examens du Processus de Kimberley",
+        "plan_subtitle": "{scenario} — consultation du plan enregistré (statut du solveur : {status})",
+        "itinerary_title": "Itinéraires",
+        "itinerary_subtitle": "{scenario} — les engagements d’une personne ou d’une organisation, "
+                              "dans l’ordre",
+        "read_only_note": "Cette page présente un plan enregistré. Elle ne peut pas le modifier.",
+        "no_plan": "Aucun plan enregistré n’a été trouvé dans {path}. Demandez à un coordinateur de lancer "
+                   "« make plan ».",
+        "plan_mismatch": "Ce plan a été établi pour une autre version du scénario ; certains détails peuvent "
+                         "être dépassés.",
+        "language": "Langue",
+        "kpi_engagements": "Engagements programmés",
+        "kpi_unscheduled": "non programmés",
+        "kpi_countries": "Pays visités",
+        "kpi_people": "Personnes mobilisées",
+        "kpi_km": "Déplacements (km)",
+        "kpi_co2": "CO2 estimé (t)",
+        "kpi_co2_note": "Le CO2 est estimé à {factor} kg par km (hypothèse).",
+        "filters": "Filtres",
+        "filter_region": "Région",
+        "filter_kind": "Type",
+        "filter_organisation": "Organisation",
+        "filter_month": "Mois",
+        "all": "Tous",
+        "matching": "{shown} engagements sur {total} correspondent aux filtres.",
+        "no_match": "Aucun engagement ne correspond aux filtres.",
+        "map": "Carte",
+        "layer_countries": "Pays (Natural Earth)",
+        "layer_approaches": "Approches régionales",
+        "layer_sites": "Lieux des engagements",
+        "layer_travel": "Déplacements des équipes depuis leur base",
+        "layer_homes": "Bases",
+        "layer_events": "Événements fixes",
+        "layer_trips": "Déplacements",
+        "legend": "Légende",
+        "site_tooltip": "{place} : {count} engagement(s)",
+        "travel_tooltip": "{person} : {home} → {site} ({km} km)",
+        "home_tooltip": "Base de {people}",
+        "offline_note": "Carte hors ligne : contours des pays de Natural Earth (domaine public), "
+                        "sans tuiles.",
+        "timeline": "Calendrier",
+        "timeline_by": "Afficher par",
+        "by_engagement": "Engagement",
+        "by_reviewer": "Examinateur",
+        "by_organisation": "Organisation",
+        "axis_date": "Date",
+        "fixed_event": "Événement fixe",
+        "engagements": "Engagements",
+        "col_dates": "Dates",
+        "col_engagement": "Engagement",
+        "col_kind": "Type",
+        "col_host": "Hôte",
+        "col_place": "Lieu",
+        "col_lead": "Chef d’équipe",
+        "col_team": "Équipe",
+        "col_role": "Rôle",
+        "col_km": "Distance depuis la base (km)",
+        "unscheduled_title": "Non programmés",
+        "col_reason": "Motif",
+        "kind_review_visit": "Visite d’examen",
+        "kind_workshop": "Atelier",
+        "kind_meeting": "Réunion",
+        "kind_conference": "Conférence",
+        "kind_plenary": "Plénière",
+        "role_lead": "Chef d’équipe",
+        "role_member": "Membre",
+        "role_attendee": "Participant",
+        "role_event": "Participe",
+        "approach_MRU": "Union du fleuve Mano",
+        "approach_CA": "Afrique centrale",
+        "org_WDC": "Conseil mondial du diamant (industrie)",
+        "org_CSC": "Coalition de la société civile",
+        "region_Africa": "Afrique",
+        "region_Asia": "Asie",
+        "region_Europe": "Europe",
+        "region_Americas": "Amériques",
+        "region_Oceania": "Océanie",
+        "region_Middle East": "Moyen-Orient",
+        "choose": "Afficher",
+        "choose_person": "Une personne",
+        "choose_organisation": "Une organisation",
+        "person": "Personne",
+        "organisation": "Organisation",
+        "itinerary_of": "Itinéraire de {who}",
+        "nothing_planned": "Rien n’est prévu pour {who}.",
+        "calendar": "Agenda",
+        "calendar_download": "Télécharger l’agenda de {who} (.ics)",
+        "calendar_not_available": "Téléchargement de l’agenda : pas encore disponible.",
+        "calendar_org_note": "Les agendas sont individuels : choisissez une personne pour en télécharger un.",
+        "month_1": "janvier", "month_2": "février", "month_3": "mars", "month_4": "avril",
+        "month_5": "mai", "month_6": "juin", "month_7": "juillet", "month_8": "août",
+        "month_9": "septembre", "month_10": "octobre", "month_11": "novembre", "month_12": "décembre",
+        "error": "Une erreur s’est produite lors de la mise à jour de cette vue.",
+    },
+}
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+def t(key: str, lang: str = "en", **values) -> str:
+    """The label ``key`` in ``lang`` ('en' or 'fr'), with ``{placeholders}`` filled from ``values``.
+
+    A key missing in French falls back to English; a key missing in English is returned as is (so a
+    forgotten label shows up visibly instead of breaking the page).
+    """
+    check_lang(lang)
+    text = LABELS[lang].get(key, LABELS["en"].get(key, key))
+    return text.format(**values) if values else text
+
+
+def has(key: str) -> bool:
+    return key in LABELS["en"]
+
+
+def kind_label(kind: str, lang: str = "en") -> str:
+    """'review_visit' → 'Review visit' / 'Visite d’examen'; an unknown kind is shown with spaces."""
+    key = f"kind_{kind}"
+    return t(key, lang) if has(key) else kind.replace("_", " ").capitalize()
+
+
+def role_label(role: str, lang: str = "en") -> str:
+    key = f"role_{role}"
+    return t(key, lang) if has(key) else role
+
+
+def region_label(region: str, lang: str = "en") -> str:
+    key = f"region_{region}"
+    return t(key, lang) if has(key) else region
+
+
+def approach_label(code: str, lang: str = "en") -> str:
+    key = f"approach_{code}"
+    return t(key, lang) if has(key) else code
+
+
+def month_label(year: int, month: int, lang: str = "en") -> str:
+    """'September 2018' / 'septembre 2018'."""
+    return f"{t(f'month_{month}', lang)} {year}"
+
+
+def date_range_label(start, end, lang: str = "en") -> str:
+    """An inclusive date range, e.g. '24–28 September 2018' / '24–28 septembre 2018'."""
+    if start == end:
+        return f"{start.day} {t(f'month_{start.month}', lang)} {start.year}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {t(f'month_{end.month}', lang)} {end.year}"
+    first = f"{start.day} {t(f'month_{start.month}', lang)}"
+    if start.year != end.year:
+        first += f" {start.year}"
+    return f"{first} – {end.day} {t(f'month_{end.month}', lang)} {end.year}"
+
+
+@lru_cache(maxsize=1)
+def _french_countries() -> gettext.NullTranslations:
+    try:
+        import pycountry
+
+        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+    except (ImportError, OSError):
+        return gettext.NullTranslations()
+
+
+def participant_name(scenario, code: str, lang: str = "en") -> str:
+    """A participant's name: the scenario's English name, or the ISO 3166 French name in French."""
+    by_code = scenario.participants_by_code
+    english = by_code[code].name if code in by_code else code
+    if lang == "en":
+        return english
+    if code == "EU":
+        return "Union européenne"
+    try:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_2=code)
+    except ImportError:
+        country = None
+    if country is None:
+        return english
+    name = _french_countries().gettext(country.name)
+    if name == country.name and getattr(country, "common_name", None):
+        name = _french_countries().gettext(country.common_name)
+    head, sep, tail = name.partition(", ")
+    if sep and tail.endswith((" de", " du", " des")):  # "Russie, Fédération de" → "Fédération de Russie"
+        name = f"{tail} {head}"
+    return name
+
+
+def organisation_label(scenario, organisation: str, lang: str = "en") -> str:
+    """'ZA — South Africa', 'WDC — World Diamond Council (industry)'."""
+    key = f"org_{organisation}"
+    if has(key):
+        return f"{organisation} — {t(key, lang)}"
+    return f"{organisation} — {participant_name(scenario, organisation, lang)}"

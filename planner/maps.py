@@ -1,0 +1,367 @@
+"""Folium maps of a plan that work offline: engagement sites, team travel, regional approaches, fixed events.
+
+Public functions (also used by the HTML report):
+
+* :func:`plan_map` — the whole plan (optionally filtered, see ``planner.dashboard.Filters``);
+* :func:`itinerary_map` — the trips of one or more people;
+* :func:`offline_html` — a map as one self-contained HTML page with no external URL.
+
+Offline by design: Leaflet's JS and CSS are embedded as ``data:`` URIs read from the installed
+``django-js-lib-leaflet`` package (Leaflet 1.9.4; folium's jQuery, Bootstrap and awesome-markers are dropped,
+markers are vector ``CircleMarker``/``PolyLine`` so no icon image is needed). With ``offline=True`` (the
+default) there are no map tiles: country shapes come from the bundled Natural Earth 1:110m GeoJSON
+(``planner/assets``). With ``offline=False`` OpenStreetMap tiles are added under the same shapes, so the map
+stays readable when the tile server is unreachable.
+
+Every site marker carries the CSS class ``kp-site`` (one per engagement site), travel lines ``kp-travel``,
+home bases ``kp-home`` and fixed events ``kp-event``: the browser tests count them.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import socket
+from functools import lru_cache
+from importlib import resources
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from .calendar import home_of, km_between
+from .dashboard import Filters, engagement_views, filtered, itinerary
+from .i18n import approach_label, date_range_label, kind_label, participant_name, t
+from .model import Plan, Scenario
+
+KIND_COLOURS = {"review_visit": "#1f6fb2", "workshop": "#2a9d55", "meeting": "#e08a00"}
+EVENT_COLOUR = "#7b3fa0"
+HOME_COLOUR = "#5c6770"
+APPROACH_COLOURS = {"MRU": "#f2c14e", "CA": "#e76f51"}
+PERSON_COLOURS = ("#1f6fb2", "#e08a00", "#2a9d55", "#c0392b", "#7b3fa0", "#16a0a8", "#8c564b", "#d6609a")
+TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+TILE_HOST = ("tile.openstreetmap.org", 443)
+BOUNDARIES = "naturalearth_110m_countries.geojson"
+
+# ------------------------------------------------------------------------------------------------------------
+# Offline assets
+# ------------------------------------------------------------------------------------------------------------
+
+
+def _data_uri(mime: str, data: bytes) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+@lru_cache(maxsize=1)
+def leaflet_assets() -> tuple[str, str]:
+    """Leaflet's JS and CSS as ``data:`` URIs (images referenced by the CSS are inlined too)."""
+    static = resources.files("js_lib_leaflet") / "static" / "js_lib_leaflet"
+    js = (static / "leaflet.js").read_bytes()
+    css = (static / "leaflet.css").read_text(encoding="utf-8")
+
+    def inline(match: re.Match) -> str:
+        image = static / "images" / match.group(1)
+        return f"url({_data_uri('image/png', image.read_bytes())})"
+
+    css = re.sub(r"url\(images/([\w.-]+\.png)\)", inline, css)
+    return _data_uri("text/javascript", js), _data_uri("text/css", css.encode("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def country_shapes() -> dict:
+    """The bundled Natural Earth 1:110m countries (``iso2``, ``iso3``, ``name`` per feature)."""
+    text = (resources.files("planner") / "assets" / BOUNDARIES).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def tiles_reachable(host: tuple[str, int] = TILE_HOST, timeout: float = 1.5) -> bool:
+    """True when the tile server accepts a TCP connection (used only when online tiles are asked for)."""
+    try:
+        with socket.create_connection(host, timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _base_map(scenario: Scenario, *, offline: bool, lang: str) -> folium.Map:
+    m = folium.Map(location=[10, 15], zoom_start=2, min_zoom=1, max_zoom=8, tiles=None,
+                   world_copy_jump=False, control_scale=False, height="560px")
+    js, css = leaflet_assets()
+    m.default_js = [("leaflet", js)]  # instance attributes: folium's class-level lists stay untouched
+    m.default_css = [("leaflet_css", css)]
+    m.get_root().header.add_child(folium.Element(
+        "<style>.leaflet-container{background:#d7e7f0;font-family:system-ui,'DejaVu Sans',sans-serif}"
+        ".kp-legend{background:rgba(255,255,255,.92);max-width:320px;"
+        "padding:6px 10px;border-radius:4px;font-size:12px;line-height:1.5;"
+        "box-shadow:0 1px 4px rgba(0,0,0,.3)}"
+        ".kp-legend i{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:5px;"
+        "vertical-align:middle}.kp-stop-number{font:bold 11px sans-serif;color:#fff;text-align:center;"
+        "line-height:18px;border-radius:50%;}</style>"), name="kp_style")
+    if not offline:
+        folium.TileLayer(TILE_URL, attr="© OpenStreetMap contributors", name="OpenStreetMap",
+                         control=False).add_to(m)
+    shapes = country_shapes()
+    folium.GeoJson(
+        shapes, name=t("layer_countries", lang), control=False, smooth_factor=0.5,
+        style_function=(lambda _f: {"fillColor": "#f4f1e8", "color": "#9aa3a8", "weight": 0.6,
+                                    "fillOpacity": 1.0 if offline else 0.0}),
+        interactive=False,
+    ).add_to(m)
+    _Attribution().add_to(m)
+    return m
+
+
+class _Popup(MacroElement):
+    """A popup with fixed HTML content (folium's Popup needs jQuery, which offline maps do not load)."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bindPopup({{ this.content|tojson }}, {"maxWidth": 360});
+    {% endmacro %}""")
+
+    def __init__(self, content: str):
+        super().__init__()
+        self._name = "KpPopup"
+        self.content = content
+
+
+class _Attribution(MacroElement):
+    """Plain-text attribution ('Leaflet', 'Natural Earth'): no link, no flag image."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix('Leaflet');
+        {{ this._parent.get_name() }}.attributionControl.addAttribution('Natural Earth');
+    {% endmacro %}""")
+
+
+def _approaches_layer(scenario: Scenario, lang: str) -> folium.FeatureGroup | None:
+    by_code = {p.code: p for p in scenario.participants}
+    features = []
+    for feature in country_shapes()["features"]:
+        p = by_code.get(feature["properties"]["iso2"])
+        if p is not None and p.regional_approach:
+            features.append({
+                "type": "Feature", "geometry": feature["geometry"],
+                "properties": {"approach": p.regional_approach,
+                               "label": f"{approach_label(p.regional_approach, lang)}: "
+                                        f"{participant_name(scenario, p.code, lang)}"}})
+    if not features:
+        return None
+    group = folium.FeatureGroup(name=t("layer_approaches", lang))
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        style_function=lambda f: {"fillColor": APPROACH_COLOURS.get(f["properties"]["approach"], "#999"),
+                                  "color": "#8a5a00", "weight": 0.8, "fillOpacity": 0.45},
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    ).add_to(group)
+    return group
+
+
+def _legend(scenario: Scenario, lang: str, *, kinds=(), people=(), events: bool, offline: bool,
+            approaches: bool = True) -> MacroElement:
+    rows = [f'<i style="background:{KIND_COLOURS.get(k, "#555")}"></i>{kind_label(k, lang)}' for k in kinds]
+    rows += [f'<i style="background:{colour}"></i>{person}' for person, colour in people]
+    if events:
+        rows.append(f'<i style="background:#fff;border:2px dashed {EVENT_COLOUR};width:8px;height:8px"></i>'
+                    f'{t("fixed_event", lang)}')
+    codes = sorted({p.regional_approach for p in scenario.participants if p.regional_approach})
+    codes = codes if approaches else []
+    rows += [f'<i style="background:{APPROACH_COLOURS.get(a, "#999")};border-radius:2px"></i>'
+             f"{approach_label(a, lang)}" for a in codes]
+    rows.append(f'<i style="background:{HOME_COLOUR};width:7px;height:7px"></i>{t("layer_homes", lang)}')
+    if offline:
+        rows.append(f'<span style="color:#5c6770">{t("offline_note", lang)}</span>')
+    return _Legend(f'<b>{t("legend", lang)}</b><br>{"<br>".join(rows)}')
+
+
+class _Legend(MacroElement):
+    """The legend as a Leaflet control in the map's bottom-left corner."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        (function () {
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "kp-legend");
+                div.innerHTML = {{ this.content|tojson }};
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+    {% endmacro %}""")
+
+    def __init__(self, content: str):
+        super().__init__()
+        self._name = "KpLegend"
+        self.content = content
+
+
+def _fit(m: folium.Map, points: list[tuple[float, float]]) -> None:
+    if points:
+        lats, lons = [p[0] for p in points], [p[1] for p in points]
+        m.fit_bounds([[min(lats) - 3, min(lons) - 3], [max(lats) + 3, max(lons) + 3]])
+
+
+def _event_marker(ev, lang: str) -> folium.CircleMarker:
+    return folium.CircleMarker(
+        [ev.lat, ev.lon], radius=8, color=EVENT_COLOUR, weight=2, dash_array="4 3", fill=True,
+        fill_color="#ffffff", fill_opacity=0.8, class_name="kp-event",
+        tooltip=f"{ev.title} — {ev.place}, {date_range_label(ev.start, ev.end, lang)}")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Public builders
+# ------------------------------------------------------------------------------------------------------------
+
+
+def plan_map(scenario: Scenario, plan: Plan, *, lang: str = "en", offline: bool = True,
+             filters: Filters | dict | None = None) -> folium.Map:
+    """The plan on a world map.
+
+    Layers: country shapes (Natural Earth; under OpenStreetMap tiles when ``offline=False``); the countries of
+    the regional approaches (``regional_approach`` in participants.csv) shaded; one circle marker per
+    engagement site (a host capital; colour by kind, size by the number of engagements there, class
+    ``kp-site``); each team member's line from their home base to the site (``kp-travel``) and the home bases
+    (``kp-home``); fixed events (dashed circles, ``kp-event``). ``filters`` narrows engagements and events
+    exactly as the dashboard's table and timeline do. Labels follow ``lang`` ('en' or 'fr').
+    Private unavailability reasons are never read.
+    """
+    views, events = filtered(scenario, plan, filters)
+    reviewers = scenario.reviewers_by_id
+    m = _base_map(scenario, offline=offline, lang=lang)
+    approaches = _approaches_layer(scenario, lang)
+    if approaches is not None:
+        approaches.add_to(m)
+
+    travel = folium.FeatureGroup(name=t("layer_travel", lang))
+    homes: dict[tuple[float, float], list[str]] = {}
+    for v in views:
+        colour = KIND_COLOURS.get(v.kind, "#555")
+        for rid in v.team:
+            r = reviewers[rid]
+            home = home_of(r)
+            homes.setdefault(home, []).append(rid)
+            home_name = participant_name(scenario, r.home, lang) if r.home in scenario.participants_by_code \
+                else r.home
+            folium.PolyLine(
+                [home, (v.lat, v.lon)], color=colour, weight=1.5, opacity=0.55, class_name="kp-travel",
+                tooltip=t("travel_tooltip", lang, person=rid, home=home_name, site=v.place,
+                          km=f"{km_between(home, (v.lat, v.lon)):,}")).add_to(travel)
+    travel.add_to(m)
+
+    home_layer = folium.FeatureGroup(name=t("layer_homes", lang))
+    for point, people in sorted(homes.items()):
+        folium.CircleMarker(point, radius=3, color=HOME_COLOUR, weight=1, fill=True, fill_opacity=0.9,
+                            class_name="kp-home",
+                            tooltip=t("home_tooltip", lang, people=", ".join(sorted(set(people))))
+                            ).add_to(home_layer)
+    home_layer.add_to(m)
+
+    events_layer = folium.FeatureGroup(name=t("layer_events", lang))
+    for ev in events:
+        _event_marker(ev, lang).add_to(events_layer)
+    events_layer.add_to(m)
+
+    sites = folium.FeatureGroup(name=t("layer_sites", lang))
+    by_site: dict[tuple[float, float], list] = {}
+    for v in views:
+        by_site.setdefault((v.lat, v.lon), []).append(v)
+    for (lat, lon), here in by_site.items():
+        kinds = sorted({v.kind for v in here})
+        colour = KIND_COLOURS.get(here[0].kind, "#555")
+        names = "".join(
+            f"<li><b>{_esc(v.title)}</b><br>{_esc(date_range_label(v.start, v.end, lang))}"
+            f" — {_esc(t('col_lead', lang))}: {_esc(v.lead or '—')}; {_esc(t('col_team', lang))}: "
+            f"{_esc(', '.join(r for r in v.team if r != v.lead))}</li>" for v in here)
+        place = f"{here[0].place} ({participant_name(scenario, here[0].host, lang)})"
+        folium.CircleMarker(
+            [lat, lon], radius=7 + 2 * min(len(here), 5), color="#1d2b36" if len(kinds) > 1 else colour,
+            weight=2, fill=True, fill_color=colour, fill_opacity=0.85,
+            class_name="kp-site " + " ".join(f"kp-kind-{k}" for k in kinds),
+            tooltip=t("site_tooltip", lang, place=place, count=len(here)),
+        ).add_child(_Popup(f"<b>{_esc(place)}</b><ul style='padding-left:16px;margin:4px 0'>{names}</ul>")
+                    ).add_to(sites)
+    sites.add_to(m)
+
+    folium.LayerControl(collapsed=False).add_to(m)
+    shown_kinds = [k for k in KIND_COLOURS if any(v.kind == k for v in engagement_views(scenario, plan))]
+    _legend(scenario, lang, kinds=shown_kinds, events=bool(events), offline=offline).add_to(m)
+    _fit(m, [(v.lat, v.lon) for v in views] + list(homes) + [(e.lat, e.lon) for e in events])
+    return m
+
+
+def itinerary_map(scenario: Scenario, plan: Plan, reviewer_ids, *, lang: str = "en",
+                  offline: bool = True) -> folium.Map:
+    """The trips of the given people: a line from each person's home base to every engagement and fixed event
+    they attend (dashed for fixed events), numbered stops in date order (class ``kp-stop``), home bases
+    (``kp-home``). One colour per person."""
+    people = sorted(set(reviewer_ids))
+    reviewers = scenario.reviewers_by_id
+    stops = itinerary(scenario, plan, people)
+    m = _base_map(scenario, offline=offline, lang=lang)
+    trips = folium.FeatureGroup(name=t("layer_trips", lang))
+    points: list[tuple[float, float]] = []
+    numbers: dict[str, int] = {}
+    for index, rid in enumerate(people):
+        if rid not in reviewers:
+            continue
+        colour = PERSON_COLOURS[index % len(PERSON_COLOURS)]
+        home = home_of(reviewers[rid])
+        mine = [s for s in stops if s.reviewer_id == rid]
+        if not mine:
+            continue
+        points.append(home)
+        folium.CircleMarker(home, radius=5, color=colour, weight=2, fill=True, fill_color="#fff",
+                            fill_opacity=1, class_name="kp-home",
+                            tooltip=t("home_tooltip", lang, people=rid)).add_to(trips)
+        for s in mine:
+            numbers[rid] = numbers.get(rid, 0) + 1
+            site = (s.lat, s.lon)
+            points.append(site)
+            when = date_range_label(s.start, s.end, lang)
+            label = f"{numbers[rid]}. {s.title} — {when} ({s.km_from_home:,} km)"
+            folium.PolyLine([home, site], color=colour, weight=2.5, opacity=0.8,
+                            dash_array="6 5" if s.event_id else None, class_name="kp-travel",
+                            tooltip=f"{rid}: {label}").add_to(trips)
+            folium.Marker(site, tooltip=f"{rid}: {label}", icon=folium.DivIcon(
+                html=f'<div class="kp-stop-number" style="background:{colour}">{numbers[rid]}</div>',
+                icon_size=(18, 18), icon_anchor=(9, 9), class_name="kp-stop")).add_to(trips)
+    trips.add_to(m)
+    shown = [(rid, PERSON_COLOURS[i % len(PERSON_COLOURS)]) for i, rid in enumerate(people)
+             if any(s.reviewer_id == rid for s in stops)]
+    _legend(scenario, lang, people=shown[:12], events=any(s.event_id for s in stops), offline=offline,
+            approaches=False).add_to(m)
+    _fit(m, points)
+    return m
+
+
+def offline_html(m: folium.Map) -> str:
+    """The map as a complete, self-contained HTML page (Leaflet inline, no tiles in offline mode).
+
+    Every script and style sheet is embedded; the only http(s) URLs left are those of an explicitly online
+    tile layer (``offline=False``).
+    """
+    return m.get_root().render()
+
+
+_URL = re.compile(r"""(?:src|href)\s*=\s*["']?(https?://[^"'\s>]+)|url\(\s*["']?(https?://[^"')\s]+)""")
+
+
+def external_urls(page: str) -> list[str]:
+    """Every non-local http(s) URL that a browser would load from ``page`` (src, href, CSS url())."""
+    found = []
+    for match in _URL.finditer(page):
+        url = match.group(1) or match.group(2)
+        host = re.sub(r"^https?://([^/:]+).*$", r"\1", url)
+        if host not in ("localhost", "127.0.0.1", "[::1]"):
+            found.append(url)
+    return found
+
+
+def _esc(text: str) -> str:
+    import html
+
+    return html.escape(str(text))
+
+
+__all__ = ["country_shapes", "external_urls", "itinerary_map", "leaflet_assets", "offline_html", "plan_map",
+           "tiles_reachable"]
