@@ -14,7 +14,6 @@ and never shows the private ``reason`` of unavailability (it never reads it).
 
 from __future__ import annotations
 
-import base64
 import html
 import logging
 import os
@@ -373,12 +372,12 @@ def itinerary_table_html(scenario: Scenario, stops: list[ItineraryStop], who: st
 
 
 def calendar_export() -> Callable[[Scenario, Plan, str], bytes] | None:
-    """The per-person calendar export (``planner.exports.ics.person_calendar``), or None without it."""
+    """One person's calendar as .ics bytes (``planner.exports.download.person_ics``), or None without it."""
     try:
-        from .exports.ics import calendar_bytes, person_calendar
+        from .exports.download import person_ics
     except ImportError:
         return None
-    return lambda scenario, plan, reviewer_id: calendar_bytes(person_calendar(scenario, plan, reviewer_id))
+    return person_ics
 
 
 def calendar_link_html(scenario: Scenario, plan: Plan, reviewer_id: str, lang: str = "en") -> str:
@@ -386,11 +385,11 @@ def calendar_link_html(scenario: Scenario, plan: Plan, reviewer_id: str, lang: s
     export = calendar_export()
     if export is None:
         return f'<p class="kp-note kp-calendar">{_E(t("calendar_not_available", lang))}</p>'
-    content = export(scenario, plan, reviewer_id)
-    data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
-    uri = "data:text/calendar;charset=utf-8;base64," + base64.b64encode(data).decode("ascii")
-    return (f'<p class="kp-calendar"><a download="{_E(reviewer_id)}.ics" href="{uri}">'
-            f'{_E(t("calendar_download", lang, who=reviewer_id))}</a></p>')
+    from .exports.download import ICS_MIME, download_link
+
+    link = download_link(export(scenario, plan, reviewer_id), f"{reviewer_id}.ics",
+                         t("calendar_download", lang, who=reviewer_id), ICS_MIME)
+    return f'<p class="kp-calendar">{link}</p>'
 
 
 # --- loading --------------------------------------------------------------------------------------------
