@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .model import Engagement, FixedEvent, Reviewer, Scenario
+from .model import Engagement, Reviewer, Scenario
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -92,7 +92,8 @@ def blackout_periods(scenario: Scenario, engagement: Engagement) -> list[tuple[d
     plenary = scenario.plenary()
     if plenary is None:
         return []
-    periods = [(plenary.start, plenary.end, f"the plenary ({plenary.title}, {plenary.start:%d %b}–{plenary.end:%d %b})")]
+    title = f"the plenary ({plenary.title}, {plenary.start:%d %b}–{plenary.end:%d %b})"
+    periods = [(plenary.start, plenary.end, title)]
     lead = scenario.rules.report_lead_time_days
     if lead > 0 and engagement.kind in scenario.rules.report_lead_time_kinds:
         periods.append((plenary.start - timedelta(days=lead), plenary.start - timedelta(days=1),
@@ -100,12 +101,13 @@ def blackout_periods(scenario: Scenario, engagement: Engagement) -> list[tuple[d
     return periods
 
 
-def start_rejection(scenario: Scenario, engagement: Engagement, host: str, start: date) -> str | None:
+def start_rejection(scenario: Scenario, engagement: Engagement, host: str, start: date,
+                    ignore_pin: bool = False) -> str | None:
     """Why ``engagement`` may not start on ``start`` at ``host`` (window, pin, blackout, membership), or None."""
     end = engagement.end_for(start)
     if start < engagement.earliest_start or end > engagement.latest_end:
         return (f"outside its window {engagement.earliest_start:%d %b}–{engagement.latest_end:%d %b %Y}")
-    if engagement.pinned_start is not None and start != engagement.pinned_start:
+    if not ignore_pin and engagement.pinned_start is not None and start != engagement.pinned_start:
         return f"not on its pinned start {engagement.pinned_start:%d %b %Y}"
     for first, last, reason in blackout_periods(scenario, engagement):
         if start <= last and first <= end:

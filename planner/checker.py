@@ -102,8 +102,8 @@ def rule_plan_consistent(c: _Context) -> Iterator[Violation]:
 def rule_window_and_calendar(c: _Context) -> Iterator[Violation]:
     """Hard rule: inside the window, outside the plenary and report lead time, host already a participant."""
     for e, o in c.scheduled:
-        reason = start_rejection(c.scenario, e, o.host, o.start)
-        if reason and not reason.startswith("not on its pinned"):
+        reason = start_rejection(c.scenario, e, o.host, o.start, ignore_pin=True)
+        if reason:
             yield Violation("window_and_calendar", e.id, "", f"{e.title} starts on {o.start}: {reason}")
 
 
@@ -245,7 +245,7 @@ def rule_one_place_at_a_time(c: _Context) -> Iterator[Violation]:
     """Hard rule: nobody does two engagements that overlap or leave less than the travel buffer between."""
     by_id = {e.id: (e, o) for e, o in c.scheduled}
     for rid in sorted(c.reviewers):
-        mine = [a.engagement_id for a in c.plan.of_reviewer(rid) if a.engagement_id in by_id]
+        mine = sorted({a.engagement_id for a in c.plan.of_reviewer(rid) if a.engagement_id in by_id})
         for x, y in combinations(mine, 2):
             (e, oe), (f, of) = by_id[x], by_id[y]
             if engagements_clash(c.scenario, e, oe.host, oe.start, f, of.host, of.start):
@@ -274,4 +274,22 @@ def check(scenario: Scenario, plan: Plan, reference: Plan | None = None) -> Chec
     """Every hard-rule violation of ``plan`` and its soft terms, computed without the solver."""
     context = _Context(scenario, plan)
     violations = [v for rule in HARD_RULES for v in rule(context)]
-    return CheckReport(violations, evaluate(scenario, plan, reference))
+    return CheckReport(violations, evaluate(scenario, _scoreable(scenario, plan), reference))
+
+
+def _scoreable(scenario: Scenario, plan: Plan) -> Plan:
+    """The part of ``plan`` that refers to known engagements, hosts and people (the rest is already reported
+    as ``plan_consistent`` violations), so that the soft terms can still be scored."""
+    engagements, reviewers = scenario.engagements_by_id, scenario.reviewers_by_id
+
+    def usable(o) -> bool:
+        if o.engagement_id not in engagements:
+            return False
+        return not o.scheduled or (o.start is not None and o.end is not None
+                                   and o.host in engagements[o.engagement_id].hosts)
+
+    outcomes = tuple(o for o in plan.engagements if usable(o))
+    good = {o.engagement_id for o in outcomes if o.scheduled}
+    assignments = tuple(a for a in plan.assignments if a.engagement_id in good and a.reviewer_id in reviewers
+                        and a.host in engagements[a.engagement_id].hosts)
+    return Plan(assignments, outcomes, plan.meta)

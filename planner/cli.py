@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from .problems import ScenarioError
 
 
-def _print_problems(title: str, problems, stream=sys.stdout) -> None:
+def _print_problems(title: str, problems, stream=None) -> None:
+    stream = stream if stream is not None else sys.stdout  # looked up at call time (tests redirect it)
     print(title, file=stream)
     for problem in problems:
         print(f"  - {problem}", file=stream)

@@ -20,7 +20,6 @@ from .calendar import (
     blackout_periods,
     commitment_blocks,
     eligible_reviewers,
-    engagements_clash,
     home_of,
     is_francophone_host,
     km_between,
@@ -50,7 +49,7 @@ class Variables:
     assigned: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     lead: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     separated: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
-    chain: dict[tuple[str, str, str], cp_model.IntVar] = field(default_factory=dict)
+    chain: dict[tuple[str, str, str, str, str], cp_model.IntVar] = field(default_factory=dict)
 
 
 @dataclass
@@ -60,6 +59,7 @@ class Term:
     name: str
     weight_key: str
     expr: cp_model.LinearExprT
+    weight: float | None = None  # overrides the scenario's weight for ``weight_key``
 
 
 class ModelBuilder:
@@ -136,6 +136,8 @@ class ModelBuilder:
         self.hard_fixed_commitments()
         self.hard_one_place_at_a_time()
         self.hard_max_engagements()
+        if self.diagnosis:  # feasibility only: soft terms would add hidden constraints (e.g. load caps)
+            return self
         self.soft_unscheduled()
         self.soft_workload_fairness()
         self.soft_travel()
@@ -408,23 +410,37 @@ class ModelBuilder:
     def soft_travel(self) -> None:
         """Soft terms: kilometres travelled, each engagement a round trip from home (``travel_km``), and a
         credit for chaining two engagements in one region within ``chain_max_gap_days`` instead of flying
-        home in between (``chain_credit_km``: home→A→B→home instead of two round trips)."""
+        home in between (``chain_credit_km``: home→A→B→home instead of two round trips).
+
+        Encoded without negative costs: every trip has an inbound and an outbound leg; a chain replaces the
+        outbound leg of A and the inbound leg of B by the hop A→B. Then gross km = legs + credit, and the
+        objective ``w_travel·gross − w_chain·credit`` equals ``(w_travel − w_chain)·gross + w_chain·legs``,
+        whose LP relaxation cannot go below zero.
+        """
         m, v = self.model, self.vars
-        km_terms = []
+        gross = []
+        self.trip_at: dict[tuple[str, str, str], cp_model.IntVar] = {}
         for e in self.engagements:
             for r in self.eligible[e.id]:
                 a = v.assigned[(e.id, r.id)]
                 if len(e.hosts) == 1:
-                    km_terms.append(self.travel_km(r, e, e.hosts[0]) * a)
-                    continue
-                options = {h: self.travel_km(r, e, h) for h in e.hosts}
-                km = m.new_int_var(0, max(options.values()), f"km[{e.id},{r.id}]")
-                for h, dist in options.items():
-                    m.add(km >= dist).only_enforce_if([a, self.host_literal(e, h)])
-                km_terms.append(km)
-        self.terms.append(Term("travel_km", "travel_km", sum(km_terms)))
-        if self.scenario.weights.get("chain_credit_km", 0) > 0:
-            self.terms.append(Term("chain_credit_km", "chain_credit_km", -self._chain_credit()))
+                    self.trip_at[(e.id, r.id, e.hosts[0])] = a
+                else:  # at[h] = "r goes to e at host h"; linear links keep the LP relaxation tight
+                    at = {h: m.new_bool_var(f"at[{e.id},{r.id},{h}]") for h in e.hosts}
+                    m.add(sum(at.values()) == a)
+                    for h, lit in at.items():
+                        m.add(lit <= self.host_literal(e, h))
+                        self.trip_at[(e.id, r.id, h)] = lit
+        for (eid, rid, host), lit in self.trip_at.items():
+            gross.append(self.travel_km(self.reviewer_by_id[rid], self.scenario.engagements_by_id[eid], host) * lit)
+        w_travel = self.scenario.weights.get("travel_km", 0)
+        w_chain = self.scenario.weights.get("chain_credit_km", 0)
+        if w_chain <= 0:
+            self.terms.append(Term("travel_km", "travel_km", sum(gross)))
+            return
+        legs = self._chain_legs()
+        self.terms.append(Term("travel_km", "", sum(gross), weight=w_travel - w_chain))
+        self.terms.append(Term("chain_legs_km", "chain_credit_km", legs))
 
     def chain_saving(self, r: Reviewer, he: str, hf: str) -> int:
         """Kilometres saved by going home→A→B→home rather than home→A→home→B→home (0 across regions)."""
@@ -435,12 +451,13 @@ class ModelBuilder:
         a, b = site_of(s, he), site_of(s, hf)
         return max(0, self.site_km(home, a) + self.site_km(home, b) - self.site_km(a, b))
 
-    def _chain_credit(self):
+    def _chain_legs(self):
+        """Chain variables per (A, B, person, host of A, host of B) and the kilometres of all legs."""
         m, v = self.model, self.vars
         gap = self.scenario.rules.chain_max_gap_days
-        credits = []
-        outgoing: dict[tuple[str, str], list] = {}
-        incoming: dict[tuple[str, str], list] = {}
+        outgoing: dict[tuple[str, str, str], list] = {}
+        incoming: dict[tuple[str, str, str], list] = {}
+        legs = []
         for e in self.engagements:
             for f in self.engagements:
                 if e.id == f.id:
@@ -449,34 +466,36 @@ class ModelBuilder:
                 if f.latest_start < earliest_next or f.earliest_start > e.latest_end + timedelta(days=gap + 1):
                     continue
                 shared = {r.id for r in self.eligible[e.id]} & {r.id for r in self.eligible[f.id]}
+                # "f follows e closely enough to chain" is decided once per pair, not once per person
+                follows = None
                 for rid in sorted(shared):
                     r = self.reviewer_by_id[rid]
-                    savings = {(he, hf): self.chain_saving(r, he, hf) for he in e.hosts for hf in f.hosts}
-                    best = max(savings.values())
-                    if best <= 0:
-                        continue
-                    c = m.new_bool_var(f"chain[{e.id},{f.id},{rid}]")
-                    v.chain[(e.id, f.id, rid)] = c
-                    m.add_implication(c, v.assigned[(e.id, rid)])
-                    m.add_implication(c, v.assigned[(f.id, rid)])
-                    m.add(v.start[f.id] >= v.start[e.id] + e.duration_days).only_enforce_if(c)
-                    m.add(v.start[f.id] <= v.start[e.id] + e.duration_days + gap).only_enforce_if(c)
-                    outgoing.setdefault((e.id, rid), []).append(c)
-                    incoming.setdefault((f.id, rid), []).append(c)
-                    if len(savings) == 1:
-                        credits.append(best * c)
-                        continue
-                    credit = m.new_int_var(0, best, f"chain_credit[{e.id},{f.id},{rid}]")
-                    m.add(credit <= best * c)
-                    for (he, hf), saving in savings.items():
-                        if saving < best:
-                            m.add(credit <= saving).only_enforce_if(
-                                [self.host_literal(e, he), self.host_literal(f, hf)])
-                    credits.append(credit)
-        for group in (*outgoing.values(), *incoming.values()):
-            if len(group) > 1:
-                m.add_at_most_one(group)
-        return sum(credits)
+                    for he in e.hosts:
+                        for hf in f.hosts:
+                            if self.chain_saving(r, he, hf) <= 0:
+                                continue
+                            if follows is None:
+                                follows = m.new_bool_var(f"follows[{e.id},{f.id}]")
+                                m.add(v.start[f.id] >= v.start[e.id] + e.duration_days).only_enforce_if(follows)
+                                m.add(v.start[f.id] <= v.start[e.id] + e.duration_days + gap) \
+                                    .only_enforce_if(follows)
+                            c = m.new_bool_var(f"chain[{e.id},{f.id},{rid},{he},{hf}]")
+                            v.chain[(e.id, f.id, rid, he, hf)] = c
+                            m.add(c <= follows)
+                            outgoing.setdefault((e.id, rid, he), []).append(c)
+                            incoming.setdefault((f.id, rid, hf), []).append(c)
+                            legs.append(self.site_km(site_of(self.scenario, he), site_of(self.scenario, hf)) * c)
+        for (eid, rid, host), at in self.trip_at.items():
+            one_way = self.site_km(home_of(self.reviewer_by_id[rid]), site_of(self.scenario, host))
+            for side, chains in (("home_after", outgoing.get((eid, rid, host), [])),
+                                 ("home_before", incoming.get((eid, rid, host), []))):
+                if not chains:
+                    legs.append(one_way * at)
+                    continue
+                leg = m.new_bool_var(f"{side}[{eid},{rid},{host}]")
+                m.add(leg + sum(chains) == at)  # each trip either flies home or chains on, once each way
+                legs.append(one_way * leg)
+        return sum(legs)
 
     def soft_lead_language(self) -> None:
         """Soft term: review visits whose lead speaks none of the host's languages (``lead_language``)."""
@@ -499,7 +518,7 @@ class ModelBuilder:
             if not e.is_review_visit:
                 continue
             region = self.scenario.participant(e.hosts[0]).region
-            peers = self.members_where(e, lambda r: r.is_government and self._region_of(r) == region)
+            peers = self.members_where(e, lambda r, region=region: r.is_government and self._region_of(r) == region)
             miss = m.new_bool_var(f"no_regional_peer[{e.id}]")
             m.add(sum(peers) + miss >= self.vars.scheduled[e.id])
             misses.append(miss)
@@ -574,7 +593,8 @@ class ModelBuilder:
         weights = self.scenario.weights
         objective = 0
         for term in self.terms:
-            weight = int(round(weights.get(term.weight_key, 0) * WEIGHT_SCALE))
+            raw = weights.get(term.weight_key, 0) if term.weight is None else term.weight
+            weight = int(round(raw * WEIGHT_SCALE))
             if weight:
                 objective += weight * term.expr
         if self.diagnosis:

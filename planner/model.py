@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 OBSERVER_ORGANISATIONS = ("WDC", "CSC")
 ENGAGEMENT_KINDS = ("review_visit", "workshop", "meeting")
@@ -85,6 +86,7 @@ class Unavailability:
     start: date
     end: date
     reason: str = ""
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -224,37 +226,37 @@ class Scenario:
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     solver: SolverSettings = field(default_factory=SolverSettings)
     description: str = ""
-    source_path: str = ""
+    source_path: str = field(default="", compare=False)
 
     # --- look-ups -----------------------------------------------------------------
     def participant(self, code: str) -> Participant:
         return self.participants_by_code[code]
 
-    @property
+    @cached_property
     def participants_by_code(self) -> dict[str, Participant]:
         return {p.code: p for p in self.participants}
 
-    @property
+    @cached_property
     def reviewers_by_id(self) -> dict[str, Reviewer]:
         return {r.id: r for r in self.reviewers}
 
-    @property
+    @cached_property
     def engagements_by_id(self) -> dict[str, Engagement]:
         return {e.id: e for e in self.engagements}
 
-    @property
+    @cached_property
     def events_by_id(self) -> dict[str, FixedEvent]:
         return {v.id: v for v in self.events}
 
+    @cached_property
+    def _country_to_participant(self) -> dict[str, str]:
+        mapping = {m: p.code for p in self.participants for m in p.member_states}
+        mapping.update({p.code: p.code for p in self.participants})
+        return mapping
+
     def participant_of_country(self, code: str) -> str | None:
         """The participant a country belongs to: itself, or the EU for an EU member state."""
-        by_code = self.participants_by_code
-        if code in by_code:
-            return code
-        for p in self.participants:
-            if code in p.member_states:
-                return p.code
-        return None
+        return self._country_to_participant.get(code)
 
     def reviewer_participant(self, reviewer: Reviewer) -> str | None:
         """The participant a reviewer is *from*: their government, or for observers their home participant."""
@@ -262,13 +264,21 @@ class Scenario:
             return self.participant_of_country(reviewer.organisation)
         return self.participant_of_country(reviewer.home) if reviewer.home else None
 
+    @cached_property
+    def _group_index(self) -> dict[str, tuple[str, ...]]:
+        index: dict[str, list[str]] = {}
+        for r in self.reviewers:
+            for tag in r.groups:
+                index.setdefault(tag, []).append(r.id)
+        return {tag: tuple(ids) for tag, ids in index.items()}
+
     def group_members(self, tag: str) -> tuple[str, ...]:
         """Reviewer ids matched by an attendee token: ``all``, a reviewer id or a group tag."""
         if tag == "all":
             return tuple(r.id for r in self.reviewers)
         if tag in self.reviewers_by_id:
             return (tag,)
-        return tuple(r.id for r in self.reviewers if tag in r.groups)
+        return self._group_index.get(tag, ())
 
     def attendees_of(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         """Sorted reviewer ids matched by a list of attendee tokens."""

@@ -8,7 +8,8 @@ impossible windows) and raises one ``ScenarioError`` listing them all; input fil
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ from .model import (
 from .problems import Problem, ScenarioError
 
 SCENARIO_FILE = "scenario.yaml"
+# columns that refer to ids defined in another table
+REFERENCE_COLUMNS = {"home", "organisation", "reviewer", "hosts", "attendees"}
 
 PARTICIPANT_COLUMNS = [
     t.Column("code", t.identifier),
@@ -145,12 +148,13 @@ class _Yaml:
         return value
 
     def day(self, key: str, value: Any) -> date | None:
-        if isinstance(value, date):
-            return value
+        if isinstance(value, datetime) or not isinstance(value, (date, str)):
+            self.bad(key, value, "expected a date as YYYY-MM-DD (no time of day)")
+            return None
         try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.bad(key, value, "expected a date as YYYY-MM-DD")
+            return t.iso_date(value.isoformat() if isinstance(value, date) else value)
+        except t.CellError as error:
+            self.bad(key, value, str(error))
             return None
 
 
@@ -243,7 +247,11 @@ def _parse_weights(raw: Any, y: _Yaml) -> dict[str, float]:
         if key in DEFAULT_WEIGHTS:
             parsed = y.number(f"weights.{key}", value, 0, 1e6)
             if parsed is not None:
-                if round(parsed * 1000) != parsed * 1000:
+                try:  # decimal, not binary, arithmetic: 1.005 has three decimals
+                    exact = Decimal(str(parsed)).as_tuple().exponent >= -3
+                except InvalidOperation:
+                    exact = False
+                if not exact:
                     y.bad(f"weights.{key}", value, "expected at most three decimals")
                 else:
                     weights[key] = parsed
@@ -291,6 +299,10 @@ def _read_yaml(folder: Path, problems: list[Problem]) -> dict | None:
         row = mark.line + 1 if mark is not None else None
         problems.append(Problem(SCENARIO_FILE, f"expected valid YAML ({getattr(error, 'problem', error)})", row=row))
         return None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as error:
+        # PyYAML's constructors raise these for values such as 2018-02-30 or '!!float ""'
+        problems.append(Problem(SCENARIO_FILE, f"expected valid YAML values ({type(error).__name__}: {error})"))
+        return None
     if not isinstance(raw, dict):
         problems.append(Problem(SCENARIO_FILE, "the file is empty or not a mapping; expected name, horizon, "
                                 "rules, weights, solver"))
@@ -322,10 +334,15 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     problems: list[Problem] = []
     raw = _read_yaml(folder, problems)
     tables = {name: t.read_table(folder / name, columns, problems) for name, columns in FILES.items()}
-    if raw is None or any(rows is None for rows in tables.values()):
+    if raw is None:
+        raise ScenarioError(problems)
+    y = _Yaml(problems)
+    if any(rows is None for rows in tables.values()):
+        # a table is unusable: still report what scenario.yaml has wrong, then stop
+        y.unknown_keys("scenario", raw, TOP_KEYS)
+        _parse_rules(raw.get("rules"), y), _parse_weights(raw.get("weights"), y), _parse_solver(raw.get("solver"), y)
         raise ScenarioError(problems)
 
-    y = _Yaml(problems)
     y.unknown_keys("scenario", raw, TOP_KEYS)
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
@@ -359,7 +376,9 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
         for member in p.member_states:
             coords.setdefault(member, (p.lat, p.lon))
 
-    reviewers = []
+    # ids of rows dropped for bad cells: references to them are not reported a second time
+    failed = {name: rows.failed_keys for name, rows in tables.items()}
+    reviewers, reviewer_rows = [], []
     for r in tables["reviewers.csv"]:
         v = r.values
         try:
@@ -369,6 +388,8 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
                                     "'-25.75/28.19'", row=r.number, column="home", value=v["home"]))
             continue
         if lat is None:
+            if home in failed["participants.csv"]:
+                continue
             if home not in coords:
                 problems.append(Problem("reviewers.csv", "expected a participant code from participants.csv "
                                         "(or an EU member state), or 'lat/lon'", row=r.number, column="home",
@@ -380,8 +401,10 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
             expertise=v["expertise"], home=home, home_lat=lat, home_lon=lon,
             max_engagements=v["max_engagements"], extra=r.extra,
         ))
+        reviewer_rows.append(r.number)
     unavailability = tuple(
-        Unavailability(r.values["reviewer"], r.values["start"], r.values["end"], r.values["reason"] or "")
+        Unavailability(r.values["reviewer"], r.values["start"], r.values["end"], r.values["reason"] or "",
+                       extra=r.extra)
         for r in tables["unavailability.csv"]
     )
     events = tuple(
@@ -401,7 +424,7 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
         for r in tables["engagements.csv"]
         for v in [r.values]
     )
-    if problems or horizon_start is None or horizon_end is None:
+    if horizon_start is None or horizon_end is None:
         raise ScenarioError(problems)
     scenario = Scenario(
         name=name.strip(), horizon_start=horizon_start, horizon_end=horizon_end, participants=participants,
@@ -409,7 +432,10 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
         rules=rules, weights=weights, solver=solver, description=str(description), source_path=str(folder),
     )
     rows = {name: [r.number for r in rows] for name, rows in tables.items()}
-    problems.extend(check_references(scenario, rows))
+    rows["reviewers.csv"] = reviewer_rows
+    dropped = set().union(*failed.values())
+    problems.extend(p for p in check_references(scenario, rows)
+                    if not (p.value in dropped and p.column in REFERENCE_COLUMNS))
     if problems:
         raise ScenarioError(problems)
     return scenario
@@ -476,9 +502,11 @@ def scenario_files(scenario: Scenario) -> dict[str, str]:
          r.home or f"{r.home_lat!r}/{r.home_lon!r}", r.max_engagements] + [r.extra.get(k, "") for k in extra]
         for r in scenario.reviewers
     ])
+    extra = _extra_columns(scenario.unavailability)
     files["unavailability.csv"] = t.write_csv_text(
-        [c.name for c in UNAVAILABILITY_COLUMNS],
-        [[u.reviewer, u.start, u.end, u.reason] for u in scenario.unavailability],
+        [c.name for c in UNAVAILABILITY_COLUMNS] + extra,
+        [[u.reviewer, u.start, u.end, u.reason] + [u.extra.get(k, "") for k in extra]
+         for u in scenario.unavailability],
     )
     extra = _extra_columns(scenario.events)
     header = [c.name for c in EVENT_COLUMNS] + extra

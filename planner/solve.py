@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import ortools
 from ortools.sat.python import cp_model
@@ -101,6 +101,7 @@ def solver_parameters(solver: cp_model.CpSolver, settings: SolverSettings) -> No
     p.random_seed = settings.seed
     p.num_workers = max(1, settings.workers)
     p.relative_gap_limit = settings.relative_gap_limit
+    p.linearization_level = 2  # puts the implications behind the chain credits into the LP: a sound bound
     if settings.reproducible:
         p.interleave_search = True
         p.max_deterministic_time = settings.time_limit_s
@@ -163,7 +164,7 @@ def _plan_meta(scenario: Scenario, result: SolveResult) -> dict:
         "ortools_version": ortools.__version__,
     }
     if not settings.reproducible:  # wall-clock facts would break byte-identical files
-        meta["created"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        meta["created"] = datetime.now(UTC).isoformat(timespec="seconds")
         meta["runtime_s"] = round(result.runtime_s, 3)
     return meta
 
@@ -201,8 +202,8 @@ def complete_hint(builder: ModelBuilder, plan: Plan, settings: SolverSettings) -
     solution. Falls back to hinting the decisions only when the plan no longer fits the scenario."""
     probe = ModelBuilder(builder.scenario, builder.reference).build()
     probe.hint_from_plan(plan)
-    probe.model.clear_objective()
-    # fix the hinted decisions: this turns the probe into a quick propagation problem
+    # fix the hinted decisions and keep the objective, so that helper variables (loads, chains) take their
+    # best values for these decisions: the hint then costs exactly what the plan costs
     proto = probe.model.proto
     for i, var_index in enumerate(proto.solution_hint.vars):
         value = proto.solution_hint.values[i]

@@ -50,11 +50,17 @@ def identifier(value: str) -> str:
     return value
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
 def iso_date(value: str) -> date:
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise CellError("expected a date as YYYY-MM-DD") from None
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise CellError(f"expected a date as YYYY-MM-DD between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return day
 
 
 def integer(low: int | None = None, high: int | None = None) -> Callable[[str], int]:
@@ -136,13 +142,40 @@ def format_cell(value: Any) -> str:
 def write_csv_text(header: list[str], rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    # csv quotes a cell only for the chosen line terminator; a lone carriage return must be quoted too
+    quote_all = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([format_cell(v) for v in row])
+        cells = [format_cell(v) for v in row]
+        (quote_all if any("\r" in cell for cell in cells) else writer).writerow(cells)
     return buffer.getvalue()
 
 
 # --- reading -------------------------------------------------------------------------------
+
+
+class TableRows(list):
+    """Parsed rows, plus the key (first column's raw text) of every row dropped for a bad cell."""
+
+    failed_keys: set[str]
+
+    def __init__(self, rows=(), failed_keys=None):
+        super().__init__(rows)
+        self.failed_keys = set(failed_keys or ())
+
+
+def _locate_byte(raw: bytes, offset: int) -> tuple[int, str | None]:
+    """The spreadsheet row and column of the cell holding byte ``offset`` (quoted multi-line cells count once)."""
+    before = raw[:offset].decode("utf-8-sig", errors="replace")
+    try:
+        records = list(csv.reader(io.StringIO(before, newline="")))
+        header = next(csv.reader(io.StringIO(raw.decode("utf-8-sig", errors="replace"), newline="")), [])
+    except csv.Error:
+        return before.count("\n") + 1, None
+    if not records or before.endswith(("\n", "\r")):
+        return len(records) + 1, header[0].strip() if header else None
+    index = len(records[-1]) - 1
+    return len(records), header[index].strip() if 0 <= index < len(header) else None
 
 
 @dataclass
@@ -153,7 +186,7 @@ class TableRow:
 
 
 def read_table(path: Path, columns: list[Column], problems: list[Problem],
-               required_file: bool = True) -> list[TableRow] | None:
+               required_file: bool = True) -> TableRows | None:
     """Read one CSV file. Every problem is appended to ``problems``; rows with bad cells are dropped.
 
     Returns ``None`` when the file is missing, unreadable, empty or lacks a required column.
@@ -172,8 +205,9 @@ def read_table(path: Path, columns: list[Column], problems: list[Problem],
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        problems.append(Problem(name, "expected UTF-8 text (save the file as 'CSV UTF-8')", row=line,
+        row, column = _locate_byte(raw, error.start)
+        problems.append(Problem(name, "expected UTF-8 text (save the file as 'CSV UTF-8'); this cell holds the "
+                                "first byte that is not UTF-8", row=row, column=column,
                                 value=raw[error.start:error.start + 4].hex(" ")))
         return None
     if "\x00" in content:
@@ -200,7 +234,7 @@ def read_table(path: Path, columns: list[Column], problems: list[Problem],
     if missing or duplicated:
         return None
     known = {c.name for c in columns}
-    rows: list[TableRow] = []
+    rows = TableRows()
     for index, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue  # blank lines are harmless
@@ -229,4 +263,6 @@ def read_table(path: Path, columns: list[Column], problems: list[Problem],
         if ok:
             extra = {k: v for k, v in cells.items() if k not in known and k}
             rows.append(TableRow(index, values, extra))
+        else:
+            rows.failed_keys.add(cells.get(columns[0].name, "").strip())
     return rows
