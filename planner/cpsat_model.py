@@ -83,6 +83,7 @@ class ModelBuilder:
         self.allowed: dict[tuple[str, str], list[int]] = {}
         self.eligible: dict[str, list[Reviewer]] = {}
         self.km_cache: dict[tuple, int] = {}
+        self.follows: dict[tuple[str, str], cp_model.IntVar] = {}
 
     # --- helpers -------------------------------------------------------------------------------
     def day(self, d: date) -> int:
@@ -476,6 +477,9 @@ class ModelBuilder:
                                 continue
                             if follows is None:
                                 follows = m.new_bool_var(f"follows[{e.id},{f.id}]")
+                                self.follows[(e.id, f.id)] = follows
+                                if (f.id, e.id) in self.follows:  # a cut the LP cannot see from the dates
+                                    m.add(follows + self.follows[(f.id, e.id)] <= 1)
                                 m.add(v.start[f.id] >= v.start[e.id] + e.duration_days).only_enforce_if(follows)
                                 m.add(v.start[f.id] <= v.start[e.id] + e.duration_days + gap) \
                                     .only_enforce_if(follows)
@@ -485,6 +489,16 @@ class ModelBuilder:
                             outgoing.setdefault((e.id, rid, he), []).append(c)
                             incoming.setdefault((f.id, rid, hf), []).append(c)
                             legs.append(self.site_km(site_of(self.scenario, he), site_of(self.scenario, hf)) * c)
+        # chains form paths: a person with n engagements chains at most n - 1 times (a cut for the LP)
+        per_person: dict[str, list] = {}
+        for (eid, fid, rid, he, hf), c in v.chain.items():
+            per_person.setdefault(rid, []).append(c)
+        for rid, chains in per_person.items():
+            trips = self.load(self.reviewer_by_id[rid])
+            travels = m.new_bool_var(f"travels[{rid}]")
+            for a in trips:
+                m.add(travels >= a)
+            m.add(sum(chains) <= sum(trips) - travels)
         for (eid, rid, host), at in self.trip_at.items():
             one_way = self.site_km(home_of(self.reviewer_by_id[rid]), site_of(self.scenario, host))
             for side, chains in (("home_after", outgoing.get((eid, rid, host), [])),

@@ -204,7 +204,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 @dataclass(frozen=True)
 class SolverSettings:
     time_limit_s: float = 30.0
-    workers: int = 2
+    workers: int = 8  # CP-SAT portfolio; more subsolvers than cores still pays off (docs/benchmarks.md)
     seed: int = 0
     reproducible: bool = False
     relative_gap_limit: float = 0.0

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 
 from .dashboard import EngagementView, EventView, Filters, filtered
@@ -108,19 +106,22 @@ def plan_timeline(scenario: Scenario, plan: Plan, *, by: str = "engagement", lan
                           margin={"l": 20, "r": 20, "t": 20, "b": 20}, template="plotly_white")
         fig.layout.meta = {"kp_rows": 0}
         return fig
-    frame = pd.DataFrame(rows)
     order = list(dict.fromkeys(r["row"] for r in sorted(rows, key=lambda r: (r["start"], r["row"]))))
     if by != "engagement":
         order = sorted(order)
     colours = {kind_label(k, lang): c for k, c in KIND_COLOURS.items()}
-    colours.update({g: EVENT_COLOUR for g in frame["group"] if g not in colours})
-    groups = [g for g in colours if g in set(frame["group"])]
-    fig = px.timeline(
-        frame, x_start="start", x_end="finish", y="row", color="group",
-        color_discrete_map=colours, category_orders={"row": order, "group": groups},
-        text=None if by == "engagement" else "label",
-        custom_data=["label", "dates", "place", "lead", "team", "who"],
-    )
+    colours.update({r["group"]: EVENT_COLOUR for r in rows if r["group"] not in colours})
+    groups = [g for g in colours if any(r["group"] == g for r in rows)]
+    fig = go.Figure()
+    for group in groups:  # one horizontal bar trace per colour group (what plotly.express.timeline builds)
+        mine = [r for r in rows if r["group"] == group]
+        fig.add_trace(go.Bar(
+            name=group, orientation="h", y=[r["row"] for r in mine], base=[r["start"] for r in mine],
+            x=[(r["finish"] - r["start"]).total_seconds() * 1000 for r in mine], marker_color=colours[group],
+            text=None if by == "engagement" else [r["label"] for r in mine],
+            customdata=[[r[k] for k in ("label", "dates", "place", "lead", "team", "who")] for r in mine],
+            legendgroup=group, offsetgroup=None, alignmentgroup="rows"))
+    fig.update_layout(barmode="overlay")
     hover = (f"<b>%{{customdata[0]}}</b><br>%{{customdata[1]}}<br>{t('col_place', lang)}: %{{customdata[2]}}"
              f"<br>{t('col_lead', lang)}: %{{customdata[3]}}<br>{t('col_team', lang)}: %{{customdata[4]}}")
     if by != "engagement":
@@ -129,7 +130,7 @@ def plan_timeline(scenario: Scenario, plan: Plan, *, by: str = "engagement", lan
                       insidetextanchor="start", cliponaxis=False)
     fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", title=None,
                      automargin=True, dtick=1)
-    fig.update_xaxes(title=t("axis_date", lang), range=[_day(scenario.horizon_start),
+    fig.update_xaxes(type="date", title=t("axis_date", lang), range=[_day(scenario.horizon_start),
                                                         _day(scenario.horizon_end + timedelta(days=1))],
                      showgrid=True, dtick="M1", tickformat="%b %Y")
     fig.update_layout(
