@@ -64,18 +64,25 @@ def reviewer_commitments(scenario: Scenario) -> dict[str, list[Commitment]]:
     return result
 
 
-def commitment_blocks(scenario: Scenario, commitment: Commitment, engagement: Engagement, host: str,
-                      start: date) -> bool:
-    """True when doing ``engagement`` at ``host`` from ``start`` collides with ``commitment``.
+def blocked_starts(scenario: Scenario, commitment: Commitment, engagement: Engagement,
+                   host: str) -> tuple[date, date]:
+    """The first and last start day of ``engagement`` at ``host`` that collide with ``commitment``.
 
     Hard rule (nobody is in two places at once): the engagement's days, widened on both sides by the
     travel buffer for the distance between the two places, must not touch the commitment's days.
     """
-    end = engagement.end_for(start)
     buffer = 0
     if commitment.place is not None:
         buffer = scenario.rules.buffer_days(km_between(site_of(scenario, host), commitment.place))
-    return start - timedelta(days=buffer) <= commitment.end and commitment.start <= end + timedelta(days=buffer)
+    first = commitment.start - timedelta(days=buffer + engagement.duration_days - 1)
+    return first, commitment.end + timedelta(days=buffer)
+
+
+def commitment_blocks(scenario: Scenario, commitment: Commitment, engagement: Engagement, host: str,
+                      start: date) -> bool:
+    """True when doing ``engagement`` at ``host`` from ``start`` collides with ``commitment``."""
+    first, last = blocked_starts(scenario, commitment, engagement, host)
+    return first <= start <= last
 
 
 def engagements_clash(scenario: Scenario, e: Engagement, host_e: str, start_e: date,

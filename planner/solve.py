@@ -55,6 +55,7 @@ class SolveResult:
     settings: SolverSettings | None = None
     stopped: bool = False
     solutions: int = 0
+    chain_credit_modelled: bool = True  # False: too large to optimise the chain credit; it is only reported
 
     @property
     def found_plan(self) -> bool:
@@ -160,6 +161,7 @@ def _plan_meta(scenario: Scenario, result: SolveResult) -> dict:
                    "reproducible": settings.reproducible, "relative_gap_limit": settings.relative_gap_limit},
         "scenario_name": scenario.name,
         "scenario_hash": scenario_hash(scenario),
+        "chain_credit_modelled": result.chain_credit_modelled,
         "package_version": __version__,
         "ortools_version": ortools.__version__,
     }
@@ -251,7 +253,8 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
     bound = solver.best_objective_bound / WEIGHT_SCALE
     plan = _extract_plan(builder, solver)
     result = SolveResult(name, objective, bound, relative_gap(objective, bound), runtime, plan,
-                         settings=settings, stopped=stopped, solutions=solutions)
+                         settings=settings, stopped=stopped, solutions=solutions,
+                         chain_credit_modelled=builder.chain_credit_modelled)
     if explain_unscheduled:
         plan.engagements = tuple(_with_reasons(scenario, plan, settings))
     result.terms = evaluate(scenario, plan, reference)
