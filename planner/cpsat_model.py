@@ -33,6 +33,10 @@ WEIGHT_SCALE = 1000  # weights have at most three decimals; the objective is int
 # Above this many (engagement pair, person, hosts) chain candidates the chain credit is reported, not optimised:
 # kp-2018-h2 has about 1,200; a 50 × 200 synthetic scenario about 80,000, which makes the model 8× larger.
 CHAIN_CANDIDATE_LIMIT = 20_000
+# Above this many (engagement, eligible person) pairs each engagement only considers its nearest candidates.
+PRUNE_ABOVE_PAIRS = 30_000
+PRUNE_NEAREST = 40
+PRUNE_PER_NEED = 8
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ class ModelBuilder:
     """Builds the CP-SAT model of a scenario. Construction order is fixed for reproducibility."""
 
     def __init__(self, scenario: Scenario, reference: Plan | None = None, diagnosis: bool = False,
-                 chain_limit: int = CHAIN_CANDIDATE_LIMIT):
+                 chain_limit: int = CHAIN_CANDIDATE_LIMIT, prune_above: int = PRUNE_ABOVE_PAIRS):
         self.scenario = scenario
         self.reference = reference
         self.diagnosis = diagnosis
@@ -89,6 +93,8 @@ class ModelBuilder:
         self.km_cache: dict[tuple, int] = {}
         self.follows: dict[tuple[str, str], cp_model.IntVar] = {}
         self.chain_limit = chain_limit
+        self.prune_above = prune_above
+        self.candidates_pruned = False
         self.chain_credit_modelled = True
 
     # --- helpers -------------------------------------------------------------------------------
@@ -184,16 +190,67 @@ class ModelBuilder:
 
     def _create_assignment_variables(self) -> None:
         m, v = self.model, self.vars
+        everyone: dict[str, list[Reviewer]] = {}
         for e in self.engagements:
             people: dict[str, Reviewer] = {}
             for host in e.hosts:
                 for r in eligible_reviewers(self.scenario, e, host):
                     people[r.id] = r
-            self.eligible[e.id] = [people[k] for k in sorted(people)]
+            everyone[e.id] = [people[k] for k in sorted(people)]
+        pairs = sum(len(people) for people in everyone.values())
+        self.candidates_pruned = pairs > self.prune_above and not self.diagnosis
+        for e in self.engagements:
+            people = everyone[e.id]
+            self.eligible[e.id] = self._nearest_candidates(e, people) if self.candidates_pruned else people
             for r in self.eligible[e.id]:
                 a = m.new_bool_var(f"assigned[{e.id},{r.id}]")
                 v.assigned[(e.id, r.id)] = a
                 m.add_implication(a, v.scheduled[e.id])
+
+    def _nearest_candidates(self, e: Engagement, people: list[Reviewer]) -> list[Reviewer]:
+        """For large scenarios only: keep the people nearest to ``e`` who are free on some allowed day —
+        overall and for every staffing need (leads, each observer organisation, French speakers, languages,
+        expertise, distinct governments) — plus every required attendee. Plans stay valid (the checker
+        proves it); optimality then holds for this candidate set, which the result reports."""
+        commitments = self.commitments
+        days_by_host = {h: self.allowed[(e.id, h)] for h in e.hosts}
+
+        def free_somewhere(r: Reviewer) -> bool:
+            for host, days in days_by_host.items():
+                if not days:
+                    continue
+                blocked = []
+                for c in commitments[r.id]:
+                    first, last = blocked_starts(self.scenario, c, e, host)
+                    blocked.extend([self.day(first), self.day(last)])
+                free = cp_model.Domain.from_values(days).intersection_with(
+                    cp_model.Domain.from_flat_intervals(blocked).complement())
+                if not free.is_empty():
+                    return True
+            return False
+
+        available = [r for r in people if free_somewhere(r)]
+        distance = {r.id: min(self.travel_km(r, e, h) for h in e.hosts) for r in available}
+        ranked = sorted(available, key=lambda r: (distance[r.id], r.id))
+        _, high = self.scenario.team_bounds(e)
+        keep: dict[str, Reviewer] = {r.id: r for r in ranked[: max(3 * high, PRUNE_NEAREST)]}
+        required = set(self.scenario.attendees_of(e.attendees))
+        keep.update({r.id: r for r in people if r.id in required})
+        rules = self.scenario.rules
+        needs = [lambda r: r.lead_eligible and r.is_government, lambda r: r.speaks("fr")]
+        needs += [lambda r, org=org: r.organisation == org for org in rules.observers_required]
+        needs += [lambda r, lang=lang: r.speaks(lang) for lang in e.languages]
+        needs += [lambda r, tag=tag: tag in r.expertise for tag in e.expertise]
+        for need in needs:
+            keep.update({r.id: r for r in [r for r in ranked if need(r)][:PRUNE_PER_NEED]})
+        governments: dict[str | None, int] = {}
+        for r in ranked:  # the nearest people of enough distinct governments
+            code = self.scenario.reviewer_participant(r) if r.is_government else None
+            if code is not None and governments.get(code, 0) < 2 and len(governments) < 3 * (
+                    rules.min_other_participant_governments + 2):
+                governments[code] = governments.get(code, 0) + 1
+                keep[r.id] = r
+        return [keep[k] for k in sorted(keep)]
 
     def team(self, e: Engagement) -> list[cp_model.IntVar]:
         return [self.vars.assigned[(e.id, r.id)] for r in self.eligible[e.id]]

@@ -56,6 +56,7 @@ class SolveResult:
     stopped: bool = False
     solutions: int = 0
     chain_credit_modelled: bool = True  # False: too large to optimise the chain credit; it is only reported
+    candidates_pruned: bool = False  # True: each engagement only considered its nearest candidates
 
     @property
     def found_plan(self) -> bool:
@@ -162,6 +163,7 @@ def _plan_meta(scenario: Scenario, result: SolveResult) -> dict:
         "scenario_name": scenario.name,
         "scenario_hash": scenario_hash(scenario),
         "chain_credit_modelled": result.chain_credit_modelled,
+        "candidates_pruned": result.candidates_pruned,
         "package_version": __version__,
         "ortools_version": ortools.__version__,
     }
@@ -254,7 +256,8 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
     plan = _extract_plan(builder, solver)
     result = SolveResult(name, objective, bound, relative_gap(objective, bound), runtime, plan,
                          settings=settings, stopped=stopped, solutions=solutions,
-                         chain_credit_modelled=builder.chain_credit_modelled)
+                         chain_credit_modelled=builder.chain_credit_modelled,
+                         candidates_pruned=builder.candidates_pruned)
     if explain_unscheduled:
         plan.engagements = tuple(_with_reasons(scenario, plan, settings))
     result.terms = evaluate(scenario, plan, reference)
