@@ -566,7 +566,7 @@ class ModelBuilder:
             legs.append(self.site_km(site_of(self.scenario, he), site_of(self.scenario, hf)) * c)
         # chains form paths: a person with n engagements chains at most n - 1 times (a cut for the LP)
         per_person: dict[str, list] = {}
-        for (eid, fid, rid, he, hf), c in v.chain.items():
+        for (_, _, rid, _, _), c in v.chain.items():
             per_person.setdefault(rid, []).append(c)
         for rid, chains in per_person.items():
             trips = self.load(self.reviewer_by_id[rid])
