@@ -367,11 +367,14 @@ def test_resolving_with_the_plan_as_reference_keeps_teams_and_cost(mini, mini_re
     assert {(a.engagement_id, a.reviewer_id, a.role) for a in again.plan.assignments} == people
 
 
-INCOMPLETE_HINT = (
-    "solve bug: complete_hint() clears the probe model's objective before completing the reference's "
-    "decisions, so auxiliary variables (chain credits, max/min load) get arbitrary values; the complete "
-    "hint then costs 801.51 instead of the reference's 738.69, is not an optimal incumbent, and the search "
-    "returns another plan of equal cost with other dates")
+def test_replanning_hint_is_complete_and_feasible(mini, mini_result):
+    """Every variable is hinted (not only the decisions) and CP-SAT accepts the hint as a feasible solution."""
+    lines: list[str] = []
+    again = solve(mini, time_limit_s=LIMIT, reference=mini_result.plan, log_callback=lines.append,
+                  explain_unscheduled=False)
+    assert again.found_plan
+    assert any("The solution hint is complete and is feasible" in line for line in lines), \
+        [line for line in lines if "hint" in line.lower()]
 
 
 def test_resolving_with_the_plan_as_reference_returns_it(mini):

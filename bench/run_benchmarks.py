@@ -1,0 +1,193 @@
+"""Planner benchmarks: writes the "## Planner" section of docs/benchmarks.md.
+
+    .venv/bin/python bench/run_benchmarks.py            # everything (about 12 minutes on 2 cores)
+    .venv/bin/python bench/run_benchmarks.py --quick    # 10 s limits, smaller curve (a smoke run)
+
+Every case runs in its own subprocess so that its peak memory (ru_maxrss) is its own. Times are wall-clock on
+this machine; nothing here is asserted by the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+BENCHMARKS_MD = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Planner"
+
+
+def run_case(kind: str, size: str, time_limit: float, chain: bool) -> dict:
+    """Build, solve and score one instance (in this process) and return the figures."""
+    import dataclasses
+
+    from planner.checker import check
+    from planner.cpsat_model import ModelBuilder
+    from planner.greedy import greedy_plan
+    from planner.scenario_io import load_scenario
+    from planner.solve import solve
+    from planner.synthetic import SyntheticSpec, generate
+
+    if kind == "kp":
+        scenario = load_scenario(ROOT / "data" / "scenarios" / "kp-2018-h2")
+    else:
+        engagements, reviewers = (int(x) for x in size.split("x"))
+        scenario = generate(SyntheticSpec(engagements=engagements, reviewers=reviewers, horizon_days=184, seed=1))
+    if not chain:
+        scenario = dataclasses.replace(scenario, weights={**scenario.weights, "chain_credit_km": 0})
+    started = time.perf_counter()
+    builder = ModelBuilder(scenario).build()
+    build_s = time.perf_counter() - started
+    del builder
+    first: list[float] = []
+    result = solve(scenario, time_limit_s=time_limit, explain_unscheduled=False,
+                   progress=lambda p: first.append(p.elapsed_s) if not first else None)
+    report = check(scenario, result.plan) if result.plan else None
+    started = time.perf_counter()
+    greedy = greedy_plan(scenario)
+    greedy_s = time.perf_counter() - started
+    greedy_report = check(scenario, greedy)
+    return {
+        "instance": "kp-2018-h2" if kind == "kp" else f"synthetic {size}",
+        "chain_credit": chain,
+        "engagements": len(scenario.engagements),
+        "reviewers": len(scenario.reviewers),
+        "time_limit_s": time_limit,
+        "build_s": round(build_s, 2),
+        "first_plan_s": round(first[0], 2) if first else None,
+        "status": result.status,
+        "objective": result.objective,
+        "bound": result.bound,
+        "gap": result.gap,
+        "solve_s": round(result.runtime_s, 2),
+        "scheduled": len(result.plan.scheduled()) if result.plan else 0,
+        "violations": len(report.violations) if report else None,
+        "chain_modelled": result.chain_credit_modelled,
+        "pruned": result.candidates_pruned,
+        "greedy_objective": greedy_report.objective,
+        "greedy_scheduled": len(greedy.scheduled()),
+        "greedy_hard_violations": len(greedy_report.violations),
+        "greedy_s": round(greedy_s, 2),
+    }
+
+
+def run_in_subprocess(kind: str, size: str, time_limit: float, chain: bool) -> dict:
+    command = [sys.executable, __file__, "--case", kind, size, str(time_limit), "1" if chain else "0"]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)  # this child's own peak memory
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"benchmark case {kind} {size} failed with exit code {child.returncode}")
+    figures = json.loads(output.strip().splitlines()[-1])
+    figures["wall_s"] = round(time.perf_counter() - started, 1)
+    figures["peak_rss_mb"] = round(usage.ru_maxrss / 1024)
+    return figures
+
+
+def fmt(value, pattern="{:,.2f}") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return pattern.format(value)
+    return str(value)
+
+
+def table(rows: list[dict]) -> str:
+    header = ("| instance | chain credit | limit s | build s | first plan s | status | objective | bound | gap | "
+              "scheduled | checker | peak MB | greedy objective | greedy scheduled | objective ÷ greedy |")
+    lines = [header, "|" + "---|" * (header.count("|") - 1)]
+    for r in rows:
+        ratio = (r["objective"] / r["greedy_objective"]) if r["objective"] and r["greedy_objective"] else None
+        greedy = f"{r['greedy_scheduled']}" + (f" ({r['greedy_hard_violations']} hard violations)"
+                                               if r["greedy_hard_violations"] else "")
+        chain = ("yes" if r["chain_modelled"] else "reported only") if r["chain_credit"] else "off"
+        checker = "ok" if r["violations"] == 0 else fmt(r["violations"])
+        lines.append(
+            f"| {r['instance']}{' (pruned)' if r['pruned'] else ''} | {chain} | {r['time_limit_s']:g} | "
+            f"{fmt(r['build_s'])} | {fmt(r['first_plan_s'])} | {r['status']} | {fmt(r['objective'])} | "
+            f"{fmt(r['bound'])} | {fmt(r['gap'], '{:.2%}')} | {r['scheduled']}/{r['engagements']} | {checker} | "
+            f"{r['peak_rss_mb']:,} | {fmt(r['greedy_objective'])} | {greedy} | {fmt(ratio, '{:.3f}')} |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    import ortools
+
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}, "
+            f"OR-Tools {ortools.__version__}, CP-SAT with 8 workers")
+
+
+def write_section(text: str) -> None:
+    current = BENCHMARKS_MD.read_text() if BENCHMARKS_MD.exists() else "# Benchmarks\n"
+    if SECTION in current:
+        start = current.index(SECTION)
+        following = current.find("\n## ", start + len(SECTION))
+        current = current[:start] + text + ("" if following < 0 else current[following:])
+    else:
+        current = current.rstrip() + "\n\n" + text
+    tmp = BENCHMARKS_MD.with_suffix(".tmp")
+    tmp.write_text(current)
+    tmp.replace(BENCHMARKS_MD)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--case", nargs=4, metavar=("KIND", "SIZE", "LIMIT", "CHAIN"))
+    args = parser.parse_args()
+    if args.case:
+        kind, size, limit, chain = args.case
+        print(json.dumps(run_case(kind, size, float(limit), chain == "1")))
+        return
+    limit = 10.0 if args.quick else 60.0
+    cases = [("kp", "-", 10.0, True), ("kp", "-", 60.0, True), ("kp", "-", 10.0, False)]
+    sizes = [10, 50, 200] if args.quick else [10, 25, 50, 100, 200, 400]
+    cases += [("synthetic", f"{n}x{4 * n}", limit, True) for n in sizes]
+    rows = []
+    for case in cases:
+        print("running", case, file=sys.stderr, flush=True)
+        rows.append(run_in_subprocess(*case))
+        print("  ", rows[-1], file=sys.stderr, flush=True)
+    command = "make bench" if not args.quick else ".venv/bin/python bench/run_benchmarks.py --quick"
+    text = f"""{SECTION}
+
+Produced by `{command}` on {time.strftime('%Y-%m-%d')}: {machine()}.
+Each row is one subprocess: build the CP-SAT model, solve with the time limit (the limit covers the search,
+not the model build), check the plan with `planner.check`, then run the greedy baseline
+(`planner.greedy`: earliest feasible date, first eligible reviewers) on the same instance and score it with the
+same checker. Synthetic instances: `planner.synthetic`, seed 1, 184 days, 4 reviewers per engagement.
+"peak MB" is the case's own peak resident memory (ru_maxrss of its process: model build, solve, checker and
+greedy). "objective ÷ greedy" below 1 means the CP-SAT plan is better.
+
+{table(rows)}
+
+Raw figures:
+
+```json
+{json.dumps(rows, indent=1)}
+```
+"""
+    write_section(text)
+    print(f"wrote {BENCHMARKS_MD}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
