@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .model import Engagement, Reviewer, Scenario
 
@@ -29,6 +30,7 @@ def site_of(scenario: Scenario, host: str) -> tuple[float, float]:
     return p.lat, p.lon
 
 
+@lru_cache(maxsize=1 << 18)
 def km_between(a: tuple[float, float], b: tuple[float, float]) -> int:
     """Whole kilometres between two points (rounded once, so solver and checker agree)."""
     return int(round(great_circle_km(a[0], a[1], b[0], b[1])))

@@ -506,12 +506,20 @@ class _Base:
 
     @staticmethod
     def _show(output, *objects) -> None:
-        from IPython.display import display
+        """Replace what an Output widget shows, in one state update.
 
-        with output:
-            output.clear_output(wait=True)
-            for obj in objects:
-                display(obj)
+        The outputs are set directly rather than captured with ``with output:``: capturing makes the widget
+        follow the kernel's message ids, and while Voilà renders the page that occasionally kept the page
+        from ever finishing (seen with Voilà 0.5.13 / nbclient).
+        """
+        from IPython.core.interactiveshell import InteractiveShell
+
+        formatter = InteractiveShell.instance().display_formatter
+        items = []
+        for obj in objects:
+            data, metadata = formatter.format(obj)
+            items.append({"output_type": "display_data", "data": data, "metadata": metadata})
+        output.outputs = tuple(items)
 
 
 class PlanDashboard(_Base):

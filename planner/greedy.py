@@ -11,7 +11,7 @@ from datetime import date
 
 from .calendar import (
     allowed_starts,
-    commitment_blocks,
+    blocked_starts,
     eligible_reviewers,
     engagements_clash,
     is_francophone_host,
@@ -88,10 +88,12 @@ def greedy_plan(scenario: Scenario) -> Plan:
         placed = False
         for host in e.hosts:
             eligible = sorted(eligible_reviewers(scenario, e, host), key=lambda r: r.id)
+            # each person's blocked start ranges for this engagement and host, computed once
+            blocked = {r.id: [blocked_starts(scenario, c, e, host) for c in commitments[r.id]] for r in eligible}
             for start in allowed_starts(scenario, e, host):
                 free = [r for r in eligible
                         if len(booked[r.id]) < r.max_engagements
-                        and not any(commitment_blocks(scenario, c, e, host, start) for c in commitments[r.id])
+                        and not any(first <= start <= last for first, last in blocked[r.id])
                         and not any(engagements_clash(scenario, e, host, start, f, fh, fs)
                                     for f, fh, fs in booked[r.id])]
                 team = _pick_team(scenario, e, host, free)

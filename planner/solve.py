@@ -17,6 +17,7 @@ from ortools.sat.python import cp_model
 
 from .cpsat_model import WEIGHT_SCALE, ModelBuilder
 from .evaluation import TermResult, evaluate
+from .greedy import greedy_plan
 from .model import Assignment, EngagementOutcome, Plan, Scenario, SolverSettings
 from .precheck import engagement_findings
 
@@ -173,7 +174,8 @@ def _plan_meta(scenario: Scenario, result: SolveResult) -> dict:
     return meta
 
 
-def _run(builder: ModelBuilder, settings: SolverSettings, progress, stop_event, log_callback=None):
+def _run(builder: ModelBuilder, settings: SolverSettings, progress, stop_event, log_callback=None,
+         called: float | None = None):
     solver = cp_model.CpSolver()
     solver_parameters(solver, settings)
     if log_callback is not None:
@@ -181,7 +183,7 @@ def _run(builder: ModelBuilder, settings: SolverSettings, progress, stop_event, 
         solver.parameters.log_to_stdout = False
         solver.log_callback = log_callback
     started = time.monotonic()
-    callback = _ProgressCallback(progress, started)
+    callback = _ProgressCallback(progress, called if called is not None else started)
     done = threading.Event()
     watcher = None
     if stop_event is not None:
@@ -230,17 +232,22 @@ def complete_hint(builder: ModelBuilder, plan: Plan, settings: SolverSettings) -
 def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible: bool | None = None,
           workers: int | None = None, reference: Plan | None = None,
           progress: Callable[[Progress], None] | None = None, stop_event: threading.Event | None = None,
-          explain_unscheduled: bool = True, log_callback: Callable[[str], None] | None = None) -> SolveResult:
+          explain_unscheduled: bool = True, log_callback: Callable[[str], None] | None = None,
+          warm_start: bool = True) -> SolveResult:
     """Plan ``scenario``: decide which engagements happen, when, where and with whom.
 
     ``reference`` is a published plan to stay close to (complete hint plus the ``team_changes`` term);
-    ``stop_event`` stops the search and keeps the best plan found.
+    ``stop_event`` stops the search and keeps the best plan found. Without a reference, ``warm_start`` hints
+    the greedy baseline's plan. Progress times count from this call (model build included).
     """
+    called = time.monotonic()
     settings = _settings(scenario, time_limit_s, reproducible, workers)
     builder = ModelBuilder(scenario, reference).build()
     if reference is not None:
         complete_hint(builder, reference, settings)
-    solver, status, runtime, solutions = _run(builder, settings, progress, stop_event, log_callback)
+    elif warm_start:  # a spreadsheet-style first plan gives large scenarios a quick first solution
+        builder.hint_from_plan(greedy_plan(scenario))
+    solver, status, runtime, solutions = _run(builder, settings, progress, stop_event, log_callback, called)
     name = STATUS_NAMES.get(status, str(status))
     stopped = bool(stop_event is not None and stop_event.is_set())
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
