@@ -357,7 +357,7 @@ def terms_table(terms: Iterable[TermResult]) -> pd.DataFrame:
              "penalty": round(t.penalty, 2),
              "explanation": "; ".join(t.sentences[:4]) + (" …" if len(t.sentences) > 4 else "")}
             for t in terms]
-    rows.append({"term": "Total (the objective)", "key": "", "value": None, "weight": None,
+    rows.append({"term": "Total (recomputed from the plan)", "key": "", "value": None, "weight": None,
                  "penalty": round(total_penalty(terms), 2), "explanation": ""})
     return pd.DataFrame(rows).set_index("term")
 
@@ -607,6 +607,14 @@ def _plotly_offline() -> None:
     pio.renderers.default = "plotly_mimetype"  # JupyterLab's plotly extension renders it: no CDN needed
 
 
+def setup() -> None:
+    """Display settings for the coordinator notebooks: whole tables, readable columns, plotly without a CDN."""
+    pd.set_option("display.max_rows", 200)
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.max_colwidth", 140)
+    _plotly_offline()
+
+
 def plan_sections(scenario: Scenario, plan: Plan, terms: list[TermResult] | None = None, *,
                   timeline: bool = True, map: bool = True, downloads: bool = False) -> list:  # noqa: A002
     """Displayable objects for a plan: timeline, map, teams with leads, unscheduled with reasons, soft terms."""
@@ -647,7 +655,12 @@ def show(output, objects: Iterable, *, clear: bool = True) -> None:
         if isinstance(obj, str):
             items.append({"output_type": "stream", "name": "stdout", "text": obj + "\n"})
             continue
-        data, metadata = fmt(obj)
+        if hasattr(obj, "to_plotly_json") and hasattr(obj, "_repr_mimebundle_"):
+            # plotly figures: their _ipython_display_ would print into whichever cell ran last, not here
+            bundle = obj._repr_mimebundle_()
+            data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        else:
+            data, metadata = fmt(obj)
         items.append({"output_type": "display_data", "data": data, "metadata": metadata})
     output.outputs = tuple(items) if clear else tuple(output.outputs) + tuple(items)
 
@@ -707,6 +720,7 @@ class SolvePanel(_Displayable):
         job = self.job_factory(float(self.time_limit.value))
         job.on_done = self._done
         self.job = job
+        self.results.outputs = ()  # the previous results would be mistaken for this solve's
         self.solve_button.disabled, self.stop_button.disabled = True, False
         job.start()
         self._ticker = threading.Thread(target=self._tick, args=(job,), name="kp-progress", daemon=True)
@@ -720,6 +734,15 @@ class SolvePanel(_Displayable):
         self.job.stop()
         self.stop_button.disabled = True
         self.messages.show("Stopping… the best plan found so far is kept.", "info")
+
+    @property
+    def result(self) -> SolveResult | None:
+        """The last finished solve's result (None before the first one ends)."""
+        return self.job.result if self.job is not None else None
+
+    @property
+    def plan(self) -> Plan | None:
+        return self.result.plan if self.result is not None else None
 
     def wait(self, timeout: float | None = None) -> SolveResult:
         """Block until the current solve ends (the notebook is busy meanwhile: Stop works between cells)."""
@@ -1188,6 +1211,7 @@ class RegionalView:
     chains: pd.DataFrame  # trips that chain with another engagement in the same region
     summary: dict[str, float] = field(default_factory=dict)
     people: tuple[str, ...] = ()
+    members: pd.DataFrame | None = None  # the participants of each approach
 
     def summary_text(self) -> str:
         s = self.summary
@@ -1295,8 +1319,16 @@ def regional_view(scenario: Scenario, plan: Plan, approaches: tuple[str, ...] = 
         "co2_saved_tonnes": round(saved * scenario.rules.co2_kg_per_km / 1000, 1),
     }
     table = pd.DataFrame(rows, columns=["id", "what", "kind", "approach", "where", "dates", "team", "status"])
+    members = pd.DataFrame(
+        [{"approach": APPROACH_NAMES.get(p.regional_approach, p.regional_approach), "code": p.code, "name": p.name,
+          "languages": _joined(p.languages),
+          "participant from": _d(p.participant_from) if p.participant_from else "before the horizon",
+          "reviewers in the pool": sum(1 for r in scenario.reviewers if scenario.reviewer_participant(r) == p.code)}
+         for p in sorted(scenario.participants, key=lambda p: (p.regional_approach, p.name))
+         if p.regional_approach in approaches],
+        columns=["approach", "code", "name", "languages", "participant from", "reviewers in the pool"])
     return RegionalView(table.set_index("id"), travellers, chains, summary,
-                        tuple(sorted(set(travellers["person"])) if len(travellers) else ()))
+                        tuple(sorted(set(travellers["person"])) if len(travellers) else ()), members)
 
 
 def regional_map(scenario: Scenario, plan: Plan):
@@ -1306,10 +1338,35 @@ def regional_map(scenario: Scenario, plan: Plan):
     return plan_map(scenario, plan, filters={"region": "Africa"})
 
 
+def itinerary_picker(scenario: Scenario, plan: Plan, people: Iterable[str]):
+    """A person chooser that shows that person's trips on a map (``planner.maps.itinerary_map``)."""
+    import ipywidgets as w
+
+    from .maps import itinerary_map
+
+    people = sorted(set(people))
+    chooser = w.Dropdown(options=[("choose a person", "")] + [(p, p) for p in people], description="Person")
+    out = w.Output(layout=w.Layout(width="100%"))
+    messages = MessageArea()
+
+    def changed(_change=None) -> None:
+        if chooser.value:
+            show(out, [itinerary_map(scenario, plan, [chooser.value])])
+        else:
+            out.outputs = ()
+
+    chooser.observe(guarded(messages, changed), names="value")
+    box = w.VBox([chooser, messages.widget, out])
+    box.chooser = chooser
+    box.output = out
+    return box
+
+
 __all__ = [
     "BackgroundSolve", "Comparison", "Disruption", "DisruptionPanel", "RegionalView", "ScenarioEditor",
     "SolvePanel", "SolveState", "calendar_table", "compare", "describe_error", "drop_out", "engagements_table",
-    "guarded", "load_saved_plan", "people_table", "plan_folder", "plan_sections", "plans_dir", "regional_map",
-    "regional_view", "result_summary", "save_notebook_plan", "save_plan_box", "show", "solve_panel",
-    "teams_table", "terms_table", "unscheduled_table", "user_message", "validation_table", "variants_dir",
+    "guarded", "itinerary_picker", "load_saved_plan", "people_table", "plan_folder", "plan_sections",
+    "plans_dir", "regional_map", "regional_view", "result_summary", "save_notebook_plan", "save_plan_box",
+    "setup", "show", "solve_panel", "teams_table", "terms_table", "unscheduled_table", "user_message",
+    "validation_table", "variants_dir",
 ]
