@@ -1000,7 +1000,6 @@ class ScenarioEditor(_Displayable):
         save = w.Button(description="Save variant", icon="save")
         save.on_click(guarded(self.messages, lambda _b: self.save()))
 
-        self._show_rule()
         self.widget = w.VBox([
             tabs, w.HBox([undo, reset]), self.messages.widget, self.log,
             w.HTML("<b>Solve the variant</b>"), self.stay_close, self.panel.widget,
@@ -1047,6 +1046,7 @@ class ScenarioEditor(_Displayable):
         return [d for d, _ in self.history]
 
     def _refresh_log(self) -> None:
+        self._show_rule()  # the rule field shows the variant's current value
         if not self.history:
             self.log.value = "<i>No edits yet: the variant is the scenario as loaded.</i>"
             return

@@ -469,6 +469,12 @@ def test_scenario_editor_applies_checked_edits_and_explains_rejections(mini, tmp
     assert "SL-RV" in editor.scenario.engagements_by_id and len(editor.history) == 3
     assert "invitation from SL" in editor.log.value
 
+    editor.rule.value = "report_lead_time_days"
+    editor.rule_value.value = 14
+    editor._change_rule()
+    assert editor.scenario.rules.report_lead_time_days == 14 and len(editor.history) == 4
+    editor.undo()
+    assert editor.rule_value.value == 0  # the field follows the variant after an undo
     editor.undo()
     assert "SL-RV" not in editor.scenario.engagements_by_id and len(editor.history) == 2
     assert editor.edit_log() == ["ZA-1 unavailable 2018-09-20–2018-09-25", "weight max_load = 80"]
