@@ -101,7 +101,8 @@ def diagnose(scenario: Scenario, time_limit_s: float = 20.0) -> list[str]:
     return [explain_conflict(scenario, core)]
 
 
-def why_left_out(scenario: Scenario, engagement, plan: Plan, settings: SolverSettings) -> str:
+def why_left_out(scenario: Scenario, engagement, plan: Plan, settings: SolverSettings,
+                 stop_event=None) -> str:
     """Why an optional engagement is not in ``plan``: try to fit it in (as if required) and report the cost,
     or the rules that stop it."""
     from .solve import solve
@@ -112,6 +113,7 @@ def why_left_out(scenario: Scenario, engagement, plan: Plan, settings: SolverSet
                           for e in scenario.engagements))
     budget = max(1.0, min(10.0, settings.time_limit_s / 3))
     trial = solve(forced, time_limit_s=budget, workers=settings.workers, explain_unscheduled=False,
+                  stop_event=stop_event,
                   reproducible=settings.reproducible)
     if trial.plan is None:
         if trial.status == "INFEASIBLE":
@@ -119,7 +121,7 @@ def why_left_out(scenario: Scenario, engagement, plan: Plan, settings: SolverSet
             if core:
                 return "It cannot fit with the required engagements. " + explain_conflict(forced, core)
             return "It cannot fit with the required engagements."
-        return f"No plan including it was found within {budget:g} s."
+        return f"No plan including it was found within {budget:.0f} s."
     current = plan.meta.get("objective")
     weight = scenario.weights.get(f"unscheduled_{engagement.priority}", 0)
     if current is None:

@@ -32,11 +32,18 @@ OUTCOME_COLUMNS = [
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    """SHA-256 of the scenario's files as the package writes them (independent of formatting on disk)."""
+    """SHA-256 of the scenario's content as the package writes it (independent of formatting on disk).
+
+    The solver settings are left out: a longer time limit does not make a plan belong to another scenario.
+    """
+    import dataclasses
+
+    from .model import SolverSettings
     from .scenario_io import scenario_files
 
+    without_settings = dataclasses.replace(scenario, solver=SolverSettings())
     digest = hashlib.sha256()
-    for name, content in sorted(scenario_files(scenario).items()):
+    for name, content in sorted(scenario_files(without_settings).items()):
         digest.update(name.encode() + b"\0" + content.encode() + b"\0")
     return digest.hexdigest()
 
