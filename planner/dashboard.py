@@ -482,11 +482,13 @@ class _Base:
                                         style={"button_width": "90px"})
         self.language.add_class("kp-language")
         self._updating = False
+        self._ready = False  # True once the page is rendered: see _show
 
     def _safe(self, callback: Callable[[], None]) -> Callable[..., None]:
         def handler(*_args) -> None:
             if self._updating:
                 return
+            self._ready = True
             try:
                 callback()
             except Exception:  # noqa: BLE001 - shown to the viewer as a short message, logged in full
@@ -504,22 +506,39 @@ class _Base:
         dropdown.options = options
         dropdown.value = value if value in values else ""
 
-    @staticmethod
-    def _show(output, *objects) -> None:
-        """Replace what an Output widget shows, in one state update.
+    def _show(self, output, *objects) -> None:
+        """Replace what the Output widget ``output`` shows (a captured display, as the browser expects)."""
+        from IPython.display import display
 
-        The outputs are set directly rather than captured with ``with output:``: capturing makes the widget
-        follow the kernel's message ids, and while Voilà renders the page that occasionally kept the page
-        from ever finishing (seen with Voilà 0.5.13 / nbclient).
+        with output:
+            output.clear_output(wait=True)
+            for obj in objects:
+                display(obj)
+
+    def _boot_widgets(self, callback: Callable[[], None]) -> list:
+        """Widgets that call ``callback`` once the page is live in the browser.
+
+        Output widgets are filled only from callbacks, never while the notebook runs: capturing output while
+        Voilà 0.5 renders the page sometimes kept the page from ever finishing (about one page in five), and
+        setting ``Output.outputs`` directly fails in Voilà's bundled output area. So the first plot is drawn
+        when a hidden button is clicked by an ``onerror`` handler of an empty ``data:`` image, which runs as
+        soon as the page shows the widgets (no request leaves the page).
         """
-        from IPython.core.interactiveshell import InteractiveShell
+        w = self.w
+        name = f"kp-boot-{id(self):x}"
+        button = w.Button(layout=w.Layout(display="none"))
+        button.add_class(name)
+        button.on_click(self._safe(callback))
+        trigger = w.HTML(
+            f'<img alt="" style="display:none" src="data:," '
+            f"onerror=\"var b=document.querySelector('button.{name}'); if (b) {{ b.click(); }}\">")
+        return [button, trigger]
 
-        formatter = InteractiveShell.instance().display_formatter
-        items = []
-        for obj in objects:
-            data, metadata = formatter.format(obj)
-            items.append({"output_type": "display_data", "data": data, "metadata": metadata})
-        output.outputs = tuple(items)
+    @staticmethod
+    def _map_html(folium_map) -> str:
+        """A folium map as the HTML of an ``<iframe srcdoc>``: its scripts run inside the frame, so the map
+        can live in a plain HTML widget (no output capture)."""
+        return folium_map._repr_html_()
 
 
 class PlanDashboard(_Base):
@@ -539,10 +558,12 @@ class PlanDashboard(_Base):
             getattr(self, name).add_class(f"kp-filter-{name}")
         self.matching = w.HTML()
         self.map_title, self.timeline_title, self.table_title = w.HTML(), w.HTML(), w.HTML()
-        self.map_out = w.Output(layout=w.Layout(width="100%"))
+        self.map_out = w.HTML(layout=w.Layout(width="100%"))
+        self.map_out.add_class("kp-map")
         self.by = w.ToggleButtons(options=[("engagement", "engagement")], style={"button_width": "130px"})
         self.by.add_class("kp-timeline-by")
         self.timeline_out = w.Output(layout=w.Layout(width="100%"))
+        self.timeline_out.add_class("kp-timeline")
         self.table = w.HTML()
         self.table.add_class("kp-engagement-table")
         self.unscheduled = w.HTML()
@@ -562,7 +583,7 @@ class PlanDashboard(_Base):
             self.header, self.kpis, filters, self.matching, self.errors,
             self.map_title, self.map_out,
             self.timeline_title, self.by, self.timeline_out,
-            self.table_title, self.table, self.unscheduled,
+            self.table_title, self.table, self.unscheduled, *self._boot_widgets(self.refresh_timeline),
         ], layout=w.Layout(width="100%"))
         self.widget.add_class("kp-plan-dashboard")
         self.relabel()
@@ -613,13 +634,15 @@ class PlanDashboard(_Base):
         total = len(engagement_views(s, p))
         self.matching.value = (f'<div class="kp-dash kp-note kp-matching">'
                                f'{_E(t("matching", lang, shown=len(views), total=total))}</div>')
-        self._show(self.map_out, plan_map(s, p, lang=lang, offline=self.offline, filters=self.filters))
+        self.map_out.value = self._map_html(plan_map(s, p, lang=lang, offline=self.offline, filters=self.filters))
         self.refresh_timeline()
         self.table.value = engagements_table_html(s, views, lang)
 
     def refresh_timeline(self) -> None:
         from .timeline import plan_timeline
 
+        if not self._ready:
+            return  # drawn once the page is live (see _boot_widgets)
         s, p = self.loaded.scenario, self.loaded.plan
         figure = plan_timeline(s, p, by=self.by.value, lang=self.lang, filters=self.filters)
         self._show(self.timeline_out, figure)
@@ -639,7 +662,8 @@ class ItineraryDashboard(_Base):
         self.table = w.HTML()
         self.table.add_class("kp-itinerary-table")
         self.calendar = w.HTML()
-        self.map_out = w.Output(layout=w.Layout(width="100%"))
+        self.map_out = w.HTML(layout=w.Layout(width="100%"))
+        self.map_out.add_class("kp-map")
         if loaded.scenario is None:
             self.widget = w.VBox([self.language, self.header, self.errors])
             self.language.observe(self._safe(self._render_header), names="value")
@@ -711,4 +735,4 @@ class ItineraryDashboard(_Base):
             self.calendar.value = f'<p class="kp-note kp-calendar">{_E(note)}</p>'
         stops = itinerary(s, p, people)
         self.table.value = itinerary_table_html(s, stops, who, lang, show_person=len(people) > 1)
-        self._show(self.map_out, itinerary_map(s, p, people, lang=lang, offline=self.offline))
+        self.map_out.value = self._map_html(itinerary_map(s, p, people, lang=lang, offline=self.offline))
