@@ -583,7 +583,7 @@ class PlanDashboard(_Base):
             self.header, self.kpis, filters, self.matching, self.errors,
             self.map_title, self.map_out,
             self.timeline_title, self.by, self.timeline_out,
-            self.table_title, self.table, self.unscheduled, *self._boot_widgets(self.refresh_timeline),
+            self.table_title, self.table, self.unscheduled, *self._boot_widgets(self._draw_first_timeline),
         ], layout=w.Layout(width="100%"))
         self.widget.add_class("kp-plan-dashboard")
         self.relabel()
@@ -641,11 +641,20 @@ class PlanDashboard(_Base):
     def refresh_timeline(self) -> None:
         from .timeline import plan_timeline
 
-        if not self._ready:
-            return  # drawn once the page is live (see _boot_widgets)
         s, p = self.loaded.scenario, self.loaded.plan
         figure = plan_timeline(s, p, by=self.by.value, lang=self.lang, filters=self.filters)
+        if not self._ready:
+            self._pending_timeline = figure  # drawn once the page is live (see _boot_widgets)
+            return
+        self._pending_timeline = None
         self._show(self.timeline_out, figure)
+
+    def _draw_first_timeline(self) -> None:
+        figure, self._pending_timeline = getattr(self, "_pending_timeline", None), None
+        if figure is None:
+            self.refresh_timeline()
+        else:
+            self._show(self.timeline_out, figure)
 
 
 class ItineraryDashboard(_Base):
