@@ -7,7 +7,8 @@ SCENARIO ?= data/scenarios/kp-2018-h2
 PLAN ?= plans/kp-2018-h2
 PORT ?= 8866
 
-.PHONY: demo install install-test system-deps plan dashboard lab test test-fast lint bench data clean
+.PHONY: demo install install-test system-deps plan dashboard lab test test-fast lint bench bench-dashboards data \
+	boundaries clean
 
 # Create .venv and install the package with its runtime dependencies (re-run when pyproject.toml changes).
 $(VENV)/.installed: pyproject.toml
@@ -54,10 +55,18 @@ test-fast: install-test
 	$(PY) -m pytest -n 2 --dist loadscope -m "not browser and not slow"
 
 lint: install-test
-	$(VENV)/bin/ruff check planner tests bench
+	$(VENV)/bin/ruff check planner tests bench scripts
 
+# Planner benchmarks (about 12 minutes) and dashboard benchmarks; both write docs/benchmarks.md.
 bench: install-test
 	$(PY) bench/run_benchmarks.py
+
+bench-dashboards: install-test system-deps
+	$(PY) bench/bench_dashboards.py
+
+# Re-derive the bundled Natural Earth country shapes (planner/assets/) from a registry package.
+boundaries: install
+	$(PY) scripts/build_boundaries.py
 
 data: install
 	$(PY) data/build_kp2018.py

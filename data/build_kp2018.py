@@ -104,7 +104,10 @@ class BuildError(SystemExit):
 # engagement that can be staffed is scheduled and the kilometres decide dates, hosts and teams. With the package
 # defaults (400 for a normal-priority engagement = 40,000 km) the optimum drops the chairs' meeting, which flies
 # seven chairs to Pretoria.
-KP_2018_WEIGHTS = {**DEFAULT_WEIGHTS, "unscheduled_high": 5000, "unscheduled_normal": 2500, "unscheduled_low": 1000}
+# Starting a visit or workshop on a weekend is costly for the hosts' administrations: a non-Monday start costs 150
+# (15,000 km of travel) rather than the package default of 5.
+KP_2018_WEIGHTS = {**DEFAULT_WEIGHTS, "unscheduled_high": 5000, "unscheduled_normal": 2500, "unscheduled_low": 1000,
+                   "weekday_start": 150}
 
 def languages_of(raw: str) -> tuple[str, ...]:
     """GeoNames' language list as ISO 639-1 codes: region suffixes stripped, 3-letter codes dropped."""

@@ -24,12 +24,14 @@ def pyproject_requirements() -> dict[str, str]:
 def conda_requirements() -> dict[str, str]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     result = {}
-    for item in env["dependencies"]:
-        if isinstance(item, str):
-            name, spec = _split(item)
-            if name in ("python", "pip"):
-                continue
-            result[CONDA_NAMES.get(name, name)] = spec
+    items = [item for item in env["dependencies"] if isinstance(item, str)]
+    items += [item for entry in env["dependencies"] if isinstance(entry, dict) for item in entry.get("pip", [])
+              if not item.startswith("-e")]  # PyPI-only packages installed by pip
+    for item in items:
+        name, spec = _split(item)
+        if name in ("python", "pip"):
+            continue
+        result[CONDA_NAMES.get(name, name)] = spec
     return result
 
 
