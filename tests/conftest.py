@@ -119,3 +119,40 @@ def _hash_folder(folder: Path) -> dict[str, str]:
 def folder_hashes() -> Callable[[Path], dict[str, str]]:
     """``folder_hashes(folder)``: SHA-256 of every file below ``folder``, keyed by relative path."""
     return _hash_folder
+
+
+# --- solved plans of the mini scenario, shared by the export tests ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mini():
+    """The mini scenario (tests/fixtures/mini), loaded once per module."""
+    from planner import load_scenario
+
+    return load_scenario(MINI_DIR)
+
+
+@pytest.fixture(scope="module")
+def plan(mini):
+    """The mini scenario's reproducible plan."""
+    from planner.solve import solve
+
+    result = solve(mini, reproducible=True, time_limit_s=10)
+    assert result.plan is not None
+    return result.plan
+
+
+@pytest.fixture(scope="module")
+def left_out(mini):
+    """CM-RV can only happen in the plenary week, so it is left out with a reason: (scenario, plan)."""
+    import dataclasses
+    from datetime import date
+
+    from planner.solve import solve
+
+    s = dataclasses.replace(mini, engagements=tuple(
+        dataclasses.replace(e, earliest_start=date(2018, 10, 26), latest_end=date(2018, 10, 31))
+        if e.id == "CM-RV" else e for e in mini.engagements))
+    result = solve(s, reproducible=True, time_limit_s=10)
+    assert result.plan is not None and not result.plan.outcomes_by_id["CM-RV"].scheduled
+    return s, result.plan

@@ -11,25 +11,10 @@ import pandas as pd
 import pytest
 from icalendar import Calendar
 
-from planner import load_scenario
 from planner.exports.download import download_link, download_links_html, person_ics
-from planner.model import Plan, Scenario
-from planner.solve import solve
 
 MINI_DIR = Path(__file__).parent / "fixtures" / "mini"
 CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def mini() -> Scenario:
-    return load_scenario(MINI_DIR)
-
-
-@pytest.fixture(scope="module")
-def plan(mini) -> Plan:
-    result = solve(mini, reproducible=True, time_limit_s=10)
-    assert result.plan is not None
-    return result.plan
 
 
 def _links(page: str) -> dict[str, bytes]:

@@ -5,35 +5,16 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from planner import load_scenario
-from planner.model import EngagementOutcome, Plan, Scenario
-from planner.solve import solve
+from planner.model import EngagementOutcome, Plan
 
 MINI_DIR = Path(__file__).parent / "fixtures" / "mini"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def mini() -> Scenario:
-    return load_scenario(MINI_DIR)
-
-
-@pytest.fixture(scope="module")
-def left_out(mini) -> tuple[Scenario, Plan]:
-    """The mini plan with CM-RV left out (its window lies in the plenary week)."""
-    s = dataclasses.replace(mini, engagements=tuple(
-        dataclasses.replace(e, earliest_start=date(2018, 10, 26), latest_end=date(2018, 10, 31))
-        if e.id == "CM-RV" else e for e in mini.engagements))
-    result = solve(s, reproducible=True, time_limit_s=10)
-    assert result.plan is not None and not result.plan.outcomes_by_id["CM-RV"].scheduled
-    return s, result.plan
 
 
 @pytest.fixture(scope="module")

@@ -10,36 +10,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from planner import load_scenario
 from planner.evaluation import evaluate, total_penalty
 from planner.exports.xlsx import FIXED_SHEETS, write_workbook
-from planner.model import Plan, Scenario
-from planner.solve import solve
 
 MINI_DIR = Path(__file__).parent / "fixtures" / "mini"
-
-
-@pytest.fixture(scope="module")
-def mini() -> Scenario:
-    return load_scenario(MINI_DIR)
-
-
-@pytest.fixture(scope="module")
-def plan(mini) -> Plan:
-    result = solve(mini, reproducible=True, time_limit_s=10)
-    assert result.plan is not None
-    return result.plan
-
-
-@pytest.fixture(scope="module")
-def left_out(mini) -> tuple[Scenario, Plan]:
-    """CM-RV can only happen in the plenary week, so it is left out with a reason."""
-    s = dataclasses.replace(mini, engagements=tuple(
-        dataclasses.replace(e, earliest_start=date(2018, 10, 26), latest_end=date(2018, 10, 31))
-        if e.id == "CM-RV" else e for e in mini.engagements))
-    result = solve(s, reproducible=True, time_limit_s=10)
-    assert result.plan is not None and not result.plan.outcomes_by_id["CM-RV"].scheduled
-    return s, result.plan
 
 
 @pytest.fixture(scope="module")
