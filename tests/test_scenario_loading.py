@@ -302,3 +302,15 @@ def test_scenario_error_is_raised_for_missing_folder(tmp_path):
         load_scenario(tmp_path / "nope")
     assert info.value.unreadable
     assert str(tmp_path / "nope") in str(info.value)
+
+
+def test_saved_files_get_ordinary_permissions(mini_dir, tmp_path):
+    """Atomic writes go through a temporary file, but the result is readable like any new file."""
+    import os
+    import stat
+
+    folder = save_scenario(load_scenario(mini_dir), tmp_path / "out")
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path
