@@ -204,12 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", metavar="PLAN_DIR", help="the plan people already have: its engagements "
                    "that this plan no longer has are exported as cancelled")
     p.set_defaults(func=cmd_export)
-    for register in _REGISTRARS:
-        register(sub)
     return parser
-
-
-_REGISTRARS: list = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

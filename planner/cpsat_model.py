@@ -17,7 +17,6 @@ from ortools.sat.python import cp_model
 
 from .calendar import (
     allowed_starts,
-    blackout_periods,
     blocked_starts,
     commitment_blocks,
     eligible_reviewers,
@@ -27,6 +26,7 @@ from .calendar import (
     reviewer_commitments,
     site_of,
 )
+from .evaluation import chain_saving_km
 from .model import PRIORITIES, Engagement, Plan, Reviewer, Scenario
 
 WEIGHT_SCALE = 1000  # weights have at most three decimals; the objective is integral after scaling
@@ -516,12 +516,7 @@ class ModelBuilder:
 
     def chain_saving(self, r: Reviewer, he: str, hf: str) -> int:
         """Kilometres saved by going home→A→B→home rather than home→A→home→B→home (0 across regions)."""
-        s = self.scenario
-        if s.participant(he).region != s.participant(hf).region:
-            return 0
-        home = home_of(r)
-        a, b = site_of(s, he), site_of(s, hf)
-        return max(0, self.site_km(home, a) + self.site_km(home, b) - self.site_km(a, b))
+        return chain_saving_km(self.scenario, r, he, hf)
 
     def chain_candidates(self) -> list[tuple[Engagement, Engagement, str, str, str]]:
         """Every (A, B, person, host of A, host of B) that could earn a chain credit: B can start within
@@ -710,6 +705,3 @@ class ModelBuilder:
                 if (e.id, r.id) in v.lead:
                     m.add_hint(v.lead[(e.id, r.id)], team.get((e.id, r.id)) == "lead" and scheduled)
 
-
-def blackout_text(scenario: Scenario, e: Engagement) -> str:
-    return "; ".join(reason for _, _, reason in blackout_periods(scenario, e))

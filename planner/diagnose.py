@@ -102,9 +102,10 @@ def diagnose(scenario: Scenario, time_limit_s: float = 20.0) -> list[str]:
 
 
 def why_left_out(scenario: Scenario, engagement, plan: Plan, settings: SolverSettings,
-                 stop_event=None) -> str:
-    """Why an optional engagement is not in ``plan``: try to fit it in (as if required) and report the cost,
-    or the rules that stop it."""
+                 stop_event=None, reference: Plan | None = None) -> str:
+    """Why an optional engagement is not in ``plan``: try to fit it in (as if required, staying close to the
+    same ``reference``) and compare what both plans cost, or name the rules that stop it."""
+    from .evaluation import evaluate, total_penalty
     from .solve import solve
 
     forced = dataclasses.replace(
@@ -113,8 +114,7 @@ def why_left_out(scenario: Scenario, engagement, plan: Plan, settings: SolverSet
                           for e in scenario.engagements))
     budget = max(1.0, min(10.0, settings.time_limit_s / 3))
     trial = solve(forced, time_limit_s=budget, workers=settings.workers, explain_unscheduled=False,
-                  stop_event=stop_event,
-                  reproducible=settings.reproducible)
+                  stop_event=stop_event, reference=reference, reproducible=settings.reproducible)
     if trial.plan is None:
         if trial.status == "INFEASIBLE":
             core = conflicting_rules(forced, budget)
@@ -122,14 +122,15 @@ def why_left_out(scenario: Scenario, engagement, plan: Plan, settings: SolverSet
                 return "It cannot fit with the required engagements. " + explain_conflict(forced, core)
             return "It cannot fit with the required engagements."
         return f"No plan including it was found within {budget:.0f} s."
-    current = plan.meta.get("objective")
+    # both totals from the same evaluation, so that every term (team changes, chain credit) counts alike
     weight = scenario.weights.get(f"unscheduled_{engagement.priority}", 0)
-    if current is None:
-        from .evaluation import evaluate, total_penalty
-        current = total_penalty(evaluate(scenario, plan))
-    extra = trial.objective - (current - weight)
-    return (f"Fitting it in is possible but costs {extra:g} in other soft terms, more than the {weight:g} for "
-            f"leaving a {engagement.priority}-priority engagement out.")
+    without = total_penalty(evaluate(scenario, plan, reference)) - weight
+    extra = total_penalty(evaluate(forced, trial.plan, reference)) - without
+    if extra <= weight:
+        return (f"A plan with it costs {extra:,.2f} more in other soft terms, less than the {weight:g} for "
+                "leaving it out: the search stopped before finding it; allow more time.")
+    return (f"Fitting it in is possible but costs {extra:,.2f} in other soft terms, more than the {weight:g} "
+            f"for leaving a {engagement.priority}-priority engagement out.")
 
 
 __all__ = ["conflicting_rules", "diagnose", "explain_conflict", "why_left_out", "WEIGHT_SCALE"]

@@ -349,7 +349,9 @@ def save_variant(scenario: Scenario, folder: str | os.PathLike, confirm_overwrit
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
     try:
-        os.chmod(staging, 0o755)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(staging, 0o777 & ~mask)  # mkdtemp gives 0o700; a saved variant is an ordinary folder
         save_scenario(variant, staging, overwrite=True)
         try:
             load_scenario(staging)

@@ -7,7 +7,6 @@ This is the single definition of the soft terms that the solver reports after a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from .calendar import home_of, km_between, site_of, weekday_penalty
 from .model import PRIORITIES, Assignment, Plan, Reviewer, Scenario
@@ -229,7 +228,3 @@ def plan_kpis(scenario: Scenario, plan: Plan) -> dict[str, float]:
         "max_load": terms["max_load"].value if "max_load" in terms else 0,
     }
 
-
-def first_day(plan: Plan) -> date | None:
-    days = [o.start for o in plan.scheduled()]
-    return min(days) if days else None

@@ -578,7 +578,8 @@ class BackgroundSolve:
 
         def trial() -> None:
             try:
-                box["reason"] = why_left_out(self.scenario, engagement, result.plan, result.settings)
+                box["reason"] = why_left_out(self.scenario, engagement, result.plan, result.settings,
+                                             stop_event=self._stop, reference=self.reference)
             except Exception as error:  # noqa: BLE001 - an explanation that fails must not lose the plan
                 box["reason"] = f"Not explained ({type(error).__name__}: {error})."
 

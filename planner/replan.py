@@ -8,7 +8,7 @@ Engagements that have already started by ``today`` are pinned: the past does not
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 
 from .model import Plan, Scenario, Unavailability
 from .solve import SolveResult, solve
@@ -27,15 +27,20 @@ def mark_unavailable(scenario: Scenario, reviewer_id: str, start: date, end: dat
 
 def published(scenario: Scenario, plan: Plan, today: date | None = None) -> Scenario:
     """A copy of ``scenario`` whose engagements remember the plan's dates as published; engagements that
-    started on or before ``today`` are pinned where they are."""
+    started on or before ``today`` are pinned where they are, and the others may start no earlier than the day
+    after ``today`` (an engagement whose window has passed can then no longer happen)."""
     outcomes = plan.outcomes_by_id
     engagements = []
     for e in scenario.engagements:
         o = outcomes.get(e.id)
+        started = o is not None and o.scheduled and today is not None and o.start <= today
         if o is not None and o.scheduled:
             e = dataclasses.replace(e, published_start=o.start)
-            if today is not None and o.start <= today:
-                e = dataclasses.replace(e, pinned_start=o.start)
+        if started:
+            e = dataclasses.replace(e, pinned_start=o.start)
+        elif today is not None and e.earliest_start <= today:
+            # what has not started yet cannot move into the past
+            e = dataclasses.replace(e, earliest_start=today + timedelta(days=1))
         engagements.append(e)
     return dataclasses.replace(scenario, engagements=tuple(engagements))
 

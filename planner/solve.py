@@ -266,14 +266,14 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
                          chain_credit_modelled=builder.chain_credit_modelled,
                          candidates_pruned=builder.candidates_pruned)
     if explain_unscheduled:
-        plan.engagements = tuple(_with_reasons(scenario, plan, settings, stop_event))
+        plan.engagements = tuple(_with_reasons(scenario, plan, settings, stop_event, reference))
     result.terms = evaluate(scenario, plan, reference)
     plan.meta = _plan_meta(scenario, result)
     return result
 
 
 def _with_reasons(scenario: Scenario, plan: Plan, settings: SolverSettings,
-                  stop_event: threading.Event | None = None):
+                  stop_event: threading.Event | None = None, reference: Plan | None = None):
     """Give each unscheduled engagement its reason: a staffing pre-check finding, else what trying to fit it
     in shows."""
     from .diagnose import why_left_out
@@ -290,5 +290,5 @@ def _with_reasons(scenario: Scenario, plan: Plan, settings: SolverSettings,
         elif stop_event is not None and stop_event.is_set():
             reason = "Left out; the explanation was skipped because the solve was stopped."
         else:
-            reason = why_left_out(scenario, e, plan, settings, stop_event)
+            reason = why_left_out(scenario, e, plan, settings, stop_event, reference)
         yield EngagementOutcome(o.engagement_id, "unscheduled", reason=reason)
