@@ -103,7 +103,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     plan = load_plan(args.plan)
     if plan.meta.get("scenario_hash") not in (None, scenario_hash(scenario)):
         print("Note: the plan was made for a different version of this scenario (scenario_hash differs).")
-    report = check(scenario, plan)
+    reference = load_plan(args.reference) if args.reference else None
+    report = check(scenario, plan, reference)
     if report.ok:
         print(f"{args.plan}: no hard rule is violated.")
     else:
@@ -187,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="check a plan against a scenario's hard rules and score it")
     p.add_argument("scenario")
     p.add_argument("plan")
+    p.add_argument("--reference", help="the published plan a re-plan started from (scores team changes)")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("explain", help="pre-checks, then why the plan (or its absence) is what it is")
     p.add_argument("folder")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from planner_helpers import MINI_DIR
+
 from planner import check
 from planner.replan import mark_unavailable, published, replan
 
@@ -34,3 +36,17 @@ def test_published_scenario_keeps_windows_when_no_day_is_given(mini, plan):
         original = mini.engagements_by_id[e.id]
         assert e.earliest_start == original.earliest_start and e.pinned_start == original.pinned_start
         assert e.published_start == plan.outcomes_by_id[e.id].start
+
+
+def test_check_scores_team_changes_against_a_reference(mini, plan, tmp_path, capsys):
+    from planner.cli import main
+    from planner.plan_io import save_plan
+
+    reference = save_plan(plan, tmp_path / "reference")
+    lead = next(a for a in plan.assignments if a.role == "lead")
+    changed = type(plan)(tuple(a for a in plan.assignments if a != lead), plan.engagements, plan.meta)
+    save_plan(changed, tmp_path / "changed")
+    code = main(["check", str(MINI_DIR), str(tmp_path / "changed"), "--reference", str(reference)])
+    out = capsys.readouterr().out
+    assert code == 1  # the visit lost its lead: a hard rule
+    assert f"{lead.reviewer_id} leaves" in out
