@@ -183,12 +183,13 @@ def write_section(text: str) -> None:
 
 LIMITS = """What limits the figures:
 - **The chain credit** (kilometres saved by going straight from one engagement to the next in a region) is what
-  keeps kp-2018-h2 from being proven optimal: with it the LP bound stays 14–22% below the best plan found, because
+  keeps kp-2018-h2 from being proven optimal: with it the bound stays 12–24% below the best plan found, because
   whether B follows A within the chain gap depends on dates the LP cannot see. Without it (third row) the same
   instance is proven optimal in well under a second. The model uses a non-negative leg encoding, one `follows` Boolean per
   engagement pair and a path cut (docs/model.md); time-indexed cuts were tried and did not move the bound.
 - **First plan on 50 × 200** includes building the model (150,000 constraints, mostly one clause per person and
-  pair of engagements that could clash), the greedy warm start and CP-SAT's presolve.
+  pair of engagements that could clash), the greedy warm start and CP-SAT's presolve (about 2 s). It sits right at
+  the 5 s target: 4.84 s in this run, 5.39 s in the previous full run (same machine, slightly older code).
 - **From 50 × 200 on** the chain credit is reported but not optimised (more than 20,000 candidates), and from
   100 × 400 on each engagement considers its nearest candidates only (docs/model.md, "Scale"): the gap then refers
   to that candidate set.
