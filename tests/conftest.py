@@ -135,7 +135,7 @@ def mini():
 @pytest.fixture(scope="module")
 def plan(mini):
     """The mini scenario's reproducible plan."""
-    from planner.solve import solve
+    from planner.engine.solve import solve
 
     result = solve(mini, reproducible=True, time_limit_s=10)
     assert result.plan is not None
@@ -148,7 +148,7 @@ def left_out(mini):
     import dataclasses
     from datetime import date
 
-    from planner.solve import solve
+    from planner.engine.solve import solve
 
     s = dataclasses.replace(mini, engagements=tuple(
         dataclasses.replace(e, earliest_start=date(2018, 10, 26), latest_end=date(2018, 10, 31))

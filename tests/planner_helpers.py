@@ -12,9 +12,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from planner import load_scenario
-from planner.calendar import km_between, site_of
-from planner.checker import CheckReport, Violation
-from planner.model import (
+from planner.core.calendar import km_between, site_of
+from planner.core.model import (
     Assignment,
     Engagement,
     EngagementOutcome,
@@ -24,6 +23,7 @@ from planner.model import (
     Scenario,
     Unavailability,
 )
+from planner.rules.checker import CheckReport, Violation
 
 MINI_DIR = Path(__file__).parent / "fixtures" / "mini"
 SOLVED = ("OPTIMAL", "FEASIBLE")

@@ -12,9 +12,9 @@ import pytest
 from icalendar import Calendar
 
 from planner import load_scenario
-from planner.cli import main
-from planner.plan_io import load_plan, save_plan
-from planner.solve import solve
+from planner.apps.cli import main
+from planner.engine.solve import solve
+from planner.io.plan_files import load_plan, save_plan
 
 MINI_DIR = Path(__file__).parent / "fixtures" / "mini"
 SECRET = "Kimberley-PRIVATE-reason-7f3a"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from planner import cli
-from planner.cli import main
+from planner.apps import cli
+from planner.apps.cli import main
 
 ALL_FILES = ("scenario.yaml", "participants.csv", "reviewers.csv", "unavailability.csv", "events.csv",
              "engagements.csv")
@@ -22,7 +22,7 @@ ALL_FILES = ("scenario.yaml", "participants.csv", "reviewers.csv", "unavailabili
 def validate(monkeypatch, capsys):
     """Run ``main(["validate", folder])``; return (exit code, stdout, stderr), asserting no traceback.
 
-    Works around the stale ``stream=sys.stdout`` default of ``planner.cli._print_problems`` (bound at
+    Works around the stale ``stream=sys.stdout`` default of ``planner.apps.cli._print_problems`` (bound at
     import time, so capsys cannot see the problem list; see test_problem_list_goes_to_the_current_stdout).
     """
     function = getattr(cli, "_print_problems", None)
@@ -171,7 +171,7 @@ def test_problem_list_goes_to_the_current_stdout(scenario_copy, edit):
 
 
 def _run_module(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "planner.apps.cli", *args], capture_output=True, text=True,
                           encoding="utf-8", timeout=60, cwd=Path(__file__).parent.parent)
 
 

@@ -47,13 +47,13 @@ def _free_port() -> int:
 def shown(tmp_path_factory):
     """(scenario folder, plan folder) the dashboards show, and the loaded scenario and plan."""
     from planner import load_scenario
-    from planner.plan_io import load_plan
+    from planner.io.plan_files import load_plan
 
     scenario_dir, plan_dir = ROOT / "data" / "scenarios" / "kp-2018-h2", ROOT / "plans" / "kp-2018-h2"
     if not (plan_dir / "engagements.csv").exists() or not (scenario_dir / "scenario.yaml").exists():
         scenario_dir = ROOT / "tests" / "fixtures" / "mini"
         plan_dir = tmp_path_factory.mktemp("plan") / "mini"
-        subprocess.run([sys.executable, "-m", "planner.cli", "solve", str(scenario_dir), "--out",
+        subprocess.run([sys.executable, "-m", "planner.apps.cli", "solve", str(scenario_dir), "--out",
                         str(plan_dir), "--reproducible"], check=True, capture_output=True, cwd=ROOT)
     return scenario_dir, plan_dir, load_scenario(scenario_dir), load_plan(plan_dir)
 
@@ -138,7 +138,7 @@ class Page:
 
 
 def test_plan_dashboard_renders_the_plan_offline(voila, kp_browser, shown):
-    from planner.dashboard import engagement_views
+    from planner.views.plan_view import engagement_views
 
     _, _, scenario, plan = shown
     views = engagement_views(scenario, plan)
@@ -162,7 +162,7 @@ def test_plan_dashboard_renders_the_plan_offline(voila, kp_browser, shown):
 
 
 def test_a_filter_changes_map_timeline_and_table(voila, kp_browser, shown):
-    from planner.dashboard import apply_filters, engagement_views
+    from planner.views.plan_view import apply_filters, engagement_views
 
     _, _, scenario, plan = shown
     views = engagement_views(scenario, plan)
@@ -172,7 +172,7 @@ def test_a_filter_changes_map_timeline_and_table(voila, kp_browser, shown):
     try:
         page.page.wait_for_selector(".js-plotly-plot .ytick text", timeout=60_000)
         before = page.timeline_labels()
-        from planner.i18n import kind_label
+        from planner.views.i18n import kind_label
 
         page.page.locator(".kp-filter-kind select").select_option(label=kind_label(kind, "en"))
         page.page.wait_for_function(

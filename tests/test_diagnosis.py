@@ -16,10 +16,10 @@ from planner_helpers import (
     with_reviewer,
 )
 
-from planner.cpsat_model import ModelBuilder
-from planner.diagnose import conflicting_rules, diagnose, explain_conflict
-from planner.precheck import staffing_problems
-from planner.solve import solve
+from planner.engine.diagnose import conflicting_rules, diagnose, explain_conflict
+from planner.engine.model import ModelBuilder
+from planner.engine.solve import solve
+from planner.rules.precheck import staffing_problems
 
 LIMIT = 10
 

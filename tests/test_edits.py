@@ -1,4 +1,4 @@
-"""planner.edits: validated what-if edits (notebooks/02-what-if.ipynb) and atomic variant folders."""
+"""planner.apps.edits: validated what-if edits (notebooks/02-what-if.ipynb) and atomic variant folders."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from planner import edits, load_scenario
-from planner.edits import EditRejected, VariantExists
-from planner.model import Scenario
+from planner import load_scenario
+from planner.apps import edits
+from planner.apps.edits import EditRejected, VariantExists
+from planner.core.model import Scenario
 from tests.planner_helpers import load_mini
 
 
@@ -273,7 +274,7 @@ def test_a_failed_save_leaves_the_old_folder_and_no_temporary_files(mini, tmp_pa
     def broken(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("planner.scenario_io.save_scenario", broken)
+    monkeypatch.setattr("planner.io.scenario_files.save_scenario", broken)
     with pytest.raises(OSError, match="disk full"):
         edits.save_variant(edits.set_rule(mini, "review_team_max", 4), target, confirm_overwrite=True)
     assert folder_hashes(target) == before

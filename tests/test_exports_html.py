@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.model import EngagementOutcome, Plan
+from planner.core.model import EngagementOutcome, Plan
 
 MINI_DIR = Path(__file__).parent / "fixtures" / "mini"
 CHROMIUM = Path("/usr/bin/chromium")

@@ -10,7 +10,9 @@ import pytest
 from icalendar import Calendar
 
 from planner import load_scenario
-from planner.calendar import site_of
+from planner.core.calendar import site_of
+from planner.core.model import Plan, Scenario, Unavailability
+from planner.engine.solve import solve
 from planner.exports.ics import (
     CANCELLED,
     CONFIRMED,
@@ -21,8 +23,6 @@ from planner.exports.ics import (
     plan_stamp,
     write_calendars,
 )
-from planner.model import Plan, Scenario, Unavailability
-from planner.solve import solve
 
 MINI_DIR = Path(__file__).parent / "fixtures" / "mini"
 

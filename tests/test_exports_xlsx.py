@@ -10,8 +10,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from planner.evaluation import evaluate, total_penalty
 from planner.exports.xlsx import FIXED_SHEETS, write_workbook
+from planner.rules.scoring import evaluate, total_penalty
 
 MINI_DIR = Path(__file__).parent / "fixtures" / "mini"
 

@@ -1,5 +1,5 @@
-"""Unit tests of the dashboard building blocks: labels (planner.i18n), maps (planner.maps), timelines
-(planner.timeline) and the pure view/filter functions and widget glue (planner.dashboard).
+"""Unit tests of the dashboard building blocks: labels (planner.views.i18n), maps (planner.views.maps), timelines
+(planner.views.timeline) and the pure view/filter functions and widget glue (planner.apps.dashboard).
 
 They use the mini scenario and a hand-written plan of it (no solver), so they are fast and deterministic.
 """
@@ -16,24 +16,19 @@ from pathlib import Path
 import pytest
 
 from planner import load_scenario
-from planner.dashboard import (
-    Filters,
+from planner.apps.dashboard import (
     ItineraryDashboard,
     Loaded,
     PlanDashboard,
-    apply_filters,
-    engagement_views,
     engagements_table_html,
-    event_views,
-    filter_events,
-    itinerary,
     itinerary_table_html,
     kpis_html,
     load_saved,
-    month_options,
 )
-from planner.i18n import LABELS, participant_name, t
-from planner.maps import (
+from planner.core.model import Assignment, EngagementOutcome, Plan
+from planner.io.plan_files import save_plan
+from planner.views.i18n import LABELS, participant_name, t
+from planner.views.maps import (
     TILE_URL,
     country_shapes,
     external_urls,
@@ -42,9 +37,16 @@ from planner.maps import (
     offline_html,
     plan_map,
 )
-from planner.model import Assignment, EngagementOutcome, Plan
-from planner.plan_io import save_plan
-from planner.timeline import plan_timeline, timeline_rows
+from planner.views.plan_view import (
+    Filters,
+    apply_filters,
+    engagement_views,
+    event_views,
+    filter_events,
+    itinerary,
+    month_options,
+)
+from planner.views.timeline import plan_timeline, timeline_rows
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 ASSETS = Path(__file__).resolve().parents[1] / "planner" / "assets"

@@ -1,4 +1,4 @@
-"""planner.notebook: background solves (progress, Stop), errors in plain words, tables, widgets, comparison,
+"""planner.apps.notebook: background solves (progress, Stop), errors in plain words, tables, widgets, comparison,
 the regional view. Widgets are built without a browser; button clicks are simulated with ``Button.click()``."""
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planner import edits, load_scenario
-from planner import notebook as nb
-from planner.evaluation import TERM_LABELS, evaluate, total_penalty
-from planner.model import Assignment, EngagementOutcome, Plan, SolverSettings
-from planner.problems import Problem, ScenarioError
-from planner.solve import Progress, SolveResult
+from planner import load_scenario
+from planner.apps import edits
+from planner.apps import notebook as nb
+from planner.core.model import Assignment, EngagementOutcome, Plan, SolverSettings
+from planner.core.problems import Problem, ScenarioError
+from planner.engine.solve import Progress, SolveResult
+from planner.rules.scoring import TERM_LABELS, evaluate, total_penalty
 from tests.planner_helpers import load_mini
 
 REPO = Path(__file__).resolve().parents[1]
@@ -53,7 +54,7 @@ def _result(scenario, plan: Plan | None, stopped: bool = False) -> SolveResult:
 
 
 def fake_solve(plan: Plan | None, *, run_until_stopped: bool = False, fail: BaseException | None = None):
-    """A stand-in for planner.solve.solve: reports two solutions, then returns (or waits for Stop)."""
+    """A stand-in for planner.engine.solve.solve: reports two solutions, then returns (or waits for Stop)."""
     calls = []
 
     def solve_fn(scenario, *, progress=None, stop_event=None, **options):
@@ -110,7 +111,7 @@ def test_left_out_engagements_get_reasons_and_stop_does_not_wait_for_them(mini, 
         time.sleep(5)
         return "never used"
 
-    monkeypatch.setattr("planner.diagnose.why_left_out", slow_reason)
+    monkeypatch.setattr("planner.engine.diagnose.why_left_out", slow_reason)
     plan = _plan()
     job = nb.BackgroundSolve(mini, solve_fn=fake_solve(plan)).start()
     assert started.wait(5)
@@ -125,7 +126,7 @@ def test_left_out_engagements_get_reasons_and_stop_does_not_wait_for_them(mini, 
 
 
 def test_left_out_engagements_get_the_reason_diagnosis_gives(mini, monkeypatch):
-    monkeypatch.setattr("planner.diagnose.why_left_out", lambda *a, **k: "Fitting it in costs 12 more.")
+    monkeypatch.setattr("planner.engine.diagnose.why_left_out", lambda *a, **k: "Fitting it in costs 12 more.")
     result = nb.BackgroundSolve(mini, solve_fn=fake_solve(_plan())).start().wait(5)
     assert result.plan.outcomes_by_id["CHAIRS"].reason == "Fitting it in costs 12 more."
     assert "Fitting it in costs 12 more." in nb.unscheduled_table(mini, result.plan).loc["CHAIRS", "reason"]

@@ -54,4 +54,4 @@ def test_drift_is_detected(tmp_path, monkeypatch):
 
 def test_entry_point_is_declared():
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert data["project"]["scripts"]["kp-plan"] == "planner.cli:main"
+    assert data["project"]["scripts"]["kp-plan"] == "planner.apps.cli:main"

@@ -1,4 +1,4 @@
-"""planner.plan_diff.diff_plans: what moved, who changed, how the headline figures changed (hand-made plans)."""
+"""planner.rules.plan_diff.diff_plans: what moved, who changed, how the headline figures changed (hand-made plans)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from planner.model import Assignment, EngagementOutcome, Plan
-from planner.plan_diff import diff_plans
+from planner.core.model import Assignment, EngagementOutcome, Plan
+from planner.rules.plan_diff import diff_plans
 from tests.planner_helpers import load_mini, with_engagement
 
 AO_START, CM_START = date(2018, 9, 17), date(2018, 9, 24)

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.checker import check
-from planner.model import Assignment, Plan, Unavailability
-from planner.solve import solve
-from planner.synthetic import SyntheticSpec, generate
+from planner.apps.synthetic import SyntheticSpec, generate
+from planner.core.model import Assignment, Plan, Unavailability
+from planner.engine.solve import solve
+from planner.rules.checker import check
 
 SPECS = st.builds(
     SyntheticSpec,

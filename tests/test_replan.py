@@ -7,7 +7,7 @@ from datetime import timedelta
 from planner_helpers import MINI_DIR
 
 from planner import check
-from planner.replan import mark_unavailable, published, replan
+from planner.engine.replan import mark_unavailable, published, replan
 
 
 def test_an_engagement_that_has_not_started_cannot_move_before_today(mini, plan):
@@ -39,8 +39,8 @@ def test_published_scenario_keeps_windows_when_no_day_is_given(mini, plan):
 
 
 def test_check_scores_team_changes_against_a_reference(mini, plan, tmp_path, capsys):
-    from planner.cli import main
-    from planner.plan_io import save_plan
+    from planner.apps.cli import main
+    from planner.io.plan_files import save_plan
 
     reference = save_plan(plan, tmp_path / "reference")
     lead = next(a for a in plan.assignments if a.role == "lead")

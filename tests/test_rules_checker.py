@@ -41,11 +41,11 @@ from planner_helpers import (
     with_weights,
 )
 
-from planner.calendar import commitment_blocks, home_of, km_between, reviewer_commitments, site_of
-from planner.checker import HARD_RULES, check
-from planner.evaluation import chain_saving_km
-from planner.model import Assignment, EngagementOutcome
-from planner.solve import solve
+from planner.core.calendar import commitment_blocks, home_of, km_between, reviewer_commitments, site_of
+from planner.core.model import Assignment, EngagementOutcome
+from planner.engine.solve import solve
+from planner.rules.checker import HARD_RULES, check
+from planner.rules.scoring import chain_saving_km
 
 HARD_RULE_NAMES = {
     "plan_consistent", "window_and_calendar", "required_happens", "pinned_start_kept", "team_size",

@@ -32,9 +32,9 @@ from planner_helpers import (
     with_weights,
 )
 
-from planner.checker import check
-from planner.plan_io import plan_files
-from planner.solve import solve
+from planner.engine.solve import solve
+from planner.io.plan_files import plan_files
+from planner.rules.checker import check
 
 LIMIT = 10  # seconds; the mini variants solve to optimality in well under a second
 

@@ -221,7 +221,7 @@ def test_save_is_atomic_per_file_when_interrupted(mini_dir, tmp_path, monkeypatc
             raise OSError(28, "No space left on device")
         real_replace(src, dst)
 
-    monkeypatch.setattr(planner.fsutil.os, "replace", failing_replace)
+    monkeypatch.setattr(planner.io.atomic.os, "replace", failing_replace)
     with pytest.raises(OSError):
         save_scenario(changed, target, overwrite=True)
     monkeypatch.undo()
@@ -285,9 +285,9 @@ def test_round_trip_of_constructed_scenario(mini_dir, tmp_path):
     changed = dataclasses.replace(
         s,
         description="",
-        rules=planner.model.Rules(),
+        rules=planner.core.model.Rules(),
         weights={**s.weights, "moved_days": 12.5, "lead_language": 0},
-        solver=planner.model.SolverSettings(time_limit_s=2.5, workers=1, seed=7, reproducible=True,
+        solver=planner.core.model.SolverSettings(time_limit_s=2.5, workers=1, seed=7, reproducible=True,
                                             relative_gap_limit=0.05),
         engagements=s.engagements[:2] + (dataclasses.replace(
             e, team_min=2, team_max=4, pinned_start=date(2018, 9, 17), published_start=date(2018, 9, 17),

@@ -16,13 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import planner.synthetic as synthetic
+import planner.apps.synthetic as synthetic
 from planner import load_scenario, save_scenario
-from planner.calendar import reviewer_commitments
-from planner.model import Scenario, days_inclusive, ranges_overlap
-from planner.precheck import engagement_findings
-from planner.scenario_io import scenario_files
-from planner.synthetic import SyntheticSpec, generate
+from planner.apps.synthetic import SyntheticSpec, generate
+from planner.core.calendar import reviewer_commitments
+from planner.core.model import Scenario, days_inclusive, ranges_overlap
+from planner.io.scenario_files import scenario_files
+from planner.rules.precheck import engagement_findings
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = SyntheticSpec(engagements=5, reviewers=20, seed=1)
@@ -67,7 +67,7 @@ def test_cli_writes_identical_folders_whatever_the_hash_seed(tmp_path):
         out = tmp_path / f"run{hash_seed}"
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         done = subprocess.run(
-            [sys.executable, "-m", "planner.synthetic", str(out), "--engagements", "12", "--reviewers", "40",
+            [sys.executable, "-m", "planner.apps.synthetic", str(out), "--engagements", "12", "--reviewers", "40",
              "--days", "120", "--francophone-share", "0.5", "--availability", "0.8", "--seed", "9"],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
@@ -82,7 +82,7 @@ def test_cli_writes_identical_folders_whatever_the_hash_seed(tmp_path):
 
 
 def test_cli_rejects_a_spec_out_of_range(tmp_path):
-    command = [sys.executable, "-m", "planner.synthetic", str(tmp_path / "x"), "--reviewers", "3"]
+    command = [sys.executable, "-m", "planner.apps.synthetic", str(tmp_path / "x"), "--reviewers", "3"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "reviewers" in done.stderr
     assert not (tmp_path / "x").exists()

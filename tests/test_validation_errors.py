@@ -1,6 +1,6 @@
 """Broken copies of the mini scenario: `kp-plan validate` exits 1 and names file, row and column.
 
-Every case runs ``planner.cli.main(["validate", folder])`` and checks the printed report: the exit code,
+Every case runs ``planner.apps.cli.main(["validate", folder])`` and checks the printed report: the exit code,
 the exact location ``<file>, row <n>, column '<name>'`` (header = row 1), a hint of what was expected, that
 no traceback is printed and that the input files are left untouched.
 """
@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from planner import ScenarioError, cli, load_scenario
-from planner.cli import main
+from planner import ScenarioError, load_scenario
+from planner.apps import cli
+from planner.apps.cli import main
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,9 @@ class Case:
 
 @pytest.fixture(autouse=True)
 def _problems_to_current_stdout(monkeypatch):
-    """Work around the stale ``stream=sys.stdout`` default of ``planner.cli._print_problems``.
+    """Work around the stale ``stream=sys.stdout`` default of ``planner.apps.cli._print_problems``.
 
-    The default is bound when planner.cli is imported, so capsys (or contextlib.redirect_stdout) does not
+    The default is bound when planner.apps.cli is imported, so capsys (or contextlib.redirect_stdout) does not
     see the problem list; see test_cli_validate.py::test_problem_list_goes_to_the_current_stdout (xfail).
     Printing to ``file=None`` writes to whatever ``sys.stdout`` is at call time.
     """

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..calendar import home_of, km_between, site_of
-from ..evaluation import TERM_LABELS, TermResult, evaluate
-from ..model import Assignment, Engagement, Plan, Scenario
-from ..problems import Problem, ScenarioError
+from planner.core.calendar import home_of, km_between, site_of
+from planner.core.model import Assignment, Engagement, Plan, Scenario
+from planner.core.problems import Problem, ScenarioError
+from planner.rules.scoring import TERM_LABELS, TermResult, evaluate
 
 KIND_LABELS = {"review_visit": "Review visit", "workshop": "Workshop", "meeting": "Meeting"}
 ROLE_LABELS = {"lead": "lead", "member": "member", "attendee": "attendee"}

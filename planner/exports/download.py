@@ -15,9 +15,9 @@ from __future__ import annotations
 import base64
 import html
 
-from ..model import Plan, Scenario
-from .common import safe_filename
-from .ics import calendar_bytes, person_calendar, plan_calendar
+from planner.core.model import Plan, Scenario
+from planner.exports.common import safe_filename
+from planner.exports.ics import calendar_bytes, person_calendar, plan_calendar
 
 ICS_MIME = "text/calendar"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,12 +54,12 @@ def download_links_html(scenario: Scenario, plan: Plan, *, reviewer_id: str | No
                                    ICS_MIME))
     links.append(download_link(plan_ics(scenario, plan), "plan.ics", "Whole plan (.ics)", ICS_MIME))
     if workbook:
-        from .xlsx import workbook_bytes
+        from planner.exports.xlsx import workbook_bytes
 
         links.append(download_link(workbook_bytes(scenario, plan), "plan.xlsx", "Excel workbook (.xlsx)",
                                    XLSX_MIME))
     if report:
-        from .html import report_html
+        from planner.exports.html import report_html
 
         links.append(download_link(report_html(scenario, plan).encode("utf-8"), "report.html",
                                    "Report (.html)", HTML_MIME))

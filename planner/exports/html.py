@@ -2,9 +2,9 @@
 
 Made to be sent as an e-mail attachment and opened with no internet and no server:
 
-* the map is ``planner.maps.plan_map`` rendered by ``planner.maps.offline_html`` (Leaflet inlined, country
+* the map is ``planner.views.maps.plan_map`` rendered by ``planner.views.maps.offline_html`` (Leaflet inlined, country
   shapes instead of tiles), embedded as an ``<iframe srcdoc>`` so its page stays separate from the report;
-* the timeline is ``planner.timeline.plan_timeline`` with plotly.js inlined (``include_plotlyjs=True``);
+* the timeline is ``planner.views.timeline.plan_timeline`` with plotly.js inlined (``include_plotlyjs=True``);
 * the tables (engagements, unscheduled engagements with reasons, soft terms, each person's itinerary) are
   plain HTML with inline CSS and system fonts.
 
@@ -21,9 +21,9 @@ from datetime import date
 
 import pandas as pd
 
-from ..fsutil import atomic_write_text
-from ..model import Plan, Scenario
-from .xlsx import itinerary_frame, workbook_sheets
+from planner.core.model import Plan, Scenario
+from planner.exports.xlsx import itinerary_frame, workbook_sheets
+from planner.io.atomic import atomic_write_text
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
@@ -124,7 +124,7 @@ def _kpis(summary: pd.DataFrame) -> str:
 
 def map_section(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
     """The offline map as an ``<iframe srcdoc>`` (the map page keeps its own scripts and styles)."""
-    from ..maps import offline_html, plan_map
+    from planner.views.maps import offline_html, plan_map
 
     page = offline_html(plan_map(scenario, plan, lang=lang, offline=True))
     return (f'<iframe class="kp-map" title="Map of the plan" srcdoc="{html.escape(page, quote=True)}">'
@@ -133,7 +133,7 @@ def map_section(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
 
 def timeline_section(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
     """The timeline by engagement (plotly.js inlined once) and by person."""
-    from ..timeline import plan_timeline
+    from planner.views.timeline import plan_timeline
 
     parts = []
     titles = {"engagement": "By engagement", "reviewer": "By person"}

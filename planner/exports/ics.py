@@ -35,9 +35,8 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
-from ..fsutil import atomic_write_bytes
-from ..model import FixedEvent, Plan, Scenario
-from .common import (
+from planner.core.model import FixedEvent, Plan, Scenario
+from planner.exports.common import (
     coordinates_of,
     date_range_text,
     kind_label,
@@ -46,6 +45,7 @@ from .common import (
     safe_filename,
     team_of,
 )
+from planner.io.atomic import atomic_write_bytes
 
 #: Fixed namespace of every UID this package makes (never change it: UIDs would change with it).
 UID_NAMESPACE = uuid.UUID("156c0af2-552f-4332-911f-6b46e5959236")

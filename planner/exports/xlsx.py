@@ -24,11 +24,9 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..calendar import home_of, km_between
-from ..evaluation import plan_kpis, total_penalty
-from ..fsutil import atomic_write_bytes
-from ..model import Plan, Scenario, days_inclusive
-from .common import (
+from planner.core.calendar import home_of, km_between
+from planner.core.model import Plan, Scenario, days_inclusive
+from planner.exports.common import (
     coordinates_of,
     itinerary,
     kind_label,
@@ -38,6 +36,8 @@ from .common import (
     team_text,
     term_label,
 )
+from planner.io.atomic import atomic_write_bytes
+from planner.rules.scoring import plan_kpis, total_penalty
 
 FIXED_SHEETS = ("Summary", "Engagements", "Teams", "People", "Soft terms", "Unscheduled")
 WRAP_COLUMNS = {"Team", "Reason", "Details", "Lead of"}

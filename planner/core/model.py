@@ -1,7 +1,7 @@
 """Domain objects of a scenario and of a plan.
 
-Pure data: no I/O, no solver. Loading and validation live in ``planner.scenario_io`` and
-``planner.validation``; the CP-SAT model lives in ``planner.cpsat_model``.
+Pure data: no I/O, no solver. Loading and validation live in ``planner.io.scenario_files`` and
+``planner.rules.validation``; the CP-SAT model lives in ``planner.engine.model``.
 Dates are ``datetime.date`` and every date range is inclusive at both ends.
 """
 

@@ -2,17 +2,13 @@
 
 ``check_references`` finds what one table says about another (unknown reviewer, host, attendee tag),
 duplicate ids, inverted or out-of-horizon dates and windows too short for their duration.
-``validate_scenario`` loads a folder and adds the staffing pre-checks of ``planner.precheck``.
+``validate_scenario`` loads a folder and adds the staffing pre-checks of ``planner.rules.precheck``.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
-from pathlib import Path
-
-from .model import OBSERVER_ORGANISATIONS, Scenario, days_inclusive
-from .problems import Problem, ScenarioError
+from planner.core.model import OBSERVER_ORGANISATIONS, Scenario, days_inclusive
+from planner.core.problems import Problem
 
 
 def _duplicates(file: str, column: str, ids: list[str], rows: list[int]) -> list[Problem]:
@@ -123,39 +119,3 @@ def check_references(scenario: Scenario, rows: dict[str, list[int]]) -> list[Pro
                 problems.append(Problem(f, "expected 'all', a reviewer id or a group tag used in reviewers.csv",
                                         row=row, column="attendees", value=token))
     return problems
-
-
-@dataclass
-class ValidationReport:
-    """What ``kp-plan validate`` prints: errors make the scenario unusable, findings of pre-checks too."""
-
-    folder: str
-    scenario: Scenario | None = None
-    problems: list[Problem] = field(default_factory=list)
-    unreadable: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and not self.unreadable
-
-    @property
-    def exit_code(self) -> int:
-        if self.unreadable:
-            return 2
-        return 0 if self.ok else 1
-
-
-def validate_scenario(path: str | os.PathLike) -> ValidationReport:
-    """Load a folder and run every check, including whether each required engagement can be staffed."""
-    from .precheck import staffing_problems
-    from .scenario_io import load_scenario
-
-    report = ValidationReport(str(path))
-    try:
-        report.scenario = load_scenario(Path(path))
-    except ScenarioError as error:
-        report.problems = error.problems
-        report.unreadable = error.unreadable
-        return report
-    report.problems = [f.as_problem() for f in staffing_problems(report.scenario) if f.engagement_required]
-    return report

@@ -1,6 +1,6 @@
 """Explaining failure: why no plan exists, and why an optional engagement was left out.
 
-First the cheap staffing pre-checks (``planner.precheck``); when they find nothing, a diagnosis pass solves the
+First the cheap staffing pre-checks (``planner.rules.precheck``); when they find nothing, a diagnosis pass solves the
 model with every hard rule behind an assumption literal (one worker, as assumptions require), takes the
 solver's infeasible subset and shrinks it by deletion to a small set of rules, then says them in plain words.
 """
@@ -12,9 +12,9 @@ import time
 
 from ortools.sat.python import cp_model
 
-from .cpsat_model import WEIGHT_SCALE, Assumption, ModelBuilder
-from .model import Plan, Scenario, SolverSettings
-from .precheck import language_name, staffing_problems
+from planner.core.model import Plan, Scenario, SolverSettings
+from planner.engine.model import WEIGHT_SCALE, Assumption, ModelBuilder
+from planner.rules.precheck import language_name, staffing_problems
 
 
 def _phrase(scenario: Scenario, a: Assumption) -> str:
@@ -105,8 +105,8 @@ def why_left_out(scenario: Scenario, engagement, plan: Plan, settings: SolverSet
                  stop_event=None, reference: Plan | None = None) -> str:
     """Why an optional engagement is not in ``plan``: try to fit it in (as if required, staying close to the
     same ``reference``) and compare what both plans cost, or name the rules that stop it."""
-    from .evaluation import evaluate, total_penalty
-    from .solve import solve
+    from planner.engine.solve import solve
+    from planner.rules.scoring import evaluate, total_penalty
 
     forced = dataclasses.replace(
         scenario,

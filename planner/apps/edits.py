@@ -6,7 +6,7 @@ raises ``EditRejected`` — a ``ValueError`` whose message says in plain words w
 ``save_variant``, which writes a whole scenario folder atomically and never replaces an existing folder
 without ``confirm_overwrite=True``.
 
-Edits check what the scenario format checks (``planner.validation.check_references``) and a little more:
+Edits check what the scenario format checks (``planner.rules.validation.check_references``) and a little more:
 dates inside the horizon, known reviewers and participants, a pinned day the calendar rules allow and on
 which the engagement can be staffed. ``consequences`` says what an accepted edit costs (an engagement that
 can no longer be staffed on any day), so that a coordinator sees it before solving.
@@ -24,11 +24,11 @@ import uuid
 from datetime import date, datetime
 from pathlib import Path
 
-from .calendar import allowed_starts, start_rejection
-from .model import DEFAULT_WEIGHTS, PRIORITIES, Engagement, Scenario, days_inclusive
-from .precheck import engagement_findings, staffing_problems
-from .problems import ScenarioError
-from .replan import mark_unavailable as _mark_unavailable
+from planner.core.calendar import allowed_starts, start_rejection
+from planner.core.model import DEFAULT_WEIGHTS, PRIORITIES, Engagement, Scenario, days_inclusive
+from planner.core.problems import ScenarioError
+from planner.engine.replan import mark_unavailable as _mark_unavailable
+from planner.rules.precheck import engagement_findings, staffing_problems
 
 
 class EditRejected(ValueError):
@@ -116,7 +116,7 @@ def _with_engagement(scenario: Scenario, engagement: Engagement) -> Scenario:
 
 def _checked(scenario: Scenario) -> Scenario:
     """The scenario, if it passes the scenario format's cross-file checks; else ``EditRejected``."""
-    from .validation import check_references
+    from planner.io.references import check_references
 
     rows = {name: list(range(2, 2 + len(items))) for name, items in (
         ("participants.csv", scenario.participants), ("reviewers.csv", scenario.reviewers),
@@ -331,7 +331,7 @@ def save_variant(scenario: Scenario, folder: str | os.PathLike, confirm_overwrit
     folder renamed into place, and the old one deleted. ``name`` renames the scenario; ``note`` is added to
     its description (e.g. the list of edits).
     """
-    from .scenario_io import load_scenario, save_scenario
+    from planner.io.scenario_files import load_scenario, save_scenario
 
     target = Path(folder)
     if not target.name or target.name in (".", ".."):

@@ -2,7 +2,7 @@
 
 Public functions (also used by the HTML report):
 
-* :func:`plan_map` — the whole plan (optionally filtered, see ``planner.dashboard.Filters``);
+* :func:`plan_map` — the whole plan (optionally filtered, see ``planner.apps.dashboard.Filters``);
 * :func:`itinerary_map` — the trips of one or more people;
 * :func:`offline_html` — a map as one self-contained HTML page with no external URL.
 
@@ -30,10 +30,10 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from .calendar import home_of, km_between
-from .dashboard import Filters, engagement_views, filtered, itinerary
-from .i18n import approach_label, date_range_label, kind_label, participant_name, t
-from .model import Plan, Scenario
+from planner.core.calendar import home_of, km_between
+from planner.core.model import Plan, Scenario
+from planner.views.i18n import approach_label, date_range_label, kind_label, participant_name, t
+from planner.views.plan_view import Filters, engagement_views, filtered, itinerary
 
 KIND_COLOURS = {"review_visit": "#1f6fb2", "workshop": "#2a9d55", "meeting": "#e08a00"}
 EVENT_COLOUR = "#7b3fa0"

@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 import ortools
 from ortools.sat.python import cp_model
 
-from .cpsat_model import WEIGHT_SCALE, ModelBuilder
-from .evaluation import TermResult, evaluate
-from .greedy import greedy_plan
-from .model import Assignment, EngagementOutcome, Plan, Scenario, SolverSettings
-from .precheck import engagement_findings
+from planner.core.model import Assignment, EngagementOutcome, Plan, Scenario, SolverSettings
+from planner.engine.greedy import greedy_plan
+from planner.engine.model import WEIGHT_SCALE, ModelBuilder
+from planner.rules.precheck import engagement_findings
+from planner.rules.scoring import TermResult, evaluate
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -149,8 +149,8 @@ def _extract_plan(builder: ModelBuilder, solver: cp_model.CpSolver) -> Plan:
 
 
 def _plan_meta(scenario: Scenario, result: SolveResult) -> dict:
-    from . import __version__
-    from .plan_io import scenario_hash
+    from planner import __version__
+    from planner.io.plan_files import scenario_hash
 
     settings = result.settings
     meta = {
@@ -251,7 +251,7 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
     name = STATUS_NAMES.get(status, str(status))
     stopped = bool(stop_event is not None and stop_event.is_set())
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        from .diagnose import diagnose
+        from planner.engine.diagnose import diagnose
 
         diagnosis = diagnose(scenario) if status == cp_model.INFEASIBLE else [
             "The solver stopped before finding any plan" + (" (stopped by the user)." if stopped else
@@ -276,7 +276,7 @@ def _with_reasons(scenario: Scenario, plan: Plan, settings: SolverSettings,
                   stop_event: threading.Event | None = None, reference: Plan | None = None):
     """Give each unscheduled engagement its reason: a staffing pre-check finding, else what trying to fit it
     in shows."""
-    from .diagnose import why_left_out
+    from planner.engine.diagnose import why_left_out
 
     engagements = scenario.engagements_by_id
     for o in plan.engagements:

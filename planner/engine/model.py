@@ -1,10 +1,10 @@
 """The CP-SAT model: variables, one method per hard rule, one per soft term.
 
-Days are integers counted from the horizon start. The model only decides; ``planner.solve`` runs it and
-``planner.evaluation`` scores the resulting plan independently of the solver.
+Days are integers counted from the horizon start. The model only decides; ``planner.engine.solve`` runs it and
+``planner.rules.scoring`` scores the resulting plan independently of the solver.
 
 In *diagnosis* mode every hard rule is switched on by an assumption literal per (rule, subject), so that an
-infeasible scenario can be explained by a small set of rules (see ``planner.diagnose``).
+infeasible scenario can be explained by a small set of rules (see ``planner.engine.diagnose``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from .calendar import (
+from planner.core.calendar import (
     allowed_starts,
     blocked_starts,
     commitment_blocks,
@@ -26,8 +26,8 @@ from .calendar import (
     reviewer_commitments,
     site_of,
 )
-from .evaluation import chain_saving_km
-from .model import PRIORITIES, Engagement, Plan, Reviewer, Scenario
+from planner.core.model import PRIORITIES, Engagement, Plan, Reviewer, Scenario
+from planner.rules.scoring import chain_saving_km
 
 WEIGHT_SCALE = 1000  # weights have at most three decimals; the objective is integral after scaling
 # Above this many (engagement pair, person, hosts) chain candidates the chain credit is reported, not optimised:

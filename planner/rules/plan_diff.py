@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .evaluation import plan_kpis
-from .model import Plan, Scenario
+from planner.core.model import Plan, Scenario
+from planner.rules.scoring import plan_kpis
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .calendar import (
+from planner.core.calendar import (
     commitment_blocks,
     engagements_clash,
     is_francophone_host,
     reviewer_commitments,
     start_rejection,
 )
-from .evaluation import TermResult, evaluate, total_penalty
-from .model import Engagement, EngagementOutcome, Plan, Scenario
+from planner.core.model import Engagement, EngagementOutcome, Plan, Scenario
+from planner.rules.scoring import TermResult, evaluate, total_penalty
 
 
 @dataclass(frozen=True)

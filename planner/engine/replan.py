@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, timedelta
 
-from .model import Plan, Scenario, Unavailability
-from .solve import SolveResult, solve
+from planner.core.model import Plan, Scenario, Unavailability
+from planner.engine.solve import SolveResult, solve
 
 
 def mark_unavailable(scenario: Scenario, reviewer_id: str, start: date, end: date,

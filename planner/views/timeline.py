@@ -14,9 +14,9 @@ from datetime import datetime, time, timedelta
 
 import plotly.graph_objects as go
 
-from .dashboard import EngagementView, EventView, Filters, filtered
-from .i18n import date_range_label, kind_label, organisation_label, role_label, t
-from .model import Plan, Scenario
+from planner.core.model import Plan, Scenario
+from planner.views.i18n import date_range_label, kind_label, organisation_label, role_label, t
+from planner.views.plan_view import EngagementView, EventView, Filters, filtered
 
 BY = ("engagement", "reviewer", "organisation")
 KIND_COLOURS = {"review_visit": "#1f6fb2", "workshop": "#2a9d55", "meeting": "#e08a00"}

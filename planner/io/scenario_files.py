@@ -15,9 +15,7 @@ from typing import Any
 
 import yaml
 
-from . import tables as t
-from .fsutil import atomic_write_text
-from .model import (
+from planner.core.model import (
     DEFAULT_WEIGHTS,
     ENGAGEMENT_KINDS,
     OBSERVER_ORGANISATIONS,
@@ -32,7 +30,9 @@ from .model import (
     TravelBufferStep,
     Unavailability,
 )
-from .problems import Problem, ScenarioError
+from planner.core.problems import Problem, ScenarioError
+from planner.io import tables as t
+from planner.io.atomic import atomic_write_text
 
 SCENARIO_FILE = "scenario.yaml"
 # columns that refer to ids defined in another table
@@ -325,7 +325,7 @@ def _split_home(value: str) -> tuple[str, float | None, float | None]:
 
 def load_scenario(path: str | os.PathLike) -> Scenario:
     """Read and validate a scenario folder; raise ``ScenarioError`` listing every problem found."""
-    from .validation import check_references  # late import: validation needs the model only
+    from planner.io.references import check_references  # late import: references need the model only
 
     folder = Path(path)
     if not folder.is_dir():

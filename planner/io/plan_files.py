@@ -7,10 +7,10 @@ import json
 import os
 from pathlib import Path
 
-from . import tables as t
-from .fsutil import atomic_write_text
-from .model import ROLES, Assignment, EngagementOutcome, Plan, Scenario
-from .problems import Problem, ScenarioError
+from planner.core.model import ROLES, Assignment, EngagementOutcome, Plan, Scenario
+from planner.core.problems import Problem, ScenarioError
+from planner.io import tables as t
+from planner.io.atomic import atomic_write_text
 
 ASSIGNMENT_COLUMNS = [
     t.Column("engagement_id", t.identifier),
@@ -38,8 +38,8 @@ def scenario_hash(scenario: Scenario) -> str:
     """
     import dataclasses
 
-    from .model import SolverSettings
-    from .scenario_io import scenario_files
+    from planner.core.model import SolverSettings
+    from planner.io.scenario_files import scenario_files
 
     without_settings = dataclasses.replace(scenario, solver=SolverSettings())
     digest = hashlib.sha256()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .calendar import (
+from planner.core.calendar import (
     allowed_starts,
     blocked_starts,
     eligible_reviewers,
@@ -17,7 +17,7 @@ from .calendar import (
     is_francophone_host,
     reviewer_commitments,
 )
-from .model import PRIORITIES, Assignment, Engagement, EngagementOutcome, Plan, Reviewer, Scenario
+from planner.core.model import PRIORITIES, Assignment, Engagement, EngagementOutcome, Plan, Reviewer, Scenario
 
 
 def _pick_team(scenario: Scenario, e: Engagement, host: str, free: list[Reviewer]) -> list[tuple[Reviewer, str]] | None:

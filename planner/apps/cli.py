@@ -12,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .problems import ScenarioError
+from planner.core.problems import ScenarioError
 
 
 def _print_problems(title: str, problems, stream=None) -> None:
@@ -23,7 +23,7 @@ def _print_problems(title: str, problems, stream=None) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validation import validate_scenario
+    from planner.rules.validation import validate_scenario
 
     report = validate_scenario(args.folder)
     if report.ok:
@@ -37,7 +37,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _terms_table(terms) -> None:
-    from .evaluation import TERM_LABELS
+    from planner.rules.scoring import TERM_LABELS
 
     print("Soft terms (value × weight = penalty):")
     for term in terms:
@@ -66,9 +66,9 @@ def _plan_table(scenario, plan) -> None:
 def cmd_solve(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .plan_io import save_plan
-    from .scenario_io import load_scenario
-    from .solve import solve
+    from planner.engine.solve import solve
+    from planner.io.plan_files import save_plan
+    from planner.io.scenario_files import load_scenario
 
     scenario = load_scenario(args.folder)
 
@@ -95,9 +95,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .checker import check
-    from .plan_io import load_plan, scenario_hash
-    from .scenario_io import load_scenario
+    from planner.io.plan_files import load_plan, scenario_hash
+    from planner.io.scenario_files import load_scenario
+    from planner.rules.checker import check
 
     scenario = load_scenario(args.scenario)
     plan = load_plan(args.plan)
@@ -117,11 +117,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .diagnose import diagnose
-    from .plan_io import load_plan
-    from .precheck import staffing_problems
-    from .scenario_io import load_scenario
-    from .solve import solve
+    from planner.engine.diagnose import diagnose
+    from planner.engine.solve import solve
+    from planner.io.plan_files import load_plan
+    from planner.io.scenario_files import load_scenario
+    from planner.rules.precheck import staffing_problems
 
     scenario = load_scenario(args.folder)
     findings = staffing_problems(scenario)
@@ -132,7 +132,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(f"  - {'REQUIRED ' if f.engagement_required else ''}{f.sentence}")
     if args.plan:
         plan = load_plan(args.plan)
-        from .checker import check
+        from planner.rules.checker import check
         terms = check(scenario, plan).terms
     else:
         result = solve(scenario, time_limit_s=args.time_limit)
@@ -151,9 +151,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .exports import export_plan, find_scenario
-    from .plan_io import load_plan, scenario_hash
-    from .scenario_io import load_scenario
+    from planner.exports import export_plan, find_scenario
+    from planner.io.plan_files import load_plan, scenario_hash
+    from planner.io.scenario_files import load_scenario
 
     plan = load_plan(args.plan)
     scenario = load_scenario(args.scenario or find_scenario(plan, args.plan))

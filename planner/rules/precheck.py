@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from .calendar import (
+from planner.core.calendar import (
     Commitment,
     allowed_starts,
     commitment_blocks,
@@ -21,8 +21,8 @@ from .calendar import (
     reviewer_commitments,
     start_rejection,
 )
-from .model import Engagement, Reviewer, Scenario
-from .problems import Problem
+from planner.core.model import Engagement, Reviewer, Scenario
+from planner.core.problems import Problem
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "pt": "Portuguese", "ru": "Russian", "es": "Spanish",
                   "ar": "Arabic", "zh": "Chinese", "hi": "Hindi", "de": "German", "nl": "Dutch"}

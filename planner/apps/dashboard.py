@@ -4,7 +4,7 @@ Two layers:
 
 * pure functions (no widgets) that turn a scenario and a saved plan into *views* — one row per scheduled
   engagement or fixed event — filter them (:class:`Filters`), and render headline figures and tables as
-  HTML. ``planner.maps`` and ``planner.timeline`` use the same views, so map, timeline and table always agree;
+  HTML. ``planner.views.maps`` and ``planner.views.timeline`` use the same views, so map, timeline and table always agree;
 * small ipywidgets glue (:class:`PlanDashboard`, :class:`ItineraryDashboard`): dropdowns and toggles wired
   with ``observe``; every callback's error is caught into an ``Output`` widget.
 
@@ -17,25 +17,34 @@ from __future__ import annotations
 import html
 import logging
 import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from .calendar import home_of, km_between, site_of
-from .i18n import (
+from planner.core.model import Plan, Scenario
+from planner.views.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
     date_range_label,
     kind_label,
-    month_label,
     organisation_label,
     participant_name,
-    region_label,
     role_label,
     t,
 )
-from .model import ENGAGEMENT_KINDS, ROLES, Plan, Scenario
+from planner.views.plan_view import (
+    EngagementView,
+    Filters,
+    ItineraryStop,
+    apply_filters,
+    engagement_views,
+    itinerary,
+    kind_options,
+    month_options,
+    organisation_options,
+    people_of,
+    region_options,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,176 +54,6 @@ DEFAULT_PLAN = Path("plans/kp-2018-h2")
 # ----------------------------------------------------------------------------------------------------------
 # Views and filters (pure)
 # ----------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What a stakeholder narrows the plan to. ``None`` means "all".
-
-    region: the host participant's region (``Africa`` …); kind: an engagement kind (``review_visit`` …);
-    organisation: a reviewer organisation (a participant code, ``WDC`` or ``CSC``): engagements with someone
-    from it on the team; month: ``YYYY-MM``: engagements with at least one day in that month.
-    Fixed events are context: only the month and organisation filters apply to them.
-    """
-
-    region: str | None = None
-    kind: str | None = None
-    organisation: str | None = None
-    month: str | None = None
-
-    @classmethod
-    def coerce(cls, value: Filters | dict | None) -> Filters:
-        if value is None:
-            return cls()
-        if isinstance(value, Filters):
-            return value
-        if isinstance(value, dict):
-            unknown = set(value) - {"region", "kind", "organisation", "month"}
-            if unknown:
-                raise ValueError(f"unknown filter(s): {', '.join(sorted(unknown))}")
-            return cls(**{k: (v or None) for k, v in value.items()})
-        raise TypeError(f"filters must be a Filters, a dict or None, not {type(value).__name__}")
-
-    @property
-    def active(self) -> bool:
-        return any((self.region, self.kind, self.organisation, self.month))
-
-
-@dataclass(frozen=True)
-class EngagementView:
-    """One scheduled engagement as stakeholders see it."""
-
-    id: str
-    title: str
-    kind: str
-    priority: str
-    host: str
-    place: str
-    region: str
-    lat: float
-    lon: float
-    start: date
-    end: date
-    lead: str | None
-    team: tuple[str, ...]  # reviewer ids, the lead first
-    roles: dict[str, str] = field(default_factory=dict, compare=False)  # reviewer id → role
-    organisations: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class EventView:
-    """One fixed event (ASM18, the plenary …) as stakeholders see it."""
-
-    id: str
-    title: str
-    kind: str
-    place: str
-    lat: float
-    lon: float
-    start: date
-    end: date
-    attendees: tuple[str, ...]
-
-
-def _month_key(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def _overlaps_month(start: date, end: date, month: str) -> bool:
-    return _month_key(start) <= month <= _month_key(end)
-
-
-def engagement_views(scenario: Scenario, plan: Plan) -> list[EngagementView]:
-    """The plan's scheduled engagements that the scenario knows, in date order."""
-    engagements = scenario.engagements_by_id
-    participants = scenario.participants_by_code
-    reviewers = scenario.reviewers_by_id
-    views = []
-    for outcome in plan.scheduled():
-        e = engagements.get(outcome.engagement_id)
-        if e is None or outcome.host not in participants:
-            log.warning("plan engagement %s is not in the scenario; skipped", outcome.engagement_id)
-            continue
-        team = [a for a in plan.team(e.id) if a.reviewer_id in reviewers]
-        team.sort(key=lambda a: (ROLES.index(a.role) if a.role in ROLES else 9, a.reviewer_id))
-        host = participants[outcome.host]
-        lat, lon = site_of(scenario, outcome.host)
-        views.append(EngagementView(
-            id=e.id, title=e.title, kind=e.kind, priority=e.priority, host=outcome.host,
-            place=e.place or host.name, region=host.region, lat=lat, lon=lon,
-            start=outcome.start, end=outcome.end, lead=plan.lead(e.id),
-            team=tuple(a.reviewer_id for a in team), roles={a.reviewer_id: a.role for a in team},
-            organisations=tuple(sorted({reviewers[a.reviewer_id].organisation for a in team}))))
-    views.sort(key=lambda v: (v.start, v.end, v.title))
-    return views
-
-
-def event_views(scenario: Scenario) -> list[EventView]:
-    """The scenario's fixed events, in date order, with their attendees resolved to reviewer ids."""
-    return sorted((EventView(v.id, v.title, v.kind, v.place, v.lat, v.lon, v.start, v.end,
-                             scenario.attendees_of(v.attendees)) for v in scenario.events),
-                  key=lambda v: (v.start, v.end, v.title))
-
-
-def apply_filters(views: Iterable[EngagementView], filters: Filters | dict | None) -> list[EngagementView]:
-    """The engagement views that pass every set filter."""
-    f = Filters.coerce(filters)
-    return [v for v in views
-            if (f.region is None or v.region == f.region)
-            and (f.kind is None or v.kind == f.kind)
-            and (f.organisation is None or f.organisation in v.organisations)
-            and (f.month is None or _overlaps_month(v.start, v.end, f.month))]
-
-
-def filter_events(scenario: Scenario, events: Iterable[EventView],
-                  filters: Filters | dict | None) -> list[EventView]:
-    """Fixed events that pass the month and organisation filters (region and kind leave them alone)."""
-    f = Filters.coerce(filters)
-    reviewers = scenario.reviewers_by_id
-    result = []
-    for v in events:
-        if f.month is not None and not _overlaps_month(v.start, v.end, f.month):
-            continue
-        if f.organisation is not None and not any(
-                reviewers[r].organisation == f.organisation for r in v.attendees if r in reviewers):
-            continue
-        result.append(v)
-    return result
-
-
-def filtered(scenario: Scenario, plan: Plan,
-             filters: Filters | dict | None) -> tuple[list[EngagementView], list[EventView]]:
-    """Engagements and fixed events after the filters: what map, timeline and table all show."""
-    return (apply_filters(engagement_views(scenario, plan), filters),
-            filter_events(scenario, event_views(scenario), filters))
-
-
-# --- filter choices -------------------------------------------------------------------------------------
-
-
-def region_options(scenario: Scenario, plan: Plan, lang: str = "en") -> list[tuple[str, str]]:
-    regions = sorted({v.region for v in engagement_views(scenario, plan)})
-    return [(t("all", lang), "")] + [(region_label(r, lang), r) for r in regions]
-
-
-def kind_options(scenario: Scenario, plan: Plan, lang: str = "en") -> list[tuple[str, str]]:
-    kinds = {v.kind for v in engagement_views(scenario, plan)}
-    return [(t("all", lang), "")] + [(kind_label(k, lang), k) for k in ENGAGEMENT_KINDS if k in kinds]
-
-
-def organisation_options(scenario: Scenario, plan: Plan, lang: str = "en") -> list[tuple[str, str]]:
-    orgs = sorted({o for v in engagement_views(scenario, plan) for o in v.organisations},
-                  key=lambda o: (o in ("WDC", "CSC"), o))
-    return [(t("all", lang), "")] + [(organisation_label(scenario, o, lang), o) for o in orgs]
-
-
-def month_options(scenario: Scenario, lang: str = "en") -> list[tuple[str, str]]:
-    months = []
-    year, month = scenario.horizon_start.year, scenario.horizon_start.month
-    while (year, month) <= (scenario.horizon_end.year, scenario.horizon_end.month):
-        months.append((month_label(year, month, lang), f"{year:04d}-{month:02d}"))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return [(t("all", lang), "")] + months
 
 
 # --- HTML pieces ----------------------------------------------------------------------------------------
@@ -242,7 +81,7 @@ table.kp-table td { border-top: 1px solid #dde3e8; padding: 4px 8px; vertical-al
 
 def kpis_html(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
     """The headline figures of the whole plan (they do not follow the filters)."""
-    from .evaluation import plan_kpis
+    from planner.rules.scoring import plan_kpis
 
     k = plan_kpis(scenario, plan)
     sep = "," if lang == "en" else "\u202f"
@@ -304,52 +143,6 @@ def unscheduled_html(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
             f'<th>{_E(t("col_reason", lang))}</th></tr></thead><tbody>{body}</tbody></table></div>')
 
 
-# --- itineraries --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ItineraryStop:
-    reviewer_id: str
-    start: date
-    end: date
-    title: str
-    kind: str
-    role: str  # lead / member / attendee, or "event" for a fixed event
-    place: str
-    lat: float
-    lon: float
-    km_from_home: int
-    engagement_id: str = ""
-    event_id: str = ""
-
-
-def itinerary(scenario: Scenario, plan: Plan, reviewer_ids: Iterable[str]) -> list[ItineraryStop]:
-    """Scheduled engagements and fixed events of the given people, in date order."""
-    wanted = set(reviewer_ids)
-    reviewers = scenario.reviewers_by_id
-    engagements = scenario.engagements_by_id
-    stops = []
-    for v in engagement_views(scenario, plan):
-        for rid in v.team:
-            if rid in wanted:
-                km = km_between(home_of(reviewers[rid]), (v.lat, v.lon))
-                stops.append(ItineraryStop(rid, v.start, v.end, v.title, v.kind, v.roles.get(rid, "member"),
-                                           v.place, v.lat, v.lon, km, engagement_id=v.id))
-    for ev in event_views(scenario):
-        for rid in ev.attendees:
-            if rid in wanted:
-                km = km_between(home_of(reviewers[rid]), (ev.lat, ev.lon))
-                stops.append(ItineraryStop(rid, ev.start, ev.end, ev.title, ev.kind, "event", ev.place,
-                                           ev.lat, ev.lon, km, event_id=ev.id))
-    assert all(s.engagement_id in engagements or s.event_id for s in stops)
-    stops.sort(key=lambda s: (s.start, s.end, s.reviewer_id, s.title))
-    return stops
-
-
-def people_of(scenario: Scenario, organisation: str) -> list[str]:
-    return sorted(r.id for r in scenario.reviewers if r.organisation == organisation)
-
-
 def itinerary_table_html(scenario: Scenario, stops: list[ItineraryStop], who: str, lang: str = "en",
                          show_person: bool = False) -> str:
     if not stops:
@@ -374,7 +167,7 @@ def itinerary_table_html(scenario: Scenario, stops: list[ItineraryStop], who: st
 def calendar_export() -> Callable[[Scenario, Plan, str], bytes] | None:
     """One person's calendar as .ics bytes (``planner.exports.download.person_ics``), or None without it."""
     try:
-        from .exports.download import person_ics
+        from planner.exports.download import person_ics
     except ImportError:
         return None
     return person_ics
@@ -385,7 +178,7 @@ def calendar_link_html(scenario: Scenario, plan: Plan, reviewer_id: str, lang: s
     export = calendar_export()
     if export is None:
         return f'<p class="kp-note kp-calendar">{_E(t("calendar_not_available", lang))}</p>'
-    from .exports.download import ICS_MIME, download_link
+    from planner.exports.download import ICS_MIME, download_link
 
     link = download_link(export(scenario, plan, reviewer_id), f"{reviewer_id}.ics",
                          t("calendar_download", lang, who=reviewer_id), ICS_MIME)
@@ -422,8 +215,8 @@ def load_saved(scenario_dir: str | os.PathLike | None = None,
     Defaults: ``$KP_SCENARIO`` / ``$KP_PLAN``, else data/scenarios/kp-2018-h2 and plans/kp-2018-h2 under the
     repository root.
     """
-    from .plan_io import load_plan, scenario_hash
-    from .scenario_io import load_scenario
+    from planner.io.plan_files import load_plan, scenario_hash
+    from planner.io.scenario_files import load_scenario
 
     root = repo_root()
     scenario_path = Path(scenario_dir or os.environ.get("KP_SCENARIO") or root / DEFAULT_SCENARIO)
@@ -460,7 +253,7 @@ def _offline_default() -> bool:
     """Maps are offline unless KP_MAP_TILES=online (then tiles are used when the tile server answers)."""
     if os.environ.get("KP_MAP_TILES", "offline").lower() != "online":
         return True
-    from .maps import tiles_reachable
+    from planner.views.maps import tiles_reachable
 
     return not tiles_reachable()
 
@@ -627,7 +420,7 @@ class PlanDashboard(_Base):
 
     def refresh(self) -> None:
         """Redraw map, timeline and table for the current filters."""
-        from .maps import plan_map
+        from planner.views.maps import plan_map
 
         s, p, lang = self.loaded.scenario, self.loaded.plan, self.lang
         views = apply_filters(engagement_views(s, p), self.filters)
@@ -639,7 +432,7 @@ class PlanDashboard(_Base):
         self.table.value = engagements_table_html(s, views, lang)
 
     def refresh_timeline(self) -> None:
-        from .timeline import plan_timeline
+        from planner.views.timeline import plan_timeline
 
         s, p = self.loaded.scenario, self.loaded.plan
         figure = plan_timeline(s, p, by=self.by.value, lang=self.lang, filters=self.filters)
@@ -729,7 +522,7 @@ class ItineraryDashboard(_Base):
         self.relabel()
 
     def refresh(self) -> None:
-        from .maps import itinerary_map
+        from planner.views.maps import itinerary_map
 
         s, p, lang = self.loaded.scenario, self.loaded.plan, self.lang
         if self.choice.value is None:

@@ -1,16 +1,16 @@
 """Scores a plan from its files alone: every soft term's value, penalty and plain sentences.
 
 This is the single definition of the soft terms that the solver reports after a solve and that
-``planner.check`` recomputes; the CP-SAT model in ``planner.cpsat_model`` encodes the same definitions.
+``planner.check`` recomputes; the CP-SAT model in ``planner.engine.model`` encodes the same definitions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .calendar import home_of, km_between, site_of, weekday_penalty
-from .model import PRIORITIES, Assignment, Plan, Reviewer, Scenario
-from .precheck import language_name
+from planner.core.calendar import home_of, km_between, site_of, weekday_penalty
+from planner.core.model import PRIORITIES, Assignment, Plan, Reviewer, Scenario
+from planner.rules.precheck import language_name
 
 
 @dataclass

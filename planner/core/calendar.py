@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from .model import Engagement, Reviewer, Scenario
+from planner.core.model import Engagement, Reviewer, Scenario
 
 EARTH_RADIUS_KM = 6371.0088
 

@@ -6,14 +6,14 @@ A notebook is a short narrative that calls this module; the logic lives here and
 * **Tables** (pandas DataFrames): people, the fixed calendar, engagements, teams with leads, unscheduled
   engagements with reasons, the soft-term breakdown. Coordinators see private unavailability *reasons* in
   their own notebooks (``show_reasons=True``); dashboards and exports never show them.
-* **Background solves**: ``BackgroundSolve`` runs ``planner.solve.solve`` in a thread and keeps a
+* **Background solves**: ``BackgroundSolve`` runs ``planner.engine.solve.solve`` in a thread and keeps a
   ``SolveState`` (objective, bound, gap, elapsed) that widgets poll; ``stop()`` ends the search within a
   fraction of a second and keeps the best plan found. No widget is needed to use or test it.
 * **Widgets** (ipywidgets, imported lazily): ``SolvePanel`` (Solve and Stop buttons, live progress, results),
   ``ScenarioEditor`` (02-what-if), ``DisruptionPanel`` (03-disruption), ``save_plan_box``. Expensive work sits
   behind buttons, sliders use ``continuous_update=False``, and every callback reports its errors in the panel
   in plain words (``user_message``); only unexpected errors (bugs) show a traceback.
-* **Views**: ``compare`` (a saved plan against a variant, side by side, with ``planner.plan_diff``) and
+* **Views**: ``compare`` (a saved plan against a variant, side by side, with ``planner.rules.plan_diff``) and
   ``regional_view`` (the Mano River Union and Central Africa cooperation: who travels where, chains, km saved).
 
 Where notebooks write: plans under ``plans_dir()`` (``$KP_PLANS_DIR``, else ``plans/``; git ignores every
@@ -36,14 +36,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import edits
-from .calendar import great_circle_km, home_of, km_between, site_of
-from .dashboard import repo_root
-from .evaluation import TERM_LABELS, TermResult, best_chains, evaluate, total_penalty
-from .model import Assignment, EngagementOutcome, Plan, Scenario
-from .plan_diff import PlanDiff, diff_plans
-from .problems import ScenarioError
-from .solve import Progress, SolveResult, solve
+from planner.apps import edits
+from planner.apps.dashboard import repo_root
+from planner.core.calendar import great_circle_km, home_of, km_between, site_of
+from planner.core.model import Assignment, EngagementOutcome, Plan, Scenario
+from planner.core.problems import ScenarioError
+from planner.engine.solve import Progress, SolveResult, solve
+from planner.rules.plan_diff import PlanDiff, diff_plans
+from planner.rules.scoring import TERM_LABELS, TermResult, best_chains, evaluate, total_penalty
 
 DEFAULT_SCENARIO = Path("data/scenarios/kp-2018-h2")
 COMMITTED_PLAN = Path("plans/kp-2018-h2")
@@ -97,7 +97,7 @@ def plan_folder(name: str = NOTEBOOK_PLAN) -> Path:
 
 def save_notebook_plan(plan: Plan, name: str = NOTEBOOK_PLAN) -> Path:
     """Save ``plan`` under ``plans_dir()/name`` (each file atomically; the notebook's own folder is replaced)."""
-    from .plan_io import save_plan
+    from planner.io.plan_files import save_plan
 
     if plan is None:
         raise edits.EditRejected("There is no plan to save yet: solve first.")
@@ -116,7 +116,7 @@ def load_saved_plan(scenario: Scenario, name: str | None = None) -> SavedPlan:
     01-plan-the-season saved, ``NOTEBOOK_PLAN``), else the published plan plans/kp-2018-h2 (what the
     dashboards show; made by ``make plan`` with the full time limit), falling back to the notebook's plan.
     ``note`` says which, and warns when the plan was made for other scenario files."""
-    from .plan_io import load_plan, scenario_hash
+    from planner.io.plan_files import load_plan, scenario_hash
 
     if name:
         candidates = [plans_dir() / name]
@@ -446,7 +446,7 @@ class BackgroundSolve:
     it, except that Stop skips the remaining explanations instead of waiting for them.
 
     ``reference`` is a published plan to stay close to (re-planning, what-if). ``on_progress(state)`` and
-    ``on_done(job)`` are called from the background thread. ``solve_fn`` replaces ``planner.solve.solve``
+    ``on_done(job)`` are called from the background thread. ``solve_fn`` replaces ``planner.engine.solve.solve``
     (tests).
     """
 
@@ -550,7 +550,7 @@ class BackgroundSolve:
                     traceback.print_exc()
 
     def _explain(self, result: SolveResult) -> None:
-        """Reasons for left-out engagements (as ``planner.solve`` gives them), then the soft terms again so that
+        """Reasons for left-out engagements (as ``planner.engine.solve`` gives them), then the soft terms again so that
         their sentences quote the reasons."""
         plan = result.plan
         outcomes = []
@@ -565,8 +565,8 @@ class BackgroundSolve:
             plan.meta["terms"] = [t.as_dict() for t in result.terms]
 
     def _reason(self, result: SolveResult, outcome: EngagementOutcome) -> str:
-        from .diagnose import why_left_out
-        from .precheck import engagement_findings
+        from planner.engine.diagnose import why_left_out
+        from planner.rules.precheck import engagement_findings
 
         engagement = self.scenario.engagements_by_id[outcome.engagement_id]
         findings = engagement_findings(self.scenario, engagement)
@@ -623,12 +623,12 @@ def plan_sections(scenario: Scenario, plan: Plan, terms: list[TermResult] | None
 
     objects: list = []
     if timeline:
-        from .timeline import plan_timeline
+        from planner.views.timeline import plan_timeline
 
         _plotly_offline()
         objects += [_heading("Timeline"), plan_timeline(scenario, plan)]
     if map:
-        from .maps import plan_map
+        from planner.views.maps import plan_map
 
         objects += [_heading("Map (offline: country shapes, no tiles)"), plan_map(scenario, plan)]
     objects += [_heading("Teams and leads"), teams_table(scenario, plan)]
@@ -638,7 +638,7 @@ def plan_sections(scenario: Scenario, plan: Plan, terms: list[TermResult] | None
     objects += [_heading("Soft terms: why the plan scores what it scores"),
                 terms_table(terms if terms is not None else evaluate(scenario, plan))]
     if downloads:
-        from .exports.download import download_links_html
+        from planner.exports.download import download_links_html
 
         objects += [_heading("Downloads"), HTML(download_links_html(scenario, plan))]
     return objects
@@ -853,7 +853,7 @@ def _outcome_text(o: EngagementOutcome | None) -> str:
 def compare(scenario: Scenario, before: Plan, after: Plan, labels: tuple[str, str] = ("saved", "variant")
             ) -> Comparison:
     """``before`` and ``after`` side by side (dates, host, lead, team per engagement), the changes
-    (``planner.plan_diff.diff_plans``) and the headline figures with their deltas."""
+    (``planner.rules.plan_diff.diff_plans``) and the headline figures with their deltas."""
     diff = diff_plans(scenario, before, after)
     old, new = before.outcomes_by_id, after.outcomes_by_id
     by_engagement: dict[str, list[str]] = {}
@@ -891,7 +891,7 @@ class ScenarioEditor(_Displayable):
     """02-what-if: edit a scenario with widgets, solve the variant, compare it with the saved plan, save it.
 
     Tabs: availability (mark a reviewer unavailable), rules, weights (sliders), pins, invitations. Every edit
-    goes through ``planner.edits``: a rejected edit leaves the scenario unchanged and says why. ``apply`` does
+    goes through ``planner.apps.edits``: a rejected edit leaves the scenario unchanged and says why. ``apply`` does
     from code what the buttons do. ``history`` keeps each accepted edit, so "Undo" goes back one step.
     """
 
@@ -1137,7 +1137,7 @@ def drop_out(scenario: Scenario, plan: Plan, engagement_id: str, reviewer_id: st
              ) -> Disruption:
     """``reviewer_id`` cannot do ``engagement_id`` after all (unavailable on its dates), and we learn it
     ``days_before`` its start. The plan's dates become published, engagements started by then are pinned."""
-    from .replan import published
+    from planner.engine.replan import published
 
     o = plan.outcomes_by_id.get(engagement_id)
     if o is None or not o.scheduled:
@@ -1334,16 +1334,16 @@ def regional_view(scenario: Scenario, plan: Plan, approaches: tuple[str, ...] = 
 
 def regional_map(scenario: Scenario, plan: Plan):
     """The plan's engagements in Africa on the offline map (the regional approaches are shaded)."""
-    from .maps import plan_map
+    from planner.views.maps import plan_map
 
     return plan_map(scenario, plan, filters={"region": "Africa"})
 
 
 def itinerary_picker(scenario: Scenario, plan: Plan, people: Iterable[str]):
-    """A person chooser that shows that person's trips on a map (``planner.maps.itinerary_map``)."""
+    """A person chooser that shows that person's trips on a map (``planner.views.maps.itinerary_map``)."""
     import ipywidgets as w
 
-    from .maps import itinerary_map
+    from planner.views.maps import itinerary_map
 
     people = sorted(set(people))
     chooser = w.Dropdown(options=[("choose a person", "")] + [(p, p) for p in people], description="Person")

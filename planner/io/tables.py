@@ -2,7 +2,7 @@
 
 Each table is described by a list of ``Column`` specs; a parser turns a cell's text into a typed value or
 raises ``CellError`` with what was expected. Nothing here knows about other tables: cross-references are
-checked in ``planner.validation``.
+checked in ``planner.rules.validation``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .problems import Problem
+from planner.core.problems import Problem
 
 
 class CellError(ValueError):

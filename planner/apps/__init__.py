@@ -1,0 +1,1 @@
+"""Front ends: the kp-plan command, the dashboards' and notebooks' widgets, scenario edits, synthetic scenarios."""

@@ -1,0 +1,1 @@
+"""The domain: scenario and plan objects, problems in input, days and places. Imports nothing of the package."""

@@ -1,0 +1,1 @@
+"""Solving: the CP-SAT model, solve, the greedy baseline, diagnosis and explanations, re-planning."""

@@ -1,0 +1,1 @@
+"""Files: CSV tables, scenario and plan folders, atomic writes, cross-file reference checks."""

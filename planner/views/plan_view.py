@@ -1,0 +1,235 @@
+"""One view model of a plan, shared by the map, the timeline, the tables and the exports.
+
+Pure functions (no widgets, no HTML): a scenario and a saved plan become *views* — one row per scheduled
+engagement or fixed event — filtered by :class:`Filters`; itineraries list one person's stops. Map, timeline
+and table use the same views, so they always agree.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from planner.core.calendar import home_of, km_between, site_of
+from planner.core.model import ENGAGEMENT_KINDS, ROLES, Plan, Scenario
+from planner.views.i18n import kind_label, month_label, organisation_label, region_label, t
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a stakeholder narrows the plan to. ``None`` means "all".
+
+    region: the host participant's region (``Africa`` …); kind: an engagement kind (``review_visit`` …);
+    organisation: a reviewer organisation (a participant code, ``WDC`` or ``CSC``): engagements with someone
+    from it on the team; month: ``YYYY-MM``: engagements with at least one day in that month.
+    Fixed events are context: only the month and organisation filters apply to them.
+    """
+
+    region: str | None = None
+    kind: str | None = None
+    organisation: str | None = None
+    month: str | None = None
+
+    @classmethod
+    def coerce(cls, value: Filters | dict | None) -> Filters:
+        if value is None:
+            return cls()
+        if isinstance(value, Filters):
+            return value
+        if isinstance(value, dict):
+            unknown = set(value) - {"region", "kind", "organisation", "month"}
+            if unknown:
+                raise ValueError(f"unknown filter(s): {', '.join(sorted(unknown))}")
+            return cls(**{k: (v or None) for k, v in value.items()})
+        raise TypeError(f"filters must be a Filters, a dict or None, not {type(value).__name__}")
+
+    @property
+    def active(self) -> bool:
+        return any((self.region, self.kind, self.organisation, self.month))
+
+
+@dataclass(frozen=True)
+class EngagementView:
+    """One scheduled engagement as stakeholders see it."""
+
+    id: str
+    title: str
+    kind: str
+    priority: str
+    host: str
+    place: str
+    region: str
+    lat: float
+    lon: float
+    start: date
+    end: date
+    lead: str | None
+    team: tuple[str, ...]  # reviewer ids, the lead first
+    roles: dict[str, str] = field(default_factory=dict, compare=False)  # reviewer id → role
+    organisations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One fixed event (ASM18, the plenary …) as stakeholders see it."""
+
+    id: str
+    title: str
+    kind: str
+    place: str
+    lat: float
+    lon: float
+    start: date
+    end: date
+    attendees: tuple[str, ...]
+
+
+def _month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _overlaps_month(start: date, end: date, month: str) -> bool:
+    return _month_key(start) <= month <= _month_key(end)
+
+
+def engagement_views(scenario: Scenario, plan: Plan) -> list[EngagementView]:
+    """The plan's scheduled engagements that the scenario knows, in date order."""
+    engagements = scenario.engagements_by_id
+    participants = scenario.participants_by_code
+    reviewers = scenario.reviewers_by_id
+    views = []
+    for outcome in plan.scheduled():
+        e = engagements.get(outcome.engagement_id)
+        if e is None or outcome.host not in participants:
+            log.warning("plan engagement %s is not in the scenario; skipped", outcome.engagement_id)
+            continue
+        team = [a for a in plan.team(e.id) if a.reviewer_id in reviewers]
+        team.sort(key=lambda a: (ROLES.index(a.role) if a.role in ROLES else 9, a.reviewer_id))
+        host = participants[outcome.host]
+        lat, lon = site_of(scenario, outcome.host)
+        views.append(EngagementView(
+            id=e.id, title=e.title, kind=e.kind, priority=e.priority, host=outcome.host,
+            place=e.place or host.name, region=host.region, lat=lat, lon=lon,
+            start=outcome.start, end=outcome.end, lead=plan.lead(e.id),
+            team=tuple(a.reviewer_id for a in team), roles={a.reviewer_id: a.role for a in team},
+            organisations=tuple(sorted({reviewers[a.reviewer_id].organisation for a in team}))))
+    views.sort(key=lambda v: (v.start, v.end, v.title))
+    return views
+
+
+def event_views(scenario: Scenario) -> list[EventView]:
+    """The scenario's fixed events, in date order, with their attendees resolved to reviewer ids."""
+    return sorted((EventView(v.id, v.title, v.kind, v.place, v.lat, v.lon, v.start, v.end,
+                             scenario.attendees_of(v.attendees)) for v in scenario.events),
+                  key=lambda v: (v.start, v.end, v.title))
+
+
+def apply_filters(views: Iterable[EngagementView], filters: Filters | dict | None) -> list[EngagementView]:
+    """The engagement views that pass every set filter."""
+    f = Filters.coerce(filters)
+    return [v for v in views
+            if (f.region is None or v.region == f.region)
+            and (f.kind is None or v.kind == f.kind)
+            and (f.organisation is None or f.organisation in v.organisations)
+            and (f.month is None or _overlaps_month(v.start, v.end, f.month))]
+
+
+def filter_events(scenario: Scenario, events: Iterable[EventView],
+                  filters: Filters | dict | None) -> list[EventView]:
+    """Fixed events that pass the month and organisation filters (region and kind leave them alone)."""
+    f = Filters.coerce(filters)
+    reviewers = scenario.reviewers_by_id
+    result = []
+    for v in events:
+        if f.month is not None and not _overlaps_month(v.start, v.end, f.month):
+            continue
+        if f.organisation is not None and not any(
+                reviewers[r].organisation == f.organisation for r in v.attendees if r in reviewers):
+            continue
+        result.append(v)
+    return result
+
+
+def filtered(scenario: Scenario, plan: Plan,
+             filters: Filters | dict | None) -> tuple[list[EngagementView], list[EventView]]:
+    """Engagements and fixed events after the filters: what map, timeline and table all show."""
+    return (apply_filters(engagement_views(scenario, plan), filters),
+            filter_events(scenario, event_views(scenario), filters))
+
+
+# --- filter choices -------------------------------------------------------------------------------------
+
+
+def region_options(scenario: Scenario, plan: Plan, lang: str = "en") -> list[tuple[str, str]]:
+    regions = sorted({v.region for v in engagement_views(scenario, plan)})
+    return [(t("all", lang), "")] + [(region_label(r, lang), r) for r in regions]
+
+
+def kind_options(scenario: Scenario, plan: Plan, lang: str = "en") -> list[tuple[str, str]]:
+    kinds = {v.kind for v in engagement_views(scenario, plan)}
+    return [(t("all", lang), "")] + [(kind_label(k, lang), k) for k in ENGAGEMENT_KINDS if k in kinds]
+
+
+def organisation_options(scenario: Scenario, plan: Plan, lang: str = "en") -> list[tuple[str, str]]:
+    orgs = sorted({o for v in engagement_views(scenario, plan) for o in v.organisations},
+                  key=lambda o: (o in ("WDC", "CSC"), o))
+    return [(t("all", lang), "")] + [(organisation_label(scenario, o, lang), o) for o in orgs]
+
+
+def month_options(scenario: Scenario, lang: str = "en") -> list[tuple[str, str]]:
+    months = []
+    year, month = scenario.horizon_start.year, scenario.horizon_start.month
+    while (year, month) <= (scenario.horizon_end.year, scenario.horizon_end.month):
+        months.append((month_label(year, month, lang), f"{year:04d}-{month:02d}"))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return [(t("all", lang), "")] + months
+
+
+# --- itineraries --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItineraryStop:
+    reviewer_id: str
+    start: date
+    end: date
+    title: str
+    kind: str
+    role: str  # lead / member / attendee, or "event" for a fixed event
+    place: str
+    lat: float
+    lon: float
+    km_from_home: int
+    engagement_id: str = ""
+    event_id: str = ""
+
+
+def itinerary(scenario: Scenario, plan: Plan, reviewer_ids: Iterable[str]) -> list[ItineraryStop]:
+    """Scheduled engagements and fixed events of the given people, in date order."""
+    wanted = set(reviewer_ids)
+    reviewers = scenario.reviewers_by_id
+    engagements = scenario.engagements_by_id
+    stops = []
+    for v in engagement_views(scenario, plan):
+        for rid in v.team:
+            if rid in wanted:
+                km = km_between(home_of(reviewers[rid]), (v.lat, v.lon))
+                stops.append(ItineraryStop(rid, v.start, v.end, v.title, v.kind, v.roles.get(rid, "member"),
+                                           v.place, v.lat, v.lon, km, engagement_id=v.id))
+    for ev in event_views(scenario):
+        for rid in ev.attendees:
+            if rid in wanted:
+                km = km_between(home_of(reviewers[rid]), (ev.lat, ev.lon))
+                stops.append(ItineraryStop(rid, ev.start, ev.end, ev.title, ev.kind, "event", ev.place,
+                                           ev.lat, ev.lon, km, event_id=ev.id))
+    assert all(s.engagement_id in engagements or s.event_id for s in stops)
+    stops.sort(key=lambda s: (s.start, s.end, s.reviewer_id, s.title))
+    return stops
+
+
+def people_of(scenario: Scenario, organisation: str) -> list[str]:
+    return sorted(r.id for r in scenario.reviewers if r.organisation == organisation)
