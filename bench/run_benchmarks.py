@@ -47,7 +47,7 @@ def run_case(kind: str, size: str, time_limit: float, chain: bool) -> dict:
     build_s = time.perf_counter() - started
     del builder
     first: list[float] = []
-    result = solve(scenario, time_limit_s=time_limit, explain_unscheduled=False,
+    result = solve(scenario, time_limit_s=time_limit, 
                    progress=lambda p: first.append(p.elapsed_s) if not first else None)
     report = check(scenario, result.plan) if result.plan else None
     started = time.perf_counter()

@@ -135,9 +135,9 @@ def mini():
 @pytest.fixture(scope="module")
 def plan(mini):
     """The mini scenario's reproducible plan."""
-    from planner.engine.solve import solve
+    from planner_helpers import solve_explained
 
-    result = solve(mini, reproducible=True, time_limit_s=10)
+    result = solve_explained(mini, reproducible=True, time_limit_s=10)
     assert result.plan is not None
     return result.plan
 
@@ -148,11 +148,11 @@ def left_out(mini):
     import dataclasses
     from datetime import date
 
-    from planner.engine.solve import solve
+    from planner_helpers import solve_explained
 
     s = dataclasses.replace(mini, engagements=tuple(
         dataclasses.replace(e, earliest_start=date(2018, 10, 26), latest_end=date(2018, 10, 31))
         if e.id == "CM-RV" else e for e in mini.engagements))
-    result = solve(s, reproducible=True, time_limit_s=10)
+    result = solve_explained(s, reproducible=True, time_limit_s=10)
     assert result.plan is not None and not result.plan.outcomes_by_id["CM-RV"].scheduled
     return s, result.plan

@@ -245,3 +245,11 @@ def term_value(terms_or_report, name: str) -> float | None:
     terms = getattr(terms_or_report, "terms", terms_or_report)
     term = next((t for t in terms if t.name == name), None)
     return None if term is None else term.value
+
+
+def solve_explained(scenario: Scenario, **options):
+    """Solve, then explain (``planner.engine.explain``): reasons for left-out engagements, or the diagnosis."""
+    from planner.engine.explain import explain
+    from planner.engine.solve import solve
+
+    return explain(scenario, solve(scenario, **options), reference=options.get("reference"))

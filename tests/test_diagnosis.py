@@ -10,6 +10,7 @@ from planner_helpers import (
     add_event,
     add_reviewer,
     load_mini,
+    solve_explained,
     with_all_reviewers,
     with_engagement,
     with_participant,
@@ -18,7 +19,6 @@ from planner_helpers import (
 
 from planner.engine.diagnose import conflicting_rules, diagnose, explain_conflict
 from planner.engine.model import ModelBuilder
-from planner.engine.solve import solve
 from planner.rules.precheck import staffing_problems
 
 LIMIT = 10
@@ -77,7 +77,7 @@ def test_diagnosis_names_the_french_speaker_rule_and_the_limit(combination):
 
 
 def test_solve_reports_the_same_diagnosis(combination):
-    result = solve(combination, time_limit_s=LIMIT)
+    result = solve_explained(combination, time_limit_s=LIMIT)
     assert result.status == "INFEASIBLE" and result.plan is None
     assert result.diagnosis == diagnose(combination, LIMIT)
 
@@ -124,7 +124,7 @@ def test_core_names_the_limit_when_everybody_takes_one_engagement(combination):
     s = add_reviewer(s, "WDC-2", "WDC", lat=51.2194, lon=4.4025, max_engagements=1)  # a second WDC observer
     assert [f for f in staffing_problems(s) if f.engagement_required] == []
     # what really blocks: with EU-1 allowed two engagements, a plan exists
-    assert solve(with_reviewer(s, "EU-1", max_engagements=2), time_limit_s=LIMIT).plan is not None
+    assert solve_explained(with_reviewer(s, "EU-1", max_engagements=2), time_limit_s=LIMIT).plan is not None
     sentence = " ".join(diagnose(s, LIMIT))
     assert "EU-1 takes at most 1 engagement" in sentence, sentence
 
@@ -148,7 +148,7 @@ def test_precheck_names_the_event_that_blocks_the_french_speakers():
     for rid in ("EU-1", "CA-1"):  # the eligible French speakers, each named with what blocks them
         assert rid in sentence
     assert "CSC-1" not in sentence  # from Cameroon: not eligible, so not a blocker
-    result = solve(s, time_limit_s=LIMIT)
+    result = solve_explained(s, time_limit_s=LIMIT)
     assert result.status == "INFEASIBLE" and result.diagnosis == sentences
 
 

@@ -12,6 +12,7 @@ from icalendar import Calendar
 from planner import load_scenario
 from planner.core.calendar import site_of
 from planner.core.model import Plan, Scenario, Unavailability
+from planner.engine.explain import explain
 from planner.engine.solve import solve
 from planner.exports.ics import (
     CANCELLED,
@@ -28,7 +29,8 @@ MINI_DIR = Path(__file__).parent / "fixtures" / "mini"
 
 
 def _solve(scenario: Scenario, reference: Plan | None = None) -> Plan:
-    result = solve(scenario, reproducible=True, time_limit_s=10, reference=reference)
+    result = explain(scenario, solve(scenario, reproducible=True, time_limit_s=10, reference=reference),
+                     reference=reference)
     assert result.plan is not None, result.summary()
     return result.plan
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from planner.apps.synthetic import SyntheticSpec, generate
 from planner.core.model import Assignment, Plan, Unavailability
+from planner.engine.explain import explain
 from planner.engine.solve import solve
 from planner.rules.checker import check
 
@@ -30,7 +31,8 @@ PROPERTY_SETTINGS = settings(max_examples=8, deadline=None, suppress_health_chec
 
 def _solved(spec: SyntheticSpec):
     scenario = generate(spec)
-    return scenario, solve(scenario, time_limit_s=2, workers=2, explain_unscheduled=False)
+    result = solve(scenario, time_limit_s=2, workers=2)
+    return scenario, (result if result.plan is not None else explain(scenario, result))
 
 
 @pytest.mark.slow

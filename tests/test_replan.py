@@ -17,7 +17,7 @@ def test_an_engagement_that_has_not_started_cannot_move_before_today(mini, plan)
     s = mini
     for a in plan.team(o.engagement_id):
         s = mark_unavailable(s, a.reviewer_id, o.start, o.end)
-    result = replan(s, plan, today=today, time_limit_s=10, explain_unscheduled=False)
+    result = replan(s, plan, today=today, time_limit_s=10)
     assert result.plan is not None
     moved = result.plan.outcomes_by_id[o.engagement_id]
     assert not moved.scheduled or moved.start > today

@@ -23,6 +23,7 @@ from planner_helpers import (
     outcome,
     plan_signature,
     review_visits,
+    solve_explained,
     team_ids,
     with_all_reviewers,
     with_engagement,
@@ -42,7 +43,7 @@ LIMIT = 10  # seconds; the mini variants solve to optimality in well under a sec
 def solved(s, **kwargs):
     """Solve ``s``; the plan must exist and pass the checker."""
     kwargs.setdefault("time_limit_s", LIMIT)
-    result = solve(s, **kwargs)
+    result = solve_explained(s, **kwargs)
     assert result.status in SOLVED, (result.status, result.diagnosis)
     report = check(s, result.plan, kwargs.get("reference"))
     assert report.ok, describe(report)
@@ -148,7 +149,7 @@ def test_team_size(mini, low, high):
 
 def test_team_size_too_small_for_the_other_rules(mini):
     # two other governments and two observers do not fit in a team of three
-    result = solve(with_rules(mini, review_team_min=3, review_team_max=3), time_limit_s=LIMIT)
+    result = solve_explained(with_rules(mini, review_team_min=3, review_team_max=3), time_limit_s=LIMIT)
     assert result.status == "INFEASIBLE" and result.plan is None
     assert any("3 to 3 people" in sentence for sentence in result.diagnosis), result.diagnosis
 
@@ -177,7 +178,7 @@ def test_one_lead_must_be_a_government_reviewer(mini):
         s = with_reviewer(s, r.id, groups=tuple(g for g in r.groups if g != "lead-eligible"))
     s = with_reviewer(s, "WDC-1", groups=("wgde", "lead-eligible"))
     # only an observer is lead-eligible: with the rule on, nobody can lead the required visit
-    result = solve(s, time_limit_s=LIMIT)
+    result = solve_explained(s, time_limit_s=LIMIT)
     assert result.status == "INFEASIBLE" and result.plan is None and result.diagnosis
     # with the rule off, the observer leads
     relaxed = with_rules(s, lead_must_be_participant_government=False)
@@ -208,7 +209,7 @@ def test_no_self_review_eu_member_state(mini):
     s = with_engagement(mini, "CM-RV", hosts=("EU",), priority="required", expertise=("customs",))
     assert s.reviewers_by_id["EU-1"].expertise == ("customs",)
     # EU-1 is the only customs expert and cannot go: the visit cannot be staffed
-    result = solve(s, time_limit_s=LIMIT)
+    result = solve_explained(s, time_limit_s=LIMIT)
     assert result.status == "INFEASIBLE" and result.plan is None
     assert any("customs" in sentence for sentence in result.diagnosis)
     plan = solved(with_engagement(s, "CM-RV", expertise=())).plan
@@ -370,8 +371,7 @@ def test_resolving_with_the_plan_as_reference_keeps_teams_and_cost(mini, mini_re
 def test_replanning_hint_is_complete_and_feasible(mini, mini_result):
     """Every variable is hinted (not only the decisions) and CP-SAT accepts the hint as a feasible solution."""
     lines: list[str] = []
-    again = solve(mini, time_limit_s=LIMIT, reference=mini_result.plan, log_callback=lines.append,
-                  explain_unscheduled=False)
+    again = solve(mini, time_limit_s=LIMIT, reference=mini_result.plan, log_callback=lines.append)
     assert again.found_plan
     assert any("The solution hint is complete and is feasible" in line for line in lines), \
         [line for line in lines if "hint" in line.lower()]
@@ -394,7 +394,7 @@ def test_reproducible_mode_gives_identical_files(mini):
 def test_impossible_required_engagement_is_infeasible_with_a_diagnosis(mini):
     # only AO-1 speaks Portuguese, and AO-1 is from Angola
     s = with_engagement(mini, "AO-RV", languages=("pt",))
-    result = solve(s, time_limit_s=LIMIT)  # must not raise
+    result = solve_explained(s, time_limit_s=LIMIT)  # must not raise
     assert result.status == "INFEASIBLE"
     assert result.plan is None and result.objective is None and not result.found_plan
     assert result.diagnosis and all(isinstance(x, str) and x for x in result.diagnosis)
@@ -407,7 +407,7 @@ def test_impossible_combination_is_infeasible_with_a_diagnosis(mini):
     s = with_reviewer(mini, "EU-1", max_engagements=1)
     for eid in ("AO-RV", "CM-RV"):
         s = with_engagement(s, eid, priority="required", expertise=("customs",))
-    result = solve(s, time_limit_s=LIMIT)
+    result = solve_explained(s, time_limit_s=LIMIT)
     assert result.status == "INFEASIBLE" and result.plan is None
     assert result.diagnosis
     text = " ".join(result.diagnosis)

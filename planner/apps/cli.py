@@ -66,6 +66,7 @@ def _plan_table(scenario, plan) -> None:
 def cmd_solve(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from planner.engine.explain import explain
     from planner.engine.solve import solve
     from planner.io.plan_files import save_plan
     from planner.io.scenario_files import load_scenario
@@ -81,6 +82,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
           "reviewers)…", file=sys.stderr)
     result = solve(scenario, time_limit_s=args.time_limit, reproducible=True if args.reproducible else None,
                    progress=None if args.quiet else progress)
+    result = explain(scenario, result)
     print(result.summary())
     if result.plan is None:
         for sentence in result.diagnosis:
@@ -118,6 +120,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from planner.engine.diagnose import diagnose
+    from planner.engine.explain import explain
     from planner.engine.solve import solve
     from planner.io.plan_files import load_plan
     from planner.io.scenario_files import load_scenario
@@ -135,7 +138,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         from planner.rules.checker import check
         terms = check(scenario, plan).terms
     else:
-        result = solve(scenario, time_limit_s=args.time_limit)
+        result = explain(scenario, solve(scenario, time_limit_s=args.time_limit))
         print(result.summary())
         if result.plan is None:
             print("Why no plan exists:")

@@ -331,9 +331,10 @@ class EngagementOutcome:
         return self.status == "scheduled"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan:
-    """A plan: what solving writes and what dashboards and exports read."""
+    """A plan: what solving writes and what dashboards and exports read. Immutable: a changed plan is a new
+    one (``dataclasses.replace``)."""
 
     assignments: tuple[Assignment, ...]
     engagements: tuple[EngagementOutcome, ...]

@@ -7,14 +7,14 @@ solver's infeasible subset and shrinks it by deletion to a small set of rules, t
 
 from __future__ import annotations
 
-import dataclasses
 import time
 
 from ortools.sat.python import cp_model
 
-from planner.core.model import Plan, Scenario, SolverSettings
-from planner.engine.model import WEIGHT_SCALE, Assumption, ModelBuilder
-from planner.rules.precheck import language_name, staffing_problems
+from planner.core.languages import language_name
+from planner.core.model import Scenario
+from planner.engine.model import Assumption, ModelBuilder
+from planner.rules.precheck import staffing_problems
 
 
 def _phrase(scenario: Scenario, a: Assumption) -> str:
@@ -99,38 +99,3 @@ def diagnose(scenario: Scenario, time_limit_s: float = 20.0) -> list[str]:
         return ["No single small conflict was found within the time allowed; the required engagements together "
                 "need more people or days than the scenario has. Try relaxing one rule at a time in 02-what-if."]
     return [explain_conflict(scenario, core)]
-
-
-def why_left_out(scenario: Scenario, engagement, plan: Plan, settings: SolverSettings,
-                 stop_event=None, reference: Plan | None = None) -> str:
-    """Why an optional engagement is not in ``plan``: try to fit it in (as if required, staying close to the
-    same ``reference``) and compare what both plans cost, or name the rules that stop it."""
-    from planner.engine.solve import solve
-    from planner.rules.scoring import evaluate, total_penalty
-
-    forced = dataclasses.replace(
-        scenario,
-        engagements=tuple(dataclasses.replace(e, priority="required") if e.id == engagement.id else e
-                          for e in scenario.engagements))
-    budget = max(1.0, min(10.0, settings.time_limit_s / 3))
-    trial = solve(forced, time_limit_s=budget, workers=settings.workers, explain_unscheduled=False,
-                  stop_event=stop_event, reference=reference, reproducible=settings.reproducible)
-    if trial.plan is None:
-        if trial.status == "INFEASIBLE":
-            core = conflicting_rules(forced, budget)
-            if core:
-                return "It cannot fit with the required engagements. " + explain_conflict(forced, core)
-            return "It cannot fit with the required engagements."
-        return f"No plan including it was found within {budget:.0f} s."
-    # both totals from the same evaluation, so that every term (team changes, chain credit) counts alike
-    weight = scenario.weights.get(f"unscheduled_{engagement.priority}", 0)
-    without = total_penalty(evaluate(scenario, plan, reference)) - weight
-    extra = total_penalty(evaluate(forced, trial.plan, reference)) - without
-    if extra <= weight:
-        return (f"A plan with it costs {extra:,.2f} more in other soft terms, less than the {weight:g} for "
-                "leaving it out: the search stopped before finding it; allow more time.")
-    return (f"Fitting it in is possible but costs {extra:,.2f} in other soft terms, more than the {weight:g} "
-            f"for leaving a {engagement.priority}-priority engagement out.")
-
-
-__all__ = ["conflicting_rules", "diagnose", "explain_conflict", "why_left_out", "WEIGHT_SCALE"]

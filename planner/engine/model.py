@@ -684,24 +684,3 @@ class ModelBuilder:
         if self.diagnosis:
             return  # diagnosis only asks for feasibility
         self.model.minimize(objective)
-
-    # --- hints -----------------------------------------------------------------------------------
-    def hint_from_plan(self, plan: Plan) -> None:
-        """Hint the decisions of ``plan`` (happens, host, start, team, lead)."""
-        m, v = self.model, self.vars
-        outcomes = plan.outcomes_by_id
-        team = {(a.engagement_id, a.reviewer_id): a.role for a in plan.assignments}
-        for e in self.engagements:
-            o = outcomes.get(e.id)
-            scheduled = bool(o and o.scheduled)
-            m.add_hint(v.scheduled[e.id], scheduled)
-            if scheduled:
-                m.add_hint(v.start[e.id], self.day(o.start))
-            if len(e.hosts) > 1:
-                for host in e.hosts:
-                    m.add_hint(v.host[(e.id, host)], scheduled and o.host == host)
-            for r in self.eligible[e.id]:
-                m.add_hint(v.assigned[(e.id, r.id)], (e.id, r.id) in team and scheduled)
-                if (e.id, r.id) in v.lead:
-                    m.add_hint(v.lead[(e.id, r.id)], team.get((e.id, r.id)) == "lead" and scheduled)
-

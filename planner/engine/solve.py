@@ -1,4 +1,10 @@
-"""Running the CP-SAT model: ``solve`` returns a ``SolveResult`` and never raises because no plan exists.
+"""Running the CP-SAT model: ``solve`` searches for a plan and returns a ``SolveResult``; it never raises
+because no plan exists.
+
+One job: build the model, start from a hint (``planner.engine.hints``), search, and turn the best solution
+into an immutable ``Plan`` with its soft terms and metadata. Saying *why* — why no plan exists, why an
+engagement was left out — is a separate step (``planner.engine.explain.explain``) that the command line and
+the notebooks call after a solve.
 
 Progress is reported through a callback (objective, bound, gap, elapsed) and a ``threading.Event`` stops the
 search within a fraction of a second, keeping the best plan found.
@@ -6,27 +12,46 @@ search within a fraction of a second, keeping the best plan found.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 
 import ortools
 from ortools.sat.python import cp_model
 
 from planner.core.model import Assignment, EngagementOutcome, Plan, Scenario, SolverSettings
+from planner.core.version import PACKAGE_VERSION
 from planner.engine.greedy import greedy_plan
+from planner.engine.hints import complete_hint, hint_from_plan
 from planner.engine.model import WEIGHT_SCALE, ModelBuilder
-from planner.rules.precheck import engagement_findings
+from planner.io.plan_files import scenario_hash
 from planner.rules.scoring import TermResult, evaluate
 
-STATUS_NAMES = {
-    cp_model.OPTIMAL: "OPTIMAL",
-    cp_model.FEASIBLE: "FEASIBLE",
-    cp_model.INFEASIBLE: "INFEASIBLE",
-    cp_model.MODEL_INVALID: "MODEL_INVALID",
-    cp_model.UNKNOWN: "UNKNOWN",
+
+class SolveStatus(StrEnum):
+    """How a solve ended. A ``StrEnum``: it compares equal to CP-SAT's status names."""
+
+    OPTIMAL = "OPTIMAL"  # a plan, proven best
+    FEASIBLE = "FEASIBLE"  # a plan; the search stopped before proving it best
+    INFEASIBLE = "INFEASIBLE"  # proven: no plan satisfies the hard rules
+    UNKNOWN = "UNKNOWN"  # no plan found yet: the search stopped first
+    MODEL_INVALID = "MODEL_INVALID"  # a bug: the model is malformed
+
+    @property
+    def has_plan(self) -> bool:
+        return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+_FROM_CP_SAT = {
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    cp_model.MODEL_INVALID: SolveStatus.MODEL_INVALID,
+    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
 }
 
 
@@ -41,11 +66,11 @@ class Progress:
     solutions: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class SolveResult:
-    """What a solve produced. ``plan`` is None when no plan was found (see ``diagnosis``)."""
+    """What a solve produced. ``plan`` is None when no plan was found (``explain`` fills ``diagnosis``)."""
 
-    status: str
+    status: SolveStatus
     objective: float | None
     bound: float | None
     gap: float | None
@@ -68,7 +93,9 @@ class SolveResult:
 
     def summary(self) -> str:
         if self.plan is None:
-            return f"{self.status}: no plan satisfies the hard rules. " + " ".join(self.diagnosis)
+            said = ("no plan satisfies the hard rules." if self.status == SolveStatus.INFEASIBLE
+                    else "no plan found yet.")
+            return " ".join([f"{self.status}: {said}", *self.diagnosis])
         scheduled = len(self.plan.scheduled())
         gap = "n/a" if self.gap is None else f"{self.gap:.2%}"
         return (f"{self.status}: {scheduled}/{len(self.plan.engagements)} engagements scheduled, objective "
@@ -113,8 +140,9 @@ def solver_parameters(solver: cp_model.CpSolver, settings: SolverSettings) -> No
         p.max_time_in_seconds = settings.time_limit_s
 
 
-def _settings(scenario: Scenario, time_limit_s: float | None, reproducible: bool | None,
-              workers: int | None) -> SolverSettings:
+def settings_for(scenario: Scenario, time_limit_s: float | None = None, reproducible: bool | None = None,
+                 workers: int | None = None) -> SolverSettings:
+    """The scenario's solver settings with the caller's overrides."""
     s = scenario.solver
     return SolverSettings(
         time_limit_s=s.time_limit_s if time_limit_s is None else float(time_limit_s),
@@ -125,7 +153,8 @@ def _settings(scenario: Scenario, time_limit_s: float | None, reproducible: bool
     )
 
 
-def _extract_plan(builder: ModelBuilder, solver: cp_model.CpSolver) -> Plan:
+def extract_plan(builder: ModelBuilder, solver: cp_model.CpSolver) -> Plan:
+    """The plan that the solver's best solution describes (no metadata yet)."""
     v = builder.vars
     assignments, outcomes = [], []
     for e in builder.engagements:
@@ -148,13 +177,11 @@ def _extract_plan(builder: ModelBuilder, solver: cp_model.CpSolver) -> Plan:
     return Plan(tuple(assignments), tuple(outcomes))
 
 
-def _plan_meta(scenario: Scenario, result: SolveResult) -> dict:
-    from planner import __version__
-    from planner.io.plan_files import scenario_hash
-
+def plan_meta(scenario: Scenario, result: SolveResult) -> dict:
+    """What plan.json records about the solve that made a plan."""
     settings = result.settings
     meta = {
-        "status": result.status,
+        "status": str(result.status),
         "objective": result.objective,
         "bound": result.bound,
         "gap": None if result.gap is None else round(result.gap, 6),
@@ -165,13 +192,19 @@ def _plan_meta(scenario: Scenario, result: SolveResult) -> dict:
         "scenario_hash": scenario_hash(scenario),
         "chain_credit_modelled": result.chain_credit_modelled,
         "candidates_pruned": result.candidates_pruned,
-        "package_version": __version__,
+        "package_version": PACKAGE_VERSION,
         "ortools_version": ortools.__version__,
     }
     if not settings.reproducible:  # wall-clock facts would break byte-identical files
         meta["created"] = datetime.now(UTC).isoformat(timespec="seconds")
         meta["runtime_s"] = round(result.runtime_s, 3)
     return meta
+
+
+def with_plan(scenario: Scenario, result: SolveResult, plan: Plan, reference: Plan | None = None) -> SolveResult:
+    """``result`` with ``plan`` in it: its soft terms evaluated and its metadata written."""
+    scored = dataclasses.replace(result, plan=plan, terms=evaluate(scenario, plan, reference))
+    return dataclasses.replace(scored, plan=dataclasses.replace(plan, meta=plan_meta(scenario, scored)))
 
 
 def _run(builder: ModelBuilder, settings: SolverSettings, progress, stop_event, log_callback=None,
@@ -203,92 +236,33 @@ def _run(builder: ModelBuilder, settings: SolverSettings, progress, stop_event, 
     return solver, status, time.monotonic() - started, callback.solutions
 
 
-def complete_hint(builder: ModelBuilder, plan: Plan, settings: SolverSettings) -> bool:
-    """Hint *every* variable: fix the plan's decisions, let CP-SAT fill in the rest, and hint that whole
-    solution. Falls back to hinting the decisions only when the plan no longer fits the scenario."""
-    probe = ModelBuilder(builder.scenario, builder.reference).build()
-    probe.hint_from_plan(plan)
-    # fix the hinted decisions and keep the objective, so that helper variables (loads, chains) take their
-    # best values for these decisions: the hint then costs exactly what the plan costs
-    proto = probe.model.proto
-    for i, var_index in enumerate(proto.solution_hint.vars):
-        value = proto.solution_hint.values[i]
-        probe.model.add(probe.model.get_int_var_from_proto_index(var_index) == value)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(1.0, settings.time_limit_s / 10)
-    solver.parameters.num_workers = 1
-    status = solver.solve(probe.model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        builder.hint_from_plan(plan)
-        return False
-    target = builder.model
-    target.clear_hints()
-    for index in range(len(target.proto.variables)):
-        var = target.get_int_var_from_proto_index(index)
-        target.add_hint(var, solver.value(probe.model.get_int_var_from_proto_index(index)))
-    return True
-
-
 def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible: bool | None = None,
           workers: int | None = None, reference: Plan | None = None,
           progress: Callable[[Progress], None] | None = None, stop_event: threading.Event | None = None,
-          explain_unscheduled: bool = True, log_callback: Callable[[str], None] | None = None,
-          warm_start: bool = True) -> SolveResult:
+          log_callback: Callable[[str], None] | None = None, warm_start: bool = True) -> SolveResult:
     """Plan ``scenario``: decide which engagements happen, when, where and with whom.
 
     ``reference`` is a published plan to stay close to (complete hint plus the ``team_changes`` term);
     ``stop_event`` stops the search and keeps the best plan found. Without a reference, ``warm_start`` hints
-    the greedy baseline's plan. Progress times count from this call (model build included).
+    the greedy baseline's plan. Progress times count from this call (model build included). Left-out
+    engagements carry no reason and a failed solve no diagnosis: ``planner.engine.explain.explain`` adds them.
     """
     called = time.monotonic()
-    settings = _settings(scenario, time_limit_s, reproducible, workers)
+    settings = settings_for(scenario, time_limit_s, reproducible, workers)
     builder = ModelBuilder(scenario, reference).build()
     if reference is not None:
         complete_hint(builder, reference, settings)
     elif warm_start:  # a spreadsheet-style first plan gives large scenarios a quick first solution
-        builder.hint_from_plan(greedy_plan(scenario))
-    solver, status, runtime, solutions = _run(builder, settings, progress, stop_event, log_callback, called)
-    name = STATUS_NAMES.get(status, str(status))
-    stopped = bool(stop_event is not None and stop_event.is_set())
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        from planner.engine.diagnose import diagnose
-
-        diagnosis = diagnose(scenario) if status == cp_model.INFEASIBLE else [
-            "The solver stopped before finding any plan" + (" (stopped by the user)." if stopped else
-                                                            f" within {settings.time_limit_s:g} s; "
-                                                            "allow more time.")]
-        return SolveResult(name, None, None, None, runtime, None, [], diagnosis, settings, stopped, solutions)
-    objective = solver.objective_value / WEIGHT_SCALE
-    bound = solver.best_objective_bound / WEIGHT_SCALE
-    plan = _extract_plan(builder, solver)
-    result = SolveResult(name, objective, bound, relative_gap(objective, bound), runtime, plan,
-                         settings=settings, stopped=stopped, solutions=solutions,
+        hint_from_plan(builder, greedy_plan(scenario))
+    solver, cp_status, runtime, solutions = _run(builder, settings, progress, stop_event, log_callback, called)
+    status = _FROM_CP_SAT.get(cp_status, SolveStatus.UNKNOWN)
+    result = SolveResult(status, None, None, None, runtime, None, settings=settings,
+                         stopped=bool(stop_event is not None and stop_event.is_set()), solutions=solutions,
                          chain_credit_modelled=builder.chain_credit_modelled,
                          candidates_pruned=builder.candidates_pruned)
-    if explain_unscheduled:
-        plan.engagements = tuple(_with_reasons(scenario, plan, settings, stop_event, reference))
-    result.terms = evaluate(scenario, plan, reference)
-    plan.meta = _plan_meta(scenario, result)
-    return result
-
-
-def _with_reasons(scenario: Scenario, plan: Plan, settings: SolverSettings,
-                  stop_event: threading.Event | None = None, reference: Plan | None = None):
-    """Give each unscheduled engagement its reason: a staffing pre-check finding, else what trying to fit it
-    in shows."""
-    from planner.engine.diagnose import why_left_out
-
-    engagements = scenario.engagements_by_id
-    for o in plan.engagements:
-        if o.scheduled:
-            yield o
-            continue
-        e = engagements[o.engagement_id]
-        findings = engagement_findings(scenario, e)
-        if findings:
-            reason = " ".join(f.sentence for f in findings)
-        elif stop_event is not None and stop_event.is_set():
-            reason = "Left out; the explanation was skipped because the solve was stopped."
-        else:
-            reason = why_left_out(scenario, e, plan, settings, stop_event, reference)
-        yield EngagementOutcome(o.engagement_id, "unscheduled", reason=reason)
+    if not status.has_plan:
+        return result
+    objective = solver.objective_value / WEIGHT_SCALE
+    bound = solver.best_objective_bound / WEIGHT_SCALE
+    result = dataclasses.replace(result, objective=objective, bound=bound, gap=relative_gap(objective, bound))
+    return with_plan(scenario, result, extract_plan(builder, solver), reference)

@@ -21,15 +21,9 @@ from planner.core.calendar import (
     reviewer_commitments,
     start_rejection,
 )
+from planner.core.languages import language_name
 from planner.core.model import Engagement, Reviewer, Scenario
 from planner.core.problems import Problem
-
-LANGUAGE_NAMES = {"en": "English", "fr": "French", "pt": "Portuguese", "ru": "Russian", "es": "Spanish",
-                  "ar": "Arabic", "zh": "Chinese", "hi": "Hindi", "de": "German", "nl": "Dutch"}
-
-
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
 
 
 @dataclass(frozen=True)

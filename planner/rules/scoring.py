@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from planner.core.calendar import home_of, km_between, site_of, weekday_penalty
+from planner.core.languages import language_list
 from planner.core.model import PRIORITIES, Assignment, Plan, Reviewer, Scenario
-from planner.rules.precheck import language_name
 
 
 @dataclass
@@ -150,7 +150,7 @@ def evaluate(scenario: Scenario, plan: Plan, reference: Plan | None = None) -> l
         host = scenario.participant(o.host)
         lead_id = plan.lead(e.id)
         if lead_id and not set(host.languages) & set(reviewers[lead_id].languages):
-            spoken = " or ".join(language_name(x) for x in host.languages) or "the host's language"
+            spoken = language_list(host.languages) or "the host's language"
             lead_misses.append(f"{e.title}: the lead {lead_id} speaks no {spoken}")
         peers = [a.reviewer_id for a in plan.team(e.id)
                  if reviewers[a.reviewer_id].is_government

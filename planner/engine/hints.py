@@ -1,0 +1,58 @@
+"""Warm starts: hint a plan's decisions, or every variable of the model (a complete hint).
+
+A complete hint lets CP-SAT start from the published plan at its exact cost (the solver log then says "The
+solution hint is complete and is feasible"), so re-planning never begins worse than what is published.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from planner.core.model import Plan, SolverSettings
+from planner.engine.model import ModelBuilder
+
+
+def hint_from_plan(builder: ModelBuilder, plan: Plan) -> None:
+    """Hint the decisions of ``plan`` (happens, host, start, team, lead)."""
+    m, v = builder.model, builder.vars
+    outcomes = plan.outcomes_by_id
+    team = {(a.engagement_id, a.reviewer_id): a.role for a in plan.assignments}
+    for e in builder.engagements:
+        o = outcomes.get(e.id)
+        scheduled = bool(o and o.scheduled)
+        m.add_hint(v.scheduled[e.id], scheduled)
+        if scheduled:
+            m.add_hint(v.start[e.id], builder.day(o.start))
+        if len(e.hosts) > 1:
+            for host in e.hosts:
+                m.add_hint(v.host[(e.id, host)], scheduled and o.host == host)
+        for r in builder.eligible[e.id]:
+            m.add_hint(v.assigned[(e.id, r.id)], (e.id, r.id) in team and scheduled)
+            if (e.id, r.id) in v.lead:
+                m.add_hint(v.lead[(e.id, r.id)], team.get((e.id, r.id)) == "lead" and scheduled)
+
+
+def complete_hint(builder: ModelBuilder, plan: Plan, settings: SolverSettings) -> bool:
+    """Hint *every* variable: fix the plan's decisions, let CP-SAT fill in the rest, and hint that whole
+    solution. Falls back to hinting the decisions only when the plan no longer fits the scenario."""
+    probe = ModelBuilder(builder.scenario, builder.reference).build()
+    hint_from_plan(probe, plan)
+    # fix the hinted decisions and keep the objective, so that helper variables (loads, chains) take their
+    # best values for these decisions: the hint then costs exactly what the plan costs
+    proto = probe.model.proto
+    for i, var_index in enumerate(proto.solution_hint.vars):
+        value = proto.solution_hint.values[i]
+        probe.model.add(probe.model.get_int_var_from_proto_index(var_index) == value)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(1.0, settings.time_limit_s / 10)
+    solver.parameters.num_workers = 1
+    status = solver.solve(probe.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        hint_from_plan(builder, plan)
+        return False
+    target = builder.model
+    target.clear_hints()
+    for index in range(len(target.proto.variables)):
+        var = target.get_int_var_from_proto_index(index)
+        target.add_hint(var, solver.value(probe.model.get_int_var_from_proto_index(index)))
+    return True
