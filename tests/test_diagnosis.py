@@ -84,7 +84,7 @@ def test_solve_reports_the_same_diagnosis(combination):
 
 def test_core_is_the_expected_conflict(combination_core):
     assert {(a.rule, a.engagement_id, a.reviewer_id) for a in combination_core} == {
-        ("required", "AO-RV", ""), ("required", "CM-RV", ""),
+        ("required_happens", "AO-RV", ""), ("required_happens", "CM-RV", ""),
         ("french_speakers", "AO-RV", ""), ("french_speakers", "CM-RV", ""),
         ("max_engagements", "", "EU-1"),
     }

@@ -138,27 +138,11 @@ def allowed_starts(scenario: Scenario, engagement: Engagement, host: str) -> lis
     return days
 
 
-def eligible_reviewers(scenario: Scenario, engagement: Engagement, host: str) -> list[Reviewer]:
-    """Who may join: anyone with capacity, except for a review visit people from the host participant.
-
-    Hard rule (no self-review): a reviewer from the host participant (EU member states count as the EU),
-    whether government or observer, never reviews it.
-    """
-    people = [r for r in scenario.reviewers if r.max_engagements > 0]
-    if engagement.is_review_visit:
-        people = [r for r in people if scenario.reviewer_participant(r) != host]
-    return people
-
-
 def free_starts(scenario: Scenario, engagement: Engagement, host: str, reviewer: Reviewer,
                 starts: list[date], commitments: list[Commitment]) -> list[date]:
     """The subset of ``starts`` on which ``reviewer`` has no clash with their fixed commitments."""
     return [s for s in starts
             if not any(commitment_blocks(scenario, c, engagement, host, s) for c in commitments)]
-
-
-def is_francophone_host(scenario: Scenario, host: str) -> bool:
-    return scenario.participant(host).francophone
 
 
 def weekday_penalty(scenario: Scenario, start: date) -> int:

@@ -11,46 +11,15 @@ import time
 
 from ortools.sat.python import cp_model
 
-from planner.core.languages import language_name
 from planner.core.model import Scenario
-from planner.engine.model import Assumption, ModelBuilder
+from planner.engine.model import ModelBuilder
+from planner.rules.base import Assumption
+from planner.rules.hard import BY_NAME
 from planner.rules.precheck import staffing_problems
 
 
 def _phrase(scenario: Scenario, a: Assumption) -> str:
-    engagements = scenario.engagements_by_id
-    title = engagements[a.engagement_id].title if a.engagement_id in engagements else a.engagement_id
-    e = engagements.get(a.engagement_id)
-    if a.rule == "calendar":
-        return (f"{title} must fit in {e.earliest_start:%d %b}–{e.latest_end:%d %b} outside the plenary and its "
-                "report lead time")
-    if a.rule == "required":
-        return f"{title} is required"
-    if a.rule == "pinned":
-        return f"{title} is pinned to {e.pinned_start:%d %b %Y}"
-    if a.rule == "team_size":
-        return f"{title} needs {a.detail.replace('-', ' to ')} people"
-    if a.rule == "lead":
-        return f"{title} needs a lead-eligible participant-government lead"
-    if a.rule == "governments":
-        return f"{title} needs reviewers of {a.detail} other participant governments"
-    if a.rule == "observers":
-        return f"{title} needs {a.detail} observer(s)"
-    if a.rule == "french_speakers":
-        return f"{title} needs {a.detail} French speaker(s)"
-    if a.rule == "required_attendee":
-        return f"{a.reviewer_id} must attend {title}"
-    if a.rule == "language":
-        return f"{title} needs a {language_name(a.detail)} speaker"
-    if a.rule == "expertise":
-        return f"{title} needs someone with '{a.detail}' expertise"
-    if a.rule == "commitment":
-        return f"{a.reviewer_id} is {a.detail}"
-    if a.rule == "one_place":
-        return f"{a.reviewer_id} can only be in one place at a time (with travel days between places)"
-    if a.rule == "max_engagements":
-        return f"{a.reviewer_id} takes at most {a.detail} engagement(s)"
-    return f"{a.rule} {a.engagement_id} {a.reviewer_id} {a.detail}".strip()
+    return BY_NAME[a.rule].phrase(scenario, a)
 
 
 def conflicting_rules(scenario: Scenario, time_limit_s: float = 20.0) -> list[Assumption] | None:

@@ -9,72 +9,46 @@ from __future__ import annotations
 
 from datetime import date
 
-from planner.core.calendar import (
-    allowed_starts,
-    blocked_starts,
-    eligible_reviewers,
-    engagements_clash,
-    is_francophone_host,
-    reviewer_commitments,
-)
+from planner.core.calendar import allowed_starts, blocked_starts, engagements_clash, reviewer_commitments
 from planner.core.model import PRIORITIES, Assignment, Engagement, EngagementOutcome, Plan, Reviewer, Scenario
+from planner.rules.hard import eligible_reviewers, staffing_needs
+from planner.rules.names import RuleName
 
 
 def _pick_team(scenario: Scenario, e: Engagement, host: str, free: list[Reviewer]) -> list[tuple[Reviewer, str]] | None:
-    """First-fit team from ``free`` (sorted by id) meeting every composition rule, or None."""
-    rules = scenario.rules
+    """First-fit team from ``free`` (sorted by id) meeting every rule's staffing need, or None: a lead first,
+    then each need in rule order, then anyone to reach the smallest team."""
     low, high = scenario.team_bounds(e)
     team: list[Reviewer] = []
-
-    def add(candidates: list[Reviewer], count: int) -> bool:
-        have = sum(1 for r in team if r in candidates)
-        for r in candidates:
-            if have >= count:
-                break
-            if r not in team:
-                team.append(r)
-                have += 1
-        return have >= count
-
-    role = "member" if e.is_review_visit else "attendee"
-    if not e.is_review_visit:
-        required = set(scenario.attendees_of(e.attendees))
-        if not add([r for r in free if r.id in required], len(required)):
-            return None
-    else:
-        leads = [r for r in free if r.lead_eligible
-                 and (r.is_government or not rules.lead_must_be_participant_government)]
-        if not leads:
-            return None
-        team.append(leads[0])
-        for org, n in sorted(rules.observers_required.items()):
-            if not add([r for r in free if r.organisation == org], n):
+    lead: Reviewer | None = None
+    for need in staffing_needs(scenario, e, host):
+        candidates = need.candidates(free)
+        if need.rule == RuleName.TEAM_SIZE:
+            continue  # filled up last
+        if need.rule == RuleName.ONE_LEAD:
+            if not candidates:
                 return None
-        n = rules.french_speakers_for_francophone_hosts
-        if n and is_francophone_host(scenario, host) and not add([r for r in free if r.speaks("fr")], n):
-            return None
-        governments = {scenario.reviewer_participant(r) for r in team if r.is_government}
-        for r in free:
-            if len(governments) >= rules.min_other_participant_governments:
+            lead = candidates[0]
+            team.append(lead)
+            continue
+        for r in candidates:
+            if need.amount([x for x in team if x in candidates]) >= need.count:
                 break
-            code = scenario.reviewer_participant(r)
-            if r.is_government and code not in governments:
+            if r not in team and (need.distinct is None or need.distinct(r) not in {need.distinct(x) for x in team
+                                                                                    if x in candidates}):
                 team.append(r)
-                governments.add(code)
-        if len(governments) < rules.min_other_participant_governments:
+        if need.amount([x for x in team if x in candidates]) < need.count:
             return None
-    for lang in e.languages:
-        if not add([r for r in free if r.speaks(lang)], 1):
-            return None
-    for tag in e.expertise:
-        if not add([r for r in free if tag in r.expertise], 1):
-            return None
-    add(free, low)
+    for r in free:
+        if len(team) >= low:
+            break
+        if r not in team:
+            team.append(r)
     if not low <= len(team) <= high:
         return None
     if e.is_review_visit:
-        return [(team[0], "lead")] + [(r, role) for r in team[1:]]
-    return [(r, role) for r in team]
+        return [(r, "lead" if r is lead else "member") for r in team]
+    return [(r, "attendee") for r in team]
 
 
 def greedy_plan(scenario: Scenario) -> Plan:

@@ -1,32 +1,27 @@
-"""The CP-SAT model: variables, one method per hard rule, one per soft term.
+"""The CP-SAT model: variables first, then the hard rules' constraints in a fixed order, then the soft terms and
+the objective (PyJobShop's shape).
 
 Days are integers counted from the horizon start. The model only decides; ``planner.engine.solve`` runs it and
 ``planner.rules.scoring`` scores the resulting plan independently of the solver.
 
-In *diagnosis* mode every hard rule is switched on by an assumption literal per (rule, subject), so that an
-infeasible scenario can be explained by a small set of rules (see ``planner.engine.diagnose``).
+The hard rules live one per module in ``planner.rules.hard`` and add their own constraints through the
+``ModelContext`` this builder implements. In *diagnosis* mode every hard rule is switched on by an assumption
+literal per (rule, subject), so that an infeasible scenario can be explained by a small set of rules (see
+``planner.engine.diagnose``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from planner.core.calendar import (
-    allowed_starts,
-    blocked_starts,
-    commitment_blocks,
-    eligible_reviewers,
-    home_of,
-    is_francophone_host,
-    km_between,
-    reviewer_commitments,
-    site_of,
-)
+from planner.core.calendar import allowed_starts, blocked_starts, home_of, km_between, reviewer_commitments, site_of
 from planner.core.model import PRIORITIES, Engagement, Plan, Reviewer, Scenario
+from planner.rules.base import Assumption
+from planner.rules.hard import HARD_RULES, eligible_reviewers, staffing_needs
+from planner.rules.hard.one_lead import may_lead
 from planner.rules.scoring import chain_saving_km
 
 WEIGHT_SCALE = 1000  # weights have at most three decimals; the objective is integral after scaling
@@ -37,16 +32,6 @@ CHAIN_CANDIDATE_LIMIT = 20_000
 PRUNE_ABOVE_PAIRS = 30_000
 PRUNE_NEAREST = 40
 PRUNE_PER_NEED = 8
-
-
-@dataclass(frozen=True)
-class Assumption:
-    """A switch for one hard rule on one subject, used to explain infeasibility."""
-
-    rule: str
-    engagement_id: str = ""
-    reviewer_id: str = ""
-    detail: str = ""
 
 
 @dataclass
@@ -131,24 +116,15 @@ class ModelBuilder:
 
     # --- build -----------------------------------------------------------------------------------
     def build(self) -> ModelBuilder:
+        """Variables first, then the hard rules in their fixed order, then the soft terms and the objective."""
         self._create_engagement_variables()
-        self._create_assignment_variables()
-        for e in self.engagements:
-            self.hard_window_and_calendar(e)
-            self.hard_required_happens(e)
-            self.hard_pinned_start_kept(e)
-            self.hard_team_size(e)
-            if e.is_review_visit:
-                self.hard_one_lead(e)
-                self.hard_other_governments(e)
-                self.hard_observers(e)
-                self.hard_french_speakers(e)
-            else:
-                self.hard_required_attendees(e)
-            self.hard_languages_and_expertise(e)
-        self.hard_fixed_commitments()
-        self.hard_one_place_at_a_time()
-        self.hard_max_engagements()
+        self._create_assignment_variables()  # after the engagements': an assignment implies its engagement
+        self._create_lead_variables()  # after the assignments': a lead is one of the team
+        for e in self.engagements:  # per-engagement constraints, engagement by engagement (stable order)
+            for rule in HARD_RULES:
+                rule.constrain_engagement(self, e)
+        for rule in HARD_RULES:  # constraints that span engagements
+            rule.constrain(self)
         if self.diagnosis:  # feasibility only: soft terms would add hidden constraints (e.g. load caps)
             return self
         self.soft_unscheduled()
@@ -236,13 +212,9 @@ class ModelBuilder:
         keep: dict[str, Reviewer] = {r.id: r for r in ranked[: max(3 * high, PRUNE_NEAREST)]}
         required = set(self.scenario.attendees_of(e.attendees))
         keep.update({r.id: r for r in people if r.id in required})
+        for need in staffing_needs(self.scenario, e, e.hosts[0]):
+            keep.update({r.id: r for r in need.candidates(ranked)[:PRUNE_PER_NEED]})
         rules = self.scenario.rules
-        needs = [lambda r: r.lead_eligible and r.is_government, lambda r: r.speaks("fr")]
-        needs += [lambda r, org=org: r.organisation == org for org in rules.observers_required]
-        needs += [lambda r, lang=lang: r.speaks(lang) for lang in e.languages]
-        needs += [lambda r, tag=tag: tag in r.expertise for tag in e.expertise]
-        for need in needs:
-            keep.update({r.id: r for r in [r for r in ranked if need(r)][:PRUNE_PER_NEED]})
         governments: dict[str | None, int] = {}
         for r in ranked:  # the nearest people of enough distinct governments
             code = self.scenario.reviewer_participant(r) if r.is_government else None
@@ -252,200 +224,22 @@ class ModelBuilder:
                 keep[r.id] = r
         return [keep[k] for k in sorted(keep)]
 
+    def _create_lead_variables(self) -> None:
+        m, v = self.model, self.vars
+        for e in self.engagements:
+            if not e.is_review_visit:
+                continue
+            for r in self.eligible[e.id]:
+                if may_lead(self.scenario, r):
+                    lead = m.new_bool_var(f"lead[{e.id},{r.id}]")
+                    v.lead[(e.id, r.id)] = lead
+                    m.add_implication(lead, v.assigned[(e.id, r.id)])
+
     def team(self, e: Engagement) -> list[cp_model.IntVar]:
         return [self.vars.assigned[(e.id, r.id)] for r in self.eligible[e.id]]
 
     def members_where(self, e: Engagement, predicate) -> list[cp_model.IntVar]:
         return [self.vars.assigned[(e.id, r.id)] for r in self.eligible[e.id] if predicate(r)]
-
-    # --- hard rules ------------------------------------------------------------------------------
-    def hard_window_and_calendar(self, e: Engagement) -> None:
-        """Hard rule: an engagement starts inside its window, not in the plenary week nor (for the kinds the
-        rules name) in the report lead time before it, and not before its host becomes a participant."""
-        switch = self.switch(Assumption("calendar", e.id))
-        for host in e.hosts:
-            days = self.allowed[(e.id, host)]
-            lit = self.host_literal(e, host)
-            if days:
-                self.model.add_linear_expression_in_domain(
-                    self.vars.start[e.id], cp_model.Domain.from_values(days)).only_enforce_if([lit, *switch])
-            else:
-                self.model.add_bool_or([lit.Not(), *(s.Not() for s in switch)])
-
-    def hard_required_happens(self, e: Engagement) -> None:
-        """Hard rule: a ``required`` engagement happens."""
-        if e.required:
-            self.model.add(self.vars.scheduled[e.id] == 1).only_enforce_if(self.switch(Assumption("required", e.id)))
-
-    def hard_pinned_start_kept(self, e: Engagement) -> None:
-        """Hard rule: an engagement with a ``pinned_start`` happens and starts on that day."""
-        if e.pinned_start is not None:
-            switch = self.switch(Assumption("pinned", e.id))
-            self.model.add(self.vars.scheduled[e.id] == 1).only_enforce_if(switch)
-            self.model.add(self.vars.start[e.id] == self.day(e.pinned_start)).only_enforce_if(switch)
-
-    def hard_team_size(self, e: Engagement) -> None:
-        """Hard rule: the team size is within the engagement's bounds (review visits: the rules' bounds)."""
-        low, high = self.scenario.team_bounds(e)
-        sched, team = self.vars.scheduled[e.id], self.team(e)
-        switch = self.switch(Assumption("team_size", e.id, detail=f"{low}-{high}"))
-        self.model.add(sum(team) >= low * sched).only_enforce_if(switch)
-        self.model.add(sum(team) <= high * sched).only_enforce_if(switch)
-
-    def hard_one_lead(self, e: Engagement) -> None:
-        """Hard rule: a review visit has exactly one lead, a lead-eligible member of the team who (when the
-        rule is on) represents a participant government."""
-        m = self.model
-        government_only = self.scenario.rules.lead_must_be_participant_government
-        leads = []
-        for r in self.eligible[e.id]:
-            if r.lead_eligible and (r.is_government or not government_only):
-                lead = m.new_bool_var(f"lead[{e.id},{r.id}]")
-                self.vars.lead[(e.id, r.id)] = lead
-                m.add_implication(lead, self.vars.assigned[(e.id, r.id)])
-                leads.append(lead)
-        m.add(sum(leads) == self.vars.scheduled[e.id]).only_enforce_if(self.switch(Assumption("lead", e.id)))
-
-    def hard_other_governments(self, e: Engagement) -> None:
-        """Hard rule: a review team includes reviewers of at least N other participant governments."""
-        k = self.scenario.rules.min_other_participant_governments
-        if k <= 0:
-            return
-        m = self.model
-        by_participant: dict[str, list] = {}
-        for r in self.eligible[e.id]:
-            if r.is_government:
-                by_participant.setdefault(self.scenario.reviewer_participant(r), []).append(
-                    self.vars.assigned[(e.id, r.id)])
-        present = []
-        for code in sorted(by_participant):
-            lit = m.new_bool_var(f"government_present[{e.id},{code}]")
-            m.add_bool_or(by_participant[code]).only_enforce_if(lit)
-            present.append(lit)
-        m.add(sum(present) >= k * self.vars.scheduled[e.id]).only_enforce_if(
-            self.switch(Assumption("governments", e.id, detail=str(k))))
-
-    def hard_observers(self, e: Engagement) -> None:
-        """Hard rule: a review team includes the required observers (WDC, CSC) by organisation."""
-        for org, n in sorted(self.scenario.rules.observers_required.items()):
-            if n > 0:
-                members = self.members_where(e, lambda r, org=org: r.organisation == org)
-                self.model.add(sum(members) >= n * self.vars.scheduled[e.id]).only_enforce_if(
-                    self.switch(Assumption("observers", e.id, detail=f"{n} {org}")))
-
-    def hard_french_speakers(self, e: Engagement) -> None:
-        """Hard rule: a review team for a francophone host includes the required number of French speakers."""
-        n = self.scenario.rules.french_speakers_for_francophone_hosts
-        if n > 0 and is_francophone_host(self.scenario, e.hosts[0]):
-            members = self.members_where(e, lambda r: r.speaks("fr"))
-            self.model.add(sum(members) >= n * self.vars.scheduled[e.id]).only_enforce_if(
-                self.switch(Assumption("french_speakers", e.id, detail=str(n))))
-
-    def hard_required_attendees(self, e: Engagement) -> None:
-        """Hard rule: every required attendee (ids and members of the listed groups) attends a workshop or
-        meeting that happens."""
-        eligible = {r.id for r in self.eligible[e.id]}
-        for rid in self.scenario.attendees_of(e.attendees):
-            switch = self.switch(Assumption("required_attendee", e.id, rid))
-            if rid in eligible:
-                self.model.add(self.vars.assigned[(e.id, rid)] == self.vars.scheduled[e.id]).only_enforce_if(switch)
-            else:  # a required attendee with no capacity: the engagement cannot happen
-                self.model.add(self.vars.scheduled[e.id] == 0).only_enforce_if(switch)
-
-    def hard_languages_and_expertise(self, e: Engagement) -> None:
-        """Hard rule: someone on the team speaks each of the engagement's languages and has each expertise."""
-        sched = self.vars.scheduled[e.id]
-        for lang in e.languages:
-            members = self.members_where(e, lambda r, lang=lang: r.speaks(lang))
-            self.model.add(sum(members) >= sched).only_enforce_if(self.switch(Assumption("language", e.id,
-                                                                                          detail=lang)))
-        for tag in e.expertise:
-            members = self.members_where(e, lambda r, tag=tag: tag in r.expertise)
-            self.model.add(sum(members) >= sched).only_enforce_if(self.switch(Assumption("expertise", e.id,
-                                                                                          detail=tag)))
-
-    def hard_fixed_commitments(self) -> None:
-        """Hard rule: nobody is sent to an engagement that collides with a fixed event they attend or with
-        their unavailability; the travel buffer applies between places."""
-        m, v = self.model, self.vars
-        for e in self.engagements:
-            for r in self.eligible[e.id]:
-                a = v.assigned[(e.id, r.id)]
-                commitments = self.commitments[r.id]
-                if not commitments:
-                    continue
-                for host in e.hosts:
-                    lit = self.host_literal(e, host)
-                    days = self.allowed[(e.id, host)]
-                    if self.diagnosis:
-                        self._diagnosis_commitments(e, r, host, a, lit)
-                        continue
-                    blocked = []
-                    for c in commitments:
-                        first, last = blocked_starts(self.scenario, c, e, host)
-                        blocked.extend([self.day(first), self.day(last)])
-                    allowed = cp_model.Domain.from_values(days)
-                    free = allowed.intersection_with(cp_model.Domain.from_flat_intervals(blocked).complement())
-                    if free.size() == allowed.size():
-                        continue
-                    if not free.is_empty():
-                        m.add_linear_expression_in_domain(v.start[e.id], free).only_enforce_if([a, lit])
-                    else:
-                        m.add_bool_or([a.Not(), lit.Not()])
-
-    def _diagnosis_commitments(self, e: Engagement, r: Reviewer, host: str, a, lit) -> None:
-        horizon_days = range(0, (self.scenario.horizon_end - self.h0).days + 1)
-        for c in self.commitments[r.id]:
-            blocked = [d for d in horizon_days if commitment_blocks(self.scenario, c, e, host, self.date_of(d))]
-            if not blocked:
-                continue
-            switch = self.switch(Assumption("commitment", e.id, r.id, c.label))
-            allowed = cp_model.Domain.from_values(blocked).complement()
-            self.model.add_linear_expression_in_domain(self.vars.start[e.id], allowed).only_enforce_if(
-                [a, lit, *switch])
-
-    def _may_clash(self, e: Engagement, f: Engagement) -> bool:
-        """Could one person be asked to do both while they overlap or sit within a travel buffer?"""
-        biggest = max((s.days for s in self.scenario.rules.travel_buffer), default=0)
-        return not (e.latest_end + timedelta(days=biggest) < f.earliest_start
-                    or f.latest_end + timedelta(days=biggest) < e.earliest_start) or self.diagnosis
-
-    def hard_one_place_at_a_time(self) -> None:
-        """Hard rule: nobody does two engagements that overlap, nor two in different places with fewer free
-        days between them than the travel buffer for their distance."""
-        m, v = self.model, self.vars
-        for e, f in combinations(self.engagements, 2):
-            if not self._may_clash(e, f):
-                continue
-            shared = sorted({r.id for r in self.eligible[e.id]} & {r.id for r in self.eligible[f.id]})
-            if not shared:
-                continue
-            sep = m.new_bool_var(f"separated[{e.id},{f.id}]")
-            v.separated[(e.id, f.id)] = sep
-            e_first = m.new_bool_var(f"first[{e.id},{f.id}]")
-            m.add_implication(sep, v.scheduled[e.id])
-            m.add_implication(sep, v.scheduled[f.id])
-            for he in e.hosts:
-                for hf in f.hosts:
-                    buffer = self.scenario.rules.buffer_days(
-                        self.site_km(site_of(self.scenario, he), site_of(self.scenario, hf)))
-                    hosts = [self.host_literal(e, he), self.host_literal(f, hf)]
-                    m.add(v.start[f.id] >= v.start[e.id] + e.duration_days + buffer).only_enforce_if(
-                        [sep, e_first, *hosts])
-                    m.add(v.start[e.id] >= v.start[f.id] + f.duration_days + buffer).only_enforce_if(
-                        [sep, e_first.Not(), *hosts])
-            for rid in shared:
-                switch = self.switch(Assumption("one_place", reviewer_id=rid))
-                m.add_bool_or([v.assigned[(e.id, rid)].Not(), v.assigned[(f.id, rid)].Not(), sep,
-                               *(s.Not() for s in switch)])
-
-    def hard_max_engagements(self) -> None:
-        """Hard rule: a reviewer takes at most ``max_engagements`` engagements."""
-        for r in self.reviewers:
-            load = self.load(r)
-            if load and len(load) > r.max_engagements:
-                self.model.add(sum(load) <= r.max_engagements).only_enforce_if(
-                    self.switch(Assumption("max_engagements", reviewer_id=r.id, detail=str(r.max_engagements))))
 
     def load(self, r: Reviewer) -> list[cp_model.IntVar]:
         return [self.vars.assigned[(e.id, r.id)] for e in self.engagements if (e.id, r.id) in self.vars.assigned]
