@@ -49,6 +49,7 @@ lab: install
 	$(VENV)/bin/jupyter lab notebooks/
 
 test: install-test system-deps
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 --dist loadscope -p no:cacheprovider
 
 test-fast: install-test
@@ -56,6 +57,7 @@ test-fast: install-test
 
 lint: install-test
 	$(VENV)/bin/ruff check planner tests bench scripts
+	$(VENV)/bin/lint-imports
 
 # Planner benchmarks (about 12 minutes) and dashboard benchmarks; both write docs/benchmarks.md.
 bench: install-test

@@ -25,7 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from planner.core.calendar import allowed_starts, start_rejection
-from planner.core.model import DEFAULT_WEIGHTS, PRIORITIES, Engagement, Scenario, days_inclusive
+from planner.core.model import DEFAULT_WEIGHTS, PRIORITIES, Engagement, Rules, Scenario, days_inclusive
 from planner.core.problems import ScenarioError
 from planner.engine.replan import mark_unavailable as _mark_unavailable
 from planner.rules.precheck import engagement_findings, staffing_problems
@@ -42,15 +42,10 @@ class VariantExists(FileExistsError):
 # --- the settings an edit may change -------------------------------------------------------------------
 
 #: Rules that the what-if editor changes: name -> (label, lowest, highest). ``None`` bounds mean a yes/no rule.
+#: Read from the settings' own descriptions (``planner.core.model.setting``): a new setting appears here by itself.
 EDITABLE_RULES: dict[str, tuple[str, int | None, int | None]] = {
-    "review_team_min": ("Smallest review team", 1, 50),
-    "review_team_max": ("Largest review team", 1, 50),
-    "min_other_participant_governments": ("Other participant governments on a review team", 0, 20),
-    "french_speakers_for_francophone_hosts": ("French speakers on a team visiting a francophone host", 0, 10),
-    "report_lead_time_days": ("Days kept free of review visits before the plenary (report lead time)", 0, 120),
-    "chain_max_gap_days": ("Most free days between two engagements that chain", 0, 60),
-    "lead_must_be_participant_government": ("The lead represents a participant government (yes/no)", None, None),
-}
+    name: (f.metadata["label"], f.metadata["edit_low"], f.metadata["edit_high"])
+    for name, f in Rules.simple_settings().items() if f.metadata["edit_low"] is not None or f.type in (bool, "bool")}
 MAX_WEIGHT = 1_000_000
 
 

@@ -7,7 +7,7 @@ Dates are ``datetime.date`` and every date range is inclusive at both ends.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import Field, dataclass, field, fields
 from datetime import date, timedelta
 from functools import cached_property
 
@@ -156,26 +156,44 @@ class TravelBufferStep:
     days: int
 
 
+def setting(default, label: str, low: int | float | None = None, high: int | float | None = None,
+            edit_low: int | None = None, edit_high: int | None = None):
+    """A simple rule setting (a whole number, a number or yes/no) that describes itself: scenario.yaml is read
+    and written from these (``low``..``high``), and the what-if editor offers it with its ``label`` (in
+    ``edit_low``..``edit_high``). A new rule's setting is one such line (docs/model.md, "Add a rule")."""
+    return field(default=default, metadata={"label": label, "low": low, "high": high,
+                                            "edit_low": edit_low, "edit_high": edit_high})
+
+
 @dataclass(frozen=True)
 class Rules:
     """The rule parameters of scenario.yaml. KP practice is not codified: these are settings."""
 
-    review_team_min: int = 3
-    review_team_max: int = 10
-    min_other_participant_governments: int = 3
+    review_team_min: int = setting(3, "Smallest review team", 0, 365, 1, 50)
+    review_team_max: int = setting(10, "Largest review team", 0, 365, 1, 50)
+    min_other_participant_governments: int = setting(3, "Other participant governments on a review team",
+                                                     0, 365, 0, 20)
     observers_required: dict[str, int] = field(default_factory=lambda: {"WDC": 1, "CSC": 1})
-    lead_must_be_participant_government: bool = True
-    french_speakers_for_francophone_hosts: int = 1
+    lead_must_be_participant_government: bool = setting(
+        True, "The lead represents a participant government (yes/no)")
+    french_speakers_for_francophone_hosts: int = setting(
+        1, "French speakers on a team visiting a francophone host", 0, 365, 0, 10)
     travel_buffer: tuple[TravelBufferStep, ...] = (
         TravelBufferStep(0, 0),
         TravelBufferStep(2500, 1),
         TravelBufferStep(None, 2),
     )
-    report_lead_time_days: int = 0
+    report_lead_time_days: int = setting(
+        0, "Days kept free of review visits before the plenary (report lead time)", 0, 365, 0, 120)
     report_lead_time_kinds: tuple[str, ...] = ("review_visit",)
     preferred_start_weekdays: tuple[int, ...] = (0,)
-    chain_max_gap_days: int = 7
-    co2_kg_per_km: float = 0.15
+    chain_max_gap_days: int = setting(7, "Most free days between two engagements that chain", 0, 365, 0, 60)
+    co2_kg_per_km: float = setting(0.15, "Kilograms of CO2 per kilometre flown", 0, 10)
+
+    @classmethod
+    def simple_settings(cls) -> dict[str, Field]:
+        """The self-describing settings (``setting(...)``), by name, in declaration order."""
+        return {f.name: f for f in fields(cls) if "label" in f.metadata}
 
     def buffer_days(self, km: float) -> int:
         """Free days needed between two commitments ``km`` apart (the policy's first matching step)."""

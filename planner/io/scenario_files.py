@@ -8,6 +8,7 @@ impossible windows) and raises one ``ScenarioError`` listing them all; input fil
 from __future__ import annotations
 
 import os
+from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -102,12 +103,7 @@ FILES = {
     "engagements.csv": ENGAGEMENT_COLUMNS,
 }
 
-RULE_KEYS = {
-    "review_team_min", "review_team_max", "min_other_participant_governments", "observers_required",
-    "lead_must_be_participant_government", "french_speakers_for_francophone_hosts", "travel_buffer",
-    "report_lead_time_days", "report_lead_time_kinds", "preferred_start_weekdays", "chain_max_gap_days",
-    "co2_kg_per_km",
-}
+RULE_KEYS = {f.name for f in fields(Rules)}
 SOLVER_KEYS = {"time_limit_s", "workers", "seed", "reproducible", "relative_gap_limit"}
 TOP_KEYS = {"name", "description", "horizon", "rules", "weights", "solver"}
 
@@ -166,20 +162,18 @@ def _parse_rules(raw: Any, y: _Yaml) -> Rules:
         return Rules()
     y.unknown_keys("rules", raw, RULE_KEYS)
     values: dict[str, Any] = {}
-    for key in ("review_team_min", "review_team_max", "min_other_participant_governments",
-                "french_speakers_for_francophone_hosts", "report_lead_time_days", "chain_max_gap_days"):
-        if key in raw:
-            parsed = y.integer(f"rules.{key}", raw[key], 0, 365)
-            if parsed is not None:
-                values[key] = parsed
-    if "lead_must_be_participant_government" in raw:
-        parsed = y.boolean("rules.lead_must_be_participant_government", raw["lead_must_be_participant_government"])
+    for key, spec in Rules.simple_settings().items():  # whole numbers, numbers and yes/no, as they describe
+        if key not in raw:
+            continue
+        low, high = spec.metadata["low"], spec.metadata["high"]
+        if spec.type in (bool, "bool"):
+            parsed = y.boolean(f"rules.{key}", raw[key])
+        elif spec.type in (int, "int"):
+            parsed = y.integer(f"rules.{key}", raw[key], low, high)
+        else:
+            parsed = y.number(f"rules.{key}", raw[key], low, high)
         if parsed is not None:
-            values["lead_must_be_participant_government"] = parsed
-    if "co2_kg_per_km" in raw:
-        parsed = y.number("rules.co2_kg_per_km", raw["co2_kg_per_km"], 0, 10)
-        if parsed is not None:
-            values["co2_kg_per_km"] = parsed
+            values[key] = parsed
     if "observers_required" in raw:
         observers = raw["observers_required"]
         if not isinstance(observers, dict) or any(k not in OBSERVER_ORGANISATIONS for k in observers):
@@ -444,26 +438,23 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
 # --- saving -------------------------------------------------------------------------------------
 
 
+def _rule_value(rules: Rules, key: str):
+    """One rule setting as scenario.yaml writes it."""
+    if key == "observers_required":
+        return dict(rules.observers_required)
+    if key == "travel_buffer":
+        return [{"up_to_km": s.up_to_km, "days": s.days} for s in rules.travel_buffer]
+    value = getattr(rules, key)
+    return list(value) if isinstance(value, tuple) else value
+
+
 def _yaml_document(scenario: Scenario) -> dict:
     rules = scenario.rules
     return {
         "name": scenario.name,
         "description": scenario.description,
         "horizon": {"start": scenario.horizon_start.isoformat(), "end": scenario.horizon_end.isoformat()},
-        "rules": {
-            "review_team_min": rules.review_team_min,
-            "review_team_max": rules.review_team_max,
-            "min_other_participant_governments": rules.min_other_participant_governments,
-            "observers_required": dict(rules.observers_required),
-            "lead_must_be_participant_government": rules.lead_must_be_participant_government,
-            "french_speakers_for_francophone_hosts": rules.french_speakers_for_francophone_hosts,
-            "travel_buffer": [{"up_to_km": s.up_to_km, "days": s.days} for s in rules.travel_buffer],
-            "report_lead_time_days": rules.report_lead_time_days,
-            "report_lead_time_kinds": list(rules.report_lead_time_kinds),
-            "preferred_start_weekdays": list(rules.preferred_start_weekdays),
-            "chain_max_gap_days": rules.chain_max_gap_days,
-            "co2_kg_per_km": rules.co2_kg_per_km,
-        },
+        "rules": {f.name: _rule_value(rules, f.name) for f in fields(Rules)},  # in declaration order
         "weights": dict(scenario.weights),
         "solver": {
             "time_limit_s": scenario.solver.time_limit_s,
