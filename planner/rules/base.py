@@ -1,9 +1,13 @@
-"""The shape of a hard rule, and what a rule sees.
+"""The shape of a hard rule and of a soft term, and what they see.
 
 A hard rule is one module in ``planner/rules/hard/`` holding, side by side, its CP-SAT constraint
 (``constrain_engagement`` / ``constrain``), its independent check of a finished plan (``check``), its staffing
 needs for the pre-checks (``needs``) and its sentence for the diagnosis (``phrase``). The constraint and the
 check are two separate computations on purpose: the checker proves that the solver's plans obey the rules.
+
+A soft term is one module in ``planner/rules/soft/`` holding its CP-SAT expression (``add_to_model``) and its
+evaluation of a finished plan (``evaluate``), which returns each match with the ids it concerns (Timefold's
+score analysis), so that a view can say which engagement or person a penalty belongs to.
 
 The rule modules do not import the engine: they write constraints against ``ModelContext``, which
 ``planner.engine.model.ModelBuilder`` implements (the layers point down: engine → rules).
@@ -12,12 +16,12 @@ The rule modules do not import the engine: they write constraints against ``Mode
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Protocol
 
 from planner.core.model import Engagement, EngagementOutcome, Plan, Reviewer, Scenario
-from planner.rules.names import RuleName
+from planner.rules.names import RuleName, TermName
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,12 @@ class ModelContext(Protocol):
     allowed: dict[tuple[str, str], list[int]]
     commitments: dict[str, list]
     diagnosis: bool
+    reference: Plan | None  # the published plan when re-planning (team_changes)
+    reviewer_by_id: dict[str, Reviewer]
+    trip_at: dict[tuple[str, str, str], Any]  # travel: (engagement, person, host) -> "goes there"
+    follows: dict[tuple[str, str], Any]  # travel: (A, B) -> "B follows A within the chain gap"
+    chain_limit: int
+    chain_credit_modelled: bool
 
     def switch(self, assumption: Assumption) -> list: ...
     def host_literal(self, e: Engagement, host: str) -> Any: ...
@@ -79,6 +89,7 @@ class ModelContext(Protocol):
     def day(self, d: date) -> int: ...
     def date_of(self, day: int) -> date: ...
     def site_km(self, a: tuple[float, float], b: tuple[float, float]) -> int: ...
+    def travel_km(self, r: Reviewer, e: Engagement, host: str) -> int: ...
 
 
 class PlanContext:
@@ -136,3 +147,64 @@ class HardRule:
 
     def assumption(self, engagement_id: str = "", reviewer_id: str = "", detail: str = "") -> Assumption:
         return Assumption(self.name, engagement_id, reviewer_id, detail)
+
+
+# --- soft terms -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    """One thing a soft term counts: the engagement and person it concerns, how much, and a sentence."""
+
+    amount: float
+    sentence: str
+    engagement_id: str = ""
+    reviewer_id: str = ""
+
+    def as_dict(self) -> dict:
+        return {"amount": self.amount, "sentence": self.sentence, "engagement_id": self.engagement_id,
+                "reviewer_id": self.reviewer_id}
+
+
+@dataclass
+class TermResult:
+    """A soft term's value in a plan, its weight, and its matches (the sentences are for people)."""
+
+    name: str
+    value: float
+    weight: float
+    sentences: list[str] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)
+
+    @property
+    def penalty(self) -> float:
+        return self.value * self.weight
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "value": self.value, "weight": self.weight,
+                "penalty": round(self.penalty, 6), "sentences": list(self.sentences),
+                "matches": [m.as_dict() for m in self.matches]}
+
+
+@dataclass
+class ModelTerm:
+    """A soft term in the CP-SAT model: a linear expression and the weight key it is multiplied by."""
+
+    name: str
+    weight_key: str
+    expr: Any
+    weight: float | None = None  # overrides the scenario's weight for ``weight_key``
+
+
+class SoftTerm:
+    """One soft term (or a pair that share an encoding, like travel and its chain credit)."""
+
+    names: ClassVar[tuple[TermName, ...]]
+    labels: ClassVar[dict[TermName, str]]  # what each term counts, for tables and reports
+    order: ClassVar[int]  # the order of the model's terms and of the evaluation
+
+    def add_to_model(self, m: ModelContext) -> list[ModelTerm]:
+        raise NotImplementedError
+
+    def evaluate(self, scenario: Scenario, plan: Plan, reference: Plan | None) -> list[TermResult]:
+        raise NotImplementedError

@@ -1,0 +1,47 @@
+"""Soft term ``weekday_start``: engagements starting on a day that is not one of ``preferred_start_weekdays``."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from planner.core.calendar import weekday_penalty
+from planner.rules.base import Match, ModelContext, ModelTerm, SoftTerm, TermResult
+from planner.rules.names import TermName
+
+
+class WeekdayStart(SoftTerm):
+    names = (TermName.WEEKDAY_START,)
+    labels = {TermName.WEEKDAY_START: "Engagements not starting on a preferred weekday"}
+    order = 80
+
+    def add_to_model(self, m: ModelContext) -> list[ModelTerm]:
+        preferred = m.scenario.rules.preferred_start_weekdays
+        if not preferred:
+            return []
+        misses = []
+        for e in m.engagements:
+            domain_values = sorted({d for host in e.hosts for d in m.allowed[(e.id, host)]})
+            good = [d for d in domain_values if m.date_of(d).weekday() in preferred]
+            if len(good) == len(domain_values):
+                continue
+            miss = m.model.new_bool_var(f"weekday_miss[{e.id}]")
+            sched = m.vars.scheduled[e.id]
+            if good:
+                m.model.add_linear_expression_in_domain(m.vars.start[e.id], cp_model.Domain.from_values(good)) \
+                    .only_enforce_if([sched, miss.Not()])
+            else:
+                m.model.add_implication(sched, miss)
+            misses.append(miss)
+        return [ModelTerm("weekday_start", "weekday_start", sum(misses))]
+
+    def evaluate(self, scenario, plan, reference) -> list[TermResult]:
+        if not scenario.rules.preferred_start_weekdays:
+            return []
+        engagements = scenario.engagements_by_id
+        matches = [Match(1, f"{engagements[o.engagement_id].title} starts on a {o.start:%A}", o.engagement_id)
+                   for o in plan.scheduled() if weekday_penalty(scenario, o.start)]
+        return [TermResult("weekday_start", len(matches), scenario.weights["weekday_start"],
+                           [x.sentence for x in matches], matches)]
+
+
+TERM = WeekdayStart()
