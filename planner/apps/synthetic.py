@@ -544,7 +544,6 @@ def _rules(spec: SyntheticSpec) -> Rules:
         min_other_participant_governments=2 if spec.reviewers < 40 else 3,
         observers_required={"WDC": 1, "CSC": 1},
         lead_must_be_participant_government=True,
-        french_speakers_for_francophone_hosts=1,
         travel_buffer=(TravelBufferStep(0, 0), TravelBufferStep(2500, 1), TravelBufferStep(None, 2)),
         report_lead_time_days=0,
     )
