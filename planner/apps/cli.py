@@ -14,6 +14,9 @@ from collections.abc import Sequence
 
 from planner.core.problems import ScenarioError
 
+# The sub-commands import what they need when they run, so that `kp-plan --help` and argument errors answer
+# without loading OR-Tools, pandas and plotly.
+
 
 def _print_problems(title: str, problems, stream=None) -> None:
     stream = stream if stream is not None else sys.stdout  # looked up at call time (tests redirect it)

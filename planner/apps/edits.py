@@ -28,6 +28,8 @@ from planner.core.calendar import allowed_starts, start_rejection
 from planner.core.model import DEFAULT_WEIGHTS, PRIORITIES, Engagement, Rules, Scenario, days_inclusive
 from planner.core.problems import ScenarioError
 from planner.engine.replan import mark_unavailable as _mark_unavailable
+from planner.io import scenario_files
+from planner.io.references import check_references
 from planner.rules.precheck import engagement_findings, staffing_problems
 
 
@@ -111,7 +113,6 @@ def _with_engagement(scenario: Scenario, engagement: Engagement) -> Scenario:
 
 def _checked(scenario: Scenario) -> Scenario:
     """The scenario, if it passes the scenario format's cross-file checks; else ``EditRejected``."""
-    from planner.io.references import check_references
 
     rows = {name: list(range(2, 2 + len(items))) for name, items in (
         ("participants.csv", scenario.participants), ("reviewers.csv", scenario.reviewers),
@@ -326,8 +327,6 @@ def save_variant(scenario: Scenario, folder: str | os.PathLike, confirm_overwrit
     folder renamed into place, and the old one deleted. ``name`` renames the scenario; ``note`` is added to
     its description (e.g. the list of edits).
     """
-    from planner.io.scenario_files import load_scenario, save_scenario
-
     target = Path(folder)
     if not target.name or target.name in (".", ".."):
         raise EditRejected("Give the variant a folder name.")
@@ -347,9 +346,9 @@ def save_variant(scenario: Scenario, folder: str | os.PathLike, confirm_overwrit
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(staging, 0o777 & ~mask)  # mkdtemp gives 0o700; a saved variant is an ordinary folder
-        save_scenario(variant, staging, overwrite=True)
+        scenario_files.save_scenario(variant, staging, overwrite=True)
         try:
-            load_scenario(staging)
+            scenario_files.load_scenario(staging)
         except ScenarioError as error:
             raise EditRejected(f"The variant would not load back: {error}") from error
         if target.exists():

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
+from planner.core.calendar import reviewer_commitments
 from planner.core.model import (
     DEFAULT_WEIGHTS,
     Engagement,
@@ -36,6 +37,8 @@ from planner.core.model import (
     TravelBufferStep,
     Unavailability,
 )
+from planner.io.scenario_files import save_scenario
+from planner.rules.precheck import engagement_findings
 
 # --- the specification ------------------------------------------------------------------------------------
 
@@ -563,7 +566,6 @@ def _staffable(scenario: Scenario, engagement: Engagement, commitments) -> bool:
     Only when every sample fails is the whole scenario checked, so the answer is always exactly the full
     pre-check's.
     """
-    from planner.rules.precheck import engagement_findings
 
     reviewers = scenario.reviewers
     attendees = set(scenario.attendees_of(engagement.attendees))
@@ -579,7 +581,6 @@ def _staffable(scenario: Scenario, engagement: Engagement, commitments) -> bool:
 
 
 def _demote_unstaffable(scenario: Scenario) -> tuple[Scenario, list[str]]:
-    from planner.core.calendar import reviewer_commitments
 
     required = [e for e in scenario.engagements if e.required]
     if not required:
@@ -656,7 +657,6 @@ def main(argv: list[str] | None = None) -> int:
         spec.check()
     except ValueError as error:
         parser.error(str(error))
-    from planner.io.scenario_files import save_scenario
 
     began = time.perf_counter()
     scenario = generate(spec)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 from pathlib import Path
 
-from planner.core.model import ROLES, Assignment, EngagementOutcome, Plan, Scenario
+from planner.core.model import ROLES, Assignment, EngagementOutcome, Plan, Scenario, SolverSettings
 from planner.core.problems import Problem, ScenarioError
 from planner.io import tables as t
 from planner.io.atomic import atomic_write_text
+from planner.io.scenario_files import scenario_files
 
 ASSIGNMENT_COLUMNS = [
     t.Column("engagement_id", t.identifier),
@@ -36,11 +38,6 @@ def scenario_hash(scenario: Scenario) -> str:
 
     The solver settings are left out: a longer time limit does not make a plan belong to another scenario.
     """
-    import dataclasses
-
-    from planner.core.model import SolverSettings
-    from planner.io.scenario_files import scenario_files
-
     without_settings = dataclasses.replace(scenario, solver=SolverSettings())
     digest = hashlib.sha256()
     for name, content in sorted(scenario_files(without_settings).items()):

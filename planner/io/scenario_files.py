@@ -34,6 +34,7 @@ from planner.core.model import (
 from planner.core.problems import Problem, ScenarioError
 from planner.io import tables as t
 from planner.io.atomic import atomic_write_text
+from planner.io.references import check_references
 
 SCENARIO_FILE = "scenario.yaml"
 # columns that refer to ids defined in another table
@@ -319,7 +320,6 @@ def _split_home(value: str) -> tuple[str, float | None, float | None]:
 
 def load_scenario(path: str | os.PathLike) -> Scenario:
     """Read and validate a scenario folder; raise ``ScenarioError`` listing every problem found."""
-    from planner.io.references import check_references  # late import: references need the model only
 
     folder = Path(path)
     if not folder.is_dir():

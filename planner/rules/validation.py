@@ -8,6 +8,8 @@ from pathlib import Path
 
 from planner.core.model import Scenario
 from planner.core.problems import Problem, ScenarioError
+from planner.io.scenario_files import load_scenario
+from planner.rules.precheck import staffing_problems
 
 
 @dataclass
@@ -32,9 +34,6 @@ class ValidationReport:
 
 def validate_scenario(path: str | os.PathLike) -> ValidationReport:
     """Load a folder and run every check, including whether each required engagement can be staffed."""
-    from planner.io.scenario_files import load_scenario
-    from planner.rules.precheck import staffing_problems
-
     report = ValidationReport(str(path))
     try:
         report.scenario = load_scenario(Path(path))
