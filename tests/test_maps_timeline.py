@@ -1,5 +1,6 @@
 """Unit tests of the dashboard building blocks: labels (planner.views.i18n), maps (planner.views.maps), timelines
-(planner.views.timeline) and the pure view/filter functions and widget glue (planner.apps.dashboard).
+(planner.views.timeline), the pure view/filter functions (planner.views.plan_view), HTML pieces
+(planner.views.html), loading (planner.views.loading) and the widget glue (planner.apps.dashboard).
 
 They use the mini scenario and a hand-written plan of it (no solver), so they are fast and deterministic.
 """
@@ -16,18 +17,12 @@ from pathlib import Path
 import pytest
 
 from planner import load_scenario
-from planner.apps.dashboard import (
-    ItineraryDashboard,
-    Loaded,
-    PlanDashboard,
-    engagements_table_html,
-    itinerary_table_html,
-    kpis_html,
-    load_saved,
-)
+from planner.apps.dashboard import ItineraryDashboard, PlanDashboard
 from planner.core.model import Assignment, EngagementOutcome, Plan
 from planner.io.plan_files import save_plan
+from planner.views.html import engagements_table_html, itinerary_table_html, kpis_html
 from planner.views.i18n import LABELS, participant_name, t
+from planner.views.loading import Loaded, load_saved
 from planner.views.maps import (
     TILE_URL,
     country_shapes,

@@ -88,7 +88,7 @@ def test_background_solve_reports_progress_and_returns_the_result(mini):
     assert (final.phase, final.objective, final.bound, final.gap, final.solutions) == ("done", 10.0, 5.0, 0.5, 2)
     assert final.elapsed_s > 0 and "Finished" in final.text() and "gap 50.0%" in final.text()
     assert job.solve_fn.calls[0]["time_limit_s"] == 3
-    assert job.solve_fn.calls[0]["explain_unscheduled"] is False
+    assert "explain_unscheduled" not in job.solve_fn.calls[0]  # solve only searches; explaining is a later step
 
 
 def test_stop_ends_the_solve_within_a_second_and_keeps_the_plan(mini):
@@ -111,7 +111,7 @@ def test_left_out_engagements_get_reasons_and_stop_does_not_wait_for_them(mini, 
         time.sleep(5)
         return "never used"
 
-    monkeypatch.setattr("planner.engine.diagnose.why_left_out", slow_reason)
+    monkeypatch.setattr("planner.engine.explain.why_left_out", slow_reason)
     plan = _plan()
     job = nb.BackgroundSolve(mini, solve_fn=fake_solve(plan)).start()
     assert started.wait(5)
@@ -126,7 +126,7 @@ def test_left_out_engagements_get_reasons_and_stop_does_not_wait_for_them(mini, 
 
 
 def test_left_out_engagements_get_the_reason_diagnosis_gives(mini, monkeypatch):
-    monkeypatch.setattr("planner.engine.diagnose.why_left_out", lambda *a, **k: "Fitting it in costs 12 more.")
+    monkeypatch.setattr("planner.engine.explain.why_left_out", lambda *a, **k: "Fitting it in costs 12 more.")
     result = nb.BackgroundSolve(mini, solve_fn=fake_solve(_plan())).start().wait(5)
     assert result.plan.outcomes_by_id["CHAIRS"].reason == "Fitting it in costs 12 more."
     assert "Fitting it in costs 12 more." in nb.unscheduled_table(mini, result.plan).loc["CHAIRS", "reason"]

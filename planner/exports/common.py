@@ -1,4 +1,5 @@
-"""What every export says about a plan, worded once: places, teams, itineraries, soft terms.
+"""What every export says about a plan, worded once: places, teams, soft terms. Itineraries and kind labels
+are the views' (``planner.views.plan_view.itinerary``, ``planner.views.i18n.kind_label``).
 
 Nothing here reads ``Unavailability.reason`` (private): exports only ever see the plan, the engagements,
 the fixed events and the people's ids and organisations.
@@ -7,20 +8,12 @@ the fixed events and the people's ids and organisations.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
-from planner.core.calendar import home_of, km_between, site_of
+from planner.core.calendar import site_of
 from planner.core.model import Assignment, Engagement, Plan, Scenario
 from planner.core.problems import Problem, ScenarioError
 from planner.rules.scoring import TERM_LABELS, TermResult, evaluate
-
-KIND_LABELS = {"review_visit": "Review visit", "workshop": "Workshop", "meeting": "Meeting"}
-ROLE_LABELS = {"lead": "lead", "member": "member", "attendee": "attendee"}
-
-
-def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
 def safe_filename(identifier: str) -> str:
@@ -115,44 +108,3 @@ def soft_terms(scenario: Scenario, plan: Plan) -> list[TermResult]:
 
 def term_label(name: str) -> str:
     return TERM_LABELS.get(name, name.replace("_", " ").capitalize())
-
-
-@dataclass(frozen=True)
-class Stop:
-    """One line of a person's itinerary: an engagement of the plan or a fixed event they attend."""
-
-    start: date
-    end: date
-    what: str
-    kind: str
-    place: str
-    lat: float
-    lon: float
-    role: str
-    engagement_id: str = ""
-    event_id: str = ""
-    km_from_home: int = 0
-
-
-def itinerary(scenario: Scenario, plan: Plan, reviewer_id: str, *, fixed_events: bool = True) -> list[Stop]:
-    """A person's engagements (and, by default, the fixed events they attend) in date order.
-
-    Unavailability is not part of an itinerary: its periods and reasons stay private.
-    """
-    reviewer = scenario.reviewers_by_id[reviewer_id]
-    home = home_of(reviewer)
-    engagements = scenario.engagements_by_id
-    stops = []
-    for a in plan.of_reviewer(reviewer_id):
-        e = engagements[a.engagement_id]
-        lat, lon = coordinates_of(scenario, a.host)
-        stops.append(Stop(a.start, a.end, e.title, e.kind, place_of(scenario, e, a.host), lat, lon, a.role,
-                          engagement_id=e.id, km_from_home=km_between(home, (lat, lon))))
-    if fixed_events:
-        for event in scenario.events:
-            if reviewer_id in scenario.attendees_of(event.attendees):
-                stops.append(Stop(event.start, event.end, event.title, event.kind, event.place, event.lat,
-                                  event.lon, "attendee", event_id=event.id,
-                                  km_from_home=km_between(home, (event.lat, event.lon))))
-    stops.sort(key=lambda s: (s.start, s.end, s.engagement_id or s.event_id))
-    return stops

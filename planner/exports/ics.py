@@ -39,13 +39,13 @@ from planner.core.model import FixedEvent, Plan, Scenario
 from planner.exports.common import (
     coordinates_of,
     date_range_text,
-    kind_label,
     person_label,
     place_of,
     safe_filename,
     team_of,
 )
 from planner.io.atomic import atomic_write_bytes
+from planner.views.i18n import kind_label
 
 #: Fixed namespace of every UID this package makes (never change it: UIDs would change with it).
 UID_NAMESPACE = uuid.UUID("156c0af2-552f-4332-911f-6b46e5959236")
@@ -154,7 +154,7 @@ def _fixed_event_item(scenario: Scenario, event: FixedEvent, reviewer_id: str | 
     return EventItem(
         uid=event_uid(scenario.name, event.id, reviewer_id), summary=event.title, start=event.start,
         end=event.end, location=event.place, lat=event.lat, lon=event.lon, description="\n".join(lines),
-        category=event.kind.replace("_", " ").capitalize(), event_id=event.id, reviewer_id=reviewer_id or "")
+        category=kind_label(event.kind), event_id=event.id, reviewer_id=reviewer_id or "")
 
 
 def _unscheduled_why(scenario: Scenario, plan: Plan, engagement_id: str) -> str:

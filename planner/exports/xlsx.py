@@ -28,8 +28,6 @@ from planner.core.calendar import home_of, km_between
 from planner.core.model import Plan, Scenario, days_inclusive
 from planner.exports.common import (
     coordinates_of,
-    itinerary,
-    kind_label,
     place_of,
     soft_terms,
     team_of,
@@ -38,6 +36,8 @@ from planner.exports.common import (
 )
 from planner.io.atomic import atomic_write_bytes
 from planner.rules.scoring import plan_kpis, total_penalty
+from planner.views.i18n import kind_label
+from planner.views.plan_view import itinerary
 
 FIXED_SHEETS = ("Summary", "Engagements", "Teams", "People", "Soft terms", "Unscheduled")
 WRAP_COLUMNS = {"Team", "Reason", "Details", "Lead of"}
@@ -153,14 +153,20 @@ def _unscheduled(scenario: Scenario, plan: Plan) -> pd.DataFrame:
 
 
 def itinerary_frame(scenario: Scenario, plan: Plan, reviewer_id: str) -> pd.DataFrame:
-    """One person's itinerary sheet: engagements and fixed events in date order."""
-    stops = itinerary(scenario, plan, reviewer_id)
+    """One person's itinerary sheet: engagements and fixed events in date order
+    (``planner.views.plan_view.itinerary``; unavailability is never part of it)."""
+    engagements = scenario.engagements_by_id
+    stops = itinerary(scenario, plan, [reviewer_id])
     rows = []
     for i, s in enumerate(stops):
         following = stops[i + 1] if i + 1 < len(stops) else None
-        rows.append({"Start": s.start, "End": s.end, "Days": days_inclusive(s.start, s.end), "What": s.what,
-                     "Kind": kind_label(s.kind) if s.engagement_id else f"{kind_label(s.kind)} (fixed event)",
-                     "Place": s.place, "Role": s.role, "ID": s.engagement_id or s.event_id,
+        if s.engagement_id:
+            kind, role = kind_label(s.kind), s.role
+            place = place_of(scenario, engagements[s.engagement_id], s.host)
+        else:
+            kind, role, place = f"{kind_label(s.kind)} (fixed event)", "attendee", s.place
+        rows.append({"Start": s.start, "End": s.end, "Days": days_inclusive(s.start, s.end), "What": s.title,
+                     "Kind": kind, "Place": place, "Role": role, "ID": s.engagement_id or s.event_id,
                      "Km from home": s.km_from_home,
                      "Free days until next": (following.start - s.end).days - 1 if following else None})
     return pd.DataFrame(rows, columns=["Start", "End", "Days", "What", "Kind", "Place", "Role", "ID",

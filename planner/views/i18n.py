@@ -11,8 +11,9 @@ from __future__ import annotations
 import gettext
 from functools import lru_cache
 
-LANGUAGES = ("en", "fr")
-LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+# The languages of the user interface (not the languages people speak: those are in planner.core).
+UI_LANGUAGES = ("en", "fr")
+UI_LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -216,8 +217,8 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def check_lang(lang: str) -> str:
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    if lang not in UI_LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(UI_LANGUAGES)}")
     return lang
 
 

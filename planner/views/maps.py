@@ -2,7 +2,7 @@
 
 Public functions (also used by the HTML report):
 
-* :func:`plan_map` — the whole plan (optionally filtered, see ``planner.apps.dashboard.Filters``);
+* :func:`plan_map` — the whole plan (optionally filtered, see ``planner.views.plan_view.Filters``);
 * :func:`itinerary_map` — the trips of one or more people;
 * :func:`offline_html` — a map as one self-contained HTML page with no external URL.
 
@@ -33,13 +33,16 @@ from jinja2 import Template
 from planner.core.calendar import home_of, km_between
 from planner.core.model import Plan, Scenario
 from planner.views.i18n import approach_label, date_range_label, kind_label, participant_name, t
+from planner.views.palette import (
+    EVENT_COLOUR,
+    HOME_COLOUR,
+    KIND_COLOURS,
+    approach_colour,
+    kind_colour,
+    person_colour,
+)
 from planner.views.plan_view import Filters, engagement_views, filtered, itinerary
 
-KIND_COLOURS = {"review_visit": "#1f6fb2", "workshop": "#2a9d55", "meeting": "#e08a00"}
-EVENT_COLOUR = "#7b3fa0"
-HOME_COLOUR = "#5c6770"
-APPROACH_COLOURS = {"MRU": "#f2c14e", "CA": "#e76f51"}
-PERSON_COLOURS = ("#1f6fb2", "#e08a00", "#2a9d55", "#c0392b", "#7b3fa0", "#16a0a8", "#8c564b", "#d6609a")
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TILE_HOST = ("tile.openstreetmap.org", 443)
 BOUNDARIES = "naturalearth_110m_countries.geojson"
@@ -150,7 +153,7 @@ def _approaches_layer(scenario: Scenario, lang: str) -> folium.FeatureGroup | No
     group = folium.FeatureGroup(name=t("layer_approaches", lang))
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        style_function=lambda f: {"fillColor": APPROACH_COLOURS.get(f["properties"]["approach"], "#999"),
+        style_function=lambda f: {"fillColor": approach_colour(f["properties"]["approach"]),
                                   "color": "#8a5a00", "weight": 0.8, "fillOpacity": 0.45},
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
     ).add_to(group)
@@ -159,14 +162,14 @@ def _approaches_layer(scenario: Scenario, lang: str) -> folium.FeatureGroup | No
 
 def _legend(scenario: Scenario, lang: str, *, kinds=(), people=(), events: bool, offline: bool,
             approaches: bool = True) -> MacroElement:
-    rows = [f'<i style="background:{KIND_COLOURS.get(k, "#555")}"></i>{kind_label(k, lang)}' for k in kinds]
+    rows = [f'<i style="background:{kind_colour(k)}"></i>{kind_label(k, lang)}' for k in kinds]
     rows += [f'<i style="background:{colour}"></i>{person}' for person, colour in people]
     if events:
         rows.append(f'<i style="background:#fff;border:2px dashed {EVENT_COLOUR};width:8px;height:8px"></i>'
                     f'{t("fixed_event", lang)}')
     codes = sorted({p.regional_approach for p in scenario.participants if p.regional_approach})
     codes = codes if approaches else []
-    rows += [f'<i style="background:{APPROACH_COLOURS.get(a, "#999")};border-radius:2px"></i>'
+    rows += [f'<i style="background:{approach_colour(a)};border-radius:2px"></i>'
              f"{approach_label(a, lang)}" for a in codes]
     rows.append(f'<i style="background:{HOME_COLOUR};width:7px;height:7px"></i>{t("layer_homes", lang)}')
     if offline:
@@ -235,7 +238,7 @@ def plan_map(scenario: Scenario, plan: Plan, *, lang: str = "en", offline: bool 
     travel = folium.FeatureGroup(name=t("layer_travel", lang))
     homes: dict[tuple[float, float], list[str]] = {}
     for v in views:
-        colour = KIND_COLOURS.get(v.kind, "#555")
+        colour = kind_colour(v.kind)
         for rid in v.team:
             r = reviewers[rid]
             home = home_of(r)
@@ -267,7 +270,7 @@ def plan_map(scenario: Scenario, plan: Plan, *, lang: str = "en", offline: bool 
         by_site.setdefault((v.lat, v.lon), []).append(v)
     for (lat, lon), here in by_site.items():
         kinds = sorted({v.kind for v in here})
-        colour = KIND_COLOURS.get(here[0].kind, "#555")
+        colour = kind_colour(here[0].kind)
         names = "".join(
             f"<li><b>{_esc(v.title)}</b><br>{_esc(date_range_label(v.start, v.end, lang))}"
             f" — {_esc(t('col_lead', lang))}: {_esc(v.lead or '—')}; {_esc(t('col_team', lang))}: "
@@ -304,7 +307,7 @@ def itinerary_map(scenario: Scenario, plan: Plan, reviewer_ids, *, lang: str = "
     for index, rid in enumerate(people):
         if rid not in reviewers:
             continue
-        colour = PERSON_COLOURS[index % len(PERSON_COLOURS)]
+        colour = person_colour(index)
         home = home_of(reviewers[rid])
         mine = [s for s in stops if s.reviewer_id == rid]
         if not mine:
@@ -326,7 +329,7 @@ def itinerary_map(scenario: Scenario, plan: Plan, reviewer_ids, *, lang: str = "
                 html=f'<div class="kp-stop-number" style="background:{colour}">{numbers[rid]}</div>',
                 icon_size=(18, 18), icon_anchor=(9, 9), class_name="kp-stop")).add_to(trips)
     trips.add_to(m)
-    shown = [(rid, PERSON_COLOURS[i % len(PERSON_COLOURS)]) for i, rid in enumerate(people)
+    shown = [(rid, person_colour(i)) for i, rid in enumerate(people)
              if any(s.reviewer_id == rid for s in stops)]
     _legend(scenario, lang, people=shown[:12], events=any(s.event_id for s in stops), offline=offline,
             approaches=False).add_to(m)

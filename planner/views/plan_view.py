@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from planner.core.calendar import home_of, km_between, site_of
-from planner.core.model import ENGAGEMENT_KINDS, ROLES, Plan, Scenario
+from planner.core.model import ENGAGEMENT_KINDS, ROLES, FixedEvent, Plan, Scenario
 from planner.views.i18n import kind_label, month_label, organisation_label, region_label, t
 
 log = logging.getLogger(__name__)
@@ -73,19 +73,28 @@ class EngagementView:
     organisations: tuple[str, ...] = ()
 
 
+def _from_event(name: str) -> property:
+    return property(lambda view: getattr(view.event, name), doc=f"The fixed event's ``{name}``.")
+
+
 @dataclass(frozen=True)
 class EventView:
-    """One fixed event (ASM18, the plenary …) as stakeholders see it."""
+    """One fixed event (ASM18, the plenary …) as stakeholders see it: the scenario's ``FixedEvent`` and its
+    attendees resolved to reviewer ids (``FixedEvent.attendees`` holds tokens such as groups or
+    organisations). ``id``, ``title``, ``kind``, ``place``, ``lat``, ``lon``, ``start`` and ``end`` are the
+    event's own."""
 
-    id: str
-    title: str
-    kind: str
-    place: str
-    lat: float
-    lon: float
-    start: date
-    end: date
-    attendees: tuple[str, ...]
+    event: FixedEvent
+    attendees: tuple[str, ...]  # reviewer ids
+
+    id = _from_event("id")
+    title = _from_event("title")
+    kind = _from_event("kind")
+    place = _from_event("place")
+    lat = _from_event("lat")
+    lon = _from_event("lon")
+    start = _from_event("start")
+    end = _from_event("end")
 
 
 def _month_key(day: date) -> str:
@@ -123,8 +132,7 @@ def engagement_views(scenario: Scenario, plan: Plan) -> list[EngagementView]:
 
 def event_views(scenario: Scenario) -> list[EventView]:
     """The scenario's fixed events, in date order, with their attendees resolved to reviewer ids."""
-    return sorted((EventView(v.id, v.title, v.kind, v.place, v.lat, v.lon, v.start, v.end,
-                             scenario.attendees_of(v.attendees)) for v in scenario.events),
+    return sorted((EventView(v, scenario.attendees_of(v.attendees)) for v in scenario.events),
                   key=lambda v: (v.start, v.end, v.title))
 
 
@@ -194,6 +202,10 @@ def month_options(scenario: Scenario, lang: str = "en") -> list[tuple[str, str]]
 
 @dataclass(frozen=True)
 class ItineraryStop:
+    """One stop of a person's itinerary: a scheduled engagement of the plan or a fixed event they attend.
+    ``place`` is the engagement's place (else the host's name) or the event's; ``host`` the engagement's
+    host participant (empty for a fixed event). Unavailability is never a stop: it stays private."""
+
     reviewer_id: str
     start: date
     end: date
@@ -206,10 +218,12 @@ class ItineraryStop:
     km_from_home: int
     engagement_id: str = ""
     event_id: str = ""
+    host: str = ""
 
 
 def itinerary(scenario: Scenario, plan: Plan, reviewer_ids: Iterable[str]) -> list[ItineraryStop]:
-    """Scheduled engagements and fixed events of the given people, in date order."""
+    """Scheduled engagements and fixed events of the given people, in date order (the dashboards' itinerary
+    page, the itinerary map and the exports' itinerary sheets and tables all use it)."""
     wanted = set(reviewer_ids)
     reviewers = scenario.reviewers_by_id
     engagements = scenario.engagements_by_id
@@ -219,7 +233,7 @@ def itinerary(scenario: Scenario, plan: Plan, reviewer_ids: Iterable[str]) -> li
             if rid in wanted:
                 km = km_between(home_of(reviewers[rid]), (v.lat, v.lon))
                 stops.append(ItineraryStop(rid, v.start, v.end, v.title, v.kind, v.roles.get(rid, "member"),
-                                           v.place, v.lat, v.lon, km, engagement_id=v.id))
+                                           v.place, v.lat, v.lon, km, engagement_id=v.id, host=v.host))
     for ev in event_views(scenario):
         for rid in ev.attendees:
             if rid in wanted:

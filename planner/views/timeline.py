@@ -16,11 +16,10 @@ import plotly.graph_objects as go
 
 from planner.core.model import Plan, Scenario
 from planner.views.i18n import date_range_label, kind_label, organisation_label, role_label, t
+from planner.views.palette import EVENT_COLOUR_MUTED, KIND_COLOURS
 from planner.views.plan_view import EngagementView, EventView, Filters, filtered
 
 BY = ("engagement", "reviewer", "organisation")
-KIND_COLOURS = {"review_visit": "#1f6fb2", "workshop": "#2a9d55", "meeting": "#e08a00"}
-EVENT_COLOUR = "#9b7bb4"
 
 
 def _day(d) -> datetime:
@@ -110,7 +109,7 @@ def plan_timeline(scenario: Scenario, plan: Plan, *, by: str = "engagement", lan
     if by != "engagement":
         order = sorted(order)
     colours = {kind_label(k, lang): c for k, c in KIND_COLOURS.items()}
-    colours.update({r["group"]: EVENT_COLOUR for r in rows if r["group"] not in colours})
+    colours.update({r["group"]: EVENT_COLOUR_MUTED for r in rows if r["group"] not in colours})
     groups = [g for g in colours if any(r["group"] == g for r in rows)]
     fig = go.Figure()
     for group in groups:  # one horizontal bar trace per colour group (what plotly.express.timeline builds)

@@ -1,0 +1,155 @@
+"""The dashboards' HTML pieces (pure functions, no widgets): style sheet, header, headline figures, the table of
+engagements, the engagements left out, an itinerary table, section titles.
+
+Every text goes through ``planner.views.i18n.t``; data (titles, places, ids) is escaped. ``planner.apps.dashboard``
+puts these strings into ``ipywidgets.HTML`` widgets; the tests call them directly.
+"""
+
+from __future__ import annotations
+
+import html
+
+from planner.core.model import Plan, Scenario
+from planner.rules.scoring import plan_kpis
+from planner.views.i18n import date_range_label, kind_label, participant_name, role_label, t
+from planner.views.loading import Loaded
+from planner.views.plan_view import EngagementView, ItineraryStop
+
+_E = html.escape
+
+CSS = """
+<style>
+.kp-dash { font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: #1d2b36; }
+.kp-dash h1 { font-size: 1.6em; margin: 0.2em 0; }
+.kp-dash .kp-sub { color: #4a5a66; margin: 0 0 0.4em 0; }
+.kp-note { color: #4a5a66; font-size: 0.9em; }
+.kp-warn { background: #fff4d6; border-left: 4px solid #d49a00; padding: 0.4em 0.8em; }
+.kp-kpis { display: flex; flex-wrap: wrap; gap: 12px; margin: 0.6em 0; }
+.kp-kpi { background: #f2f5f7; border-radius: 6px; padding: 8px 14px; min-width: 140px; }
+.kp-kpi .kp-value { font-size: 1.6em; font-weight: 600; }
+.kp-kpi .kp-label { font-size: 0.9em; color: #4a5a66; }
+table.kp-table { border-collapse: collapse; width: 100%; font-size: 0.92em; }
+table.kp-table th { text-align: left; background: #e9eef2; padding: 4px 8px; }
+table.kp-table td { border-top: 1px solid #dde3e8; padding: 4px 8px; vertical-align: top; }
+.kp-h2 { font-size: 1.25em; font-weight: 600; margin: 0.8em 0 0.3em 0; }
+</style>
+"""
+
+
+def kpis_html(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
+    """The headline figures of the whole plan (they do not follow the filters)."""
+    k = plan_kpis(scenario, plan)
+    sep = "," if lang == "en" else "\u202f"
+
+    def number(value: float, digits: int = 0) -> str:
+        text = f"{value:,.{digits}f}".replace(",", sep)
+        return text.replace(".", ",") if lang == "fr" else text
+
+    cards = [
+        (number(k["engagements_scheduled"]), t("kpi_engagements", lang)
+         + (f" ({number(k['engagements_unscheduled'])} {t('kpi_unscheduled', lang)})"
+            if k["engagements_unscheduled"] else "")),
+        (number(k["countries_visited"]), t("kpi_countries", lang)),
+        (number(k["people_involved"]), t("kpi_people", lang)),
+        (number(k["travel_km"]), t("kpi_km", lang)),
+        (number(k["co2_tonnes"], 1), t("kpi_co2", lang)),
+    ]
+    body = "".join(f'<div class="kp-kpi"><div class="kp-value">{_E(v)}</div>'
+                   f'<div class="kp-label">{_E(label)}</div></div>' for v, label in cards)
+    factor = str(scenario.rules.co2_kg_per_km).replace(".", "," if lang == "fr" else ".")
+    note = t("kpi_co2_note", lang, factor=factor)
+    return (f'<div class="kp-dash"><div class="kp-kpis">{body}</div>'
+            f'<div class="kp-note">{_E(note)}</div></div>')
+
+
+def person_text(scenario: Scenario, rid: str) -> str:
+    r = scenario.reviewers_by_id.get(rid)
+    return f"{rid} ({r.organisation})" if r and not rid.startswith(r.organisation + "-") else rid
+
+
+def engagements_table_html(scenario: Scenario, views: list[EngagementView], lang: str = "en") -> str:
+    """The table of engagements: dates, engagement, kind, host, lead and team."""
+    if not views:
+        return f'<div class="kp-dash"><p class="kp-note">{_E(t("no_match", lang))}</p></div>'
+    head = "".join(f"<th>{_E(t(k, lang))}</th>" for k in
+                   ("col_dates", "col_engagement", "col_kind", "col_host", "col_lead", "col_team"))
+    rows = []
+    for v in views:
+        team = ", ".join(person_text(scenario, r) for r in v.team if r != v.lead)
+        rows.append(
+            f'<tr data-engagement="{_E(v.id)}"><td>{_E(date_range_label(v.start, v.end, lang))}</td>'
+            f'<td class="kp-title">{_E(v.title)}</td><td>{_E(kind_label(v.kind, lang))}</td>'
+            f"<td>{_E(participant_name(scenario, v.host, lang))} ({_E(v.place)})</td>"
+            f"<td>{_E(person_text(scenario, v.lead) if v.lead else '—')}</td><td>{_E(team) or '—'}</td></tr>")
+    return (f'<div class="kp-dash"><table class="kp-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def unscheduled_html(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
+    """Engagements the plan leaves out, with the plan's public sentence saying why (may be empty)."""
+    engagements = scenario.engagements_by_id
+    rows = [(engagements[o.engagement_id].title, o.reason) for o in plan.engagements
+            if not o.scheduled and o.engagement_id in engagements]
+    if not rows:
+        return ""
+    body = "".join(f"<tr><td>{_E(title)}</td><td>{_E(reason)}</td></tr>" for title, reason in rows)
+    return (f'<div class="kp-dash"><div class="kp-h2">{_E(t("unscheduled_title", lang))}</div>'
+            f'<table class="kp-table"><thead><tr><th>{_E(t("col_engagement", lang))}</th>'
+            f'<th>{_E(t("col_reason", lang))}</th></tr></thead><tbody>{body}</tbody></table></div>')
+
+
+def itinerary_table_html(scenario: Scenario, stops: list[ItineraryStop], who: str, lang: str = "en",
+                         show_person: bool = False) -> str:
+    if not stops:
+        return f'<div class="kp-dash"><p class="kp-note">{_E(t("nothing_planned", lang, who=who))}</p></div>'
+    keys = ["col_dates", "col_engagement", "col_kind", "col_place", "col_role", "col_km"]
+    if show_person:
+        keys.insert(1, "person")
+    head = "".join(f"<th>{_E(t(k, lang))}</th>" for k in keys)
+    rows = []
+    for s in stops:
+        role = t("role_event", lang) if s.role == "event" else role_label(s.role, lang)
+        kind = kind_label(s.kind, lang) + (f" ({t('fixed_event', lang)})" if s.event_id else "")
+        person = f"<td>{_E(s.reviewer_id)}</td>" if show_person else ""
+        rows.append(f"<tr><td>{_E(date_range_label(s.start, s.end, lang))}</td>{person}"
+                    f'<td class="kp-title">{_E(s.title)}</td><td>{_E(kind)}</td><td>{_E(s.place)}</td>'
+                    f"<td>{_E(role)}</td><td>{s.km_from_home:,}</td></tr>")
+    return (f'<div class="kp-dash"><div class="kp-h2">{_E(t("itinerary_of", lang, who=who))}</div>'
+            f'<table class="kp-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def header_html(loaded: Loaded, title_key: str, subtitle_key: str, lang: str = "en") -> str:
+    parts = [CSS, '<div class="kp-dash">', f"<h1>{_E(t(title_key, lang))}</h1>"]
+    if loaded.scenario is None:
+        parts.append(f'<p class="kp-warn kp-no-plan">{_E(t("no_plan", lang, path=str(loaded.plan_dir)))}</p>')
+    else:
+        subtitle = t(subtitle_key, lang, scenario=loaded.scenario.name,
+                     status=loaded.plan.meta.get("status", "?"))
+        parts.append(f'<p class="kp-sub">{_E(subtitle)}</p>')
+        parts.append(f'<p class="kp-note">{_E(t("read_only_note", lang))}</p>')
+        if loaded.mismatch:
+            parts.append(f'<p class="kp-warn">{_E(t("plan_mismatch", lang))}</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def section_title_html(key: str, lang: str = "en") -> str:
+    """A section title ("Map", "Timeline" …) in the dashboards' style."""
+    return f'<div class="kp-dash kp-h2">{_E(t(key, lang))}</div>'
+
+
+def matching_html(shown: int, total: int, lang: str = "en") -> str:
+    """The line saying how many engagements match the filters ("3 of 12 engagements match …")."""
+    return f'<div class="kp-dash kp-note kp-matching">{_E(t("matching", lang, shown=shown, total=total))}</div>'
+
+
+def note_html(key: str, lang: str = "en", css_class: str = "", **values) -> str:
+    """A short note paragraph (``kp-note``, plus ``css_class``), e.g. the calendar notice of the itinerary
+    page."""
+    classes = f"kp-note {css_class}".strip()
+    return f'<p class="{classes}">{_E(t(key, lang, **values))}</p>'
+
+
+__all__ = ["CSS", "engagements_table_html", "header_html", "itinerary_table_html", "kpis_html", "matching_html",
+           "note_html", "section_title_html", "unscheduled_html"]

@@ -1,0 +1,67 @@
+"""Loading what a dashboard shows: a scenario and its saved plan, found from the repository root or from
+``$KP_SCENARIO`` / ``$KP_PLAN``. Never solves and never writes (``planner.io`` reads the files).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner.core.model import Plan, Scenario
+from planner.io.plan_files import load_plan, scenario_hash
+from planner.io.scenario_files import load_scenario
+
+DEFAULT_SCENARIO = Path("data/scenarios/kp-2018-h2")
+DEFAULT_PLAN = Path("plans/kp-2018-h2")
+
+
+@dataclass
+class Loaded:
+    """A scenario and its saved plan, or the message to show when there is none."""
+
+    scenario: Scenario | None
+    plan: Plan | None
+    plan_dir: Path
+    message_key: str = ""
+    mismatch: bool = False
+
+
+def repo_root(start: Path | None = None) -> Path:
+    """The folder holding data/ and plans/ (dashboards run with their own folder as working directory)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "scenarios").is_dir() or (folder / "plans").is_dir():
+            return folder
+    return here
+
+
+def default_scenario_dir() -> Path:
+    """The scenario to show: ``$KP_SCENARIO``, else data/scenarios/kp-2018-h2 under the repository root."""
+    return Path(os.environ.get("KP_SCENARIO") or repo_root() / DEFAULT_SCENARIO)
+
+
+def default_plan_dir() -> Path:
+    """The saved plan to show: ``$KP_PLAN``, else plans/kp-2018-h2 under the repository root."""
+    return Path(os.environ.get("KP_PLAN") or repo_root() / DEFAULT_PLAN)
+
+
+def load_saved(scenario_dir: str | os.PathLike | None = None,
+               plan_dir: str | os.PathLike | None = None) -> Loaded:
+    """Load the scenario and its saved plan; never solve.
+
+    Defaults: ``$KP_SCENARIO`` / ``$KP_PLAN``, else data/scenarios/kp-2018-h2 and plans/kp-2018-h2 under the
+    repository root.
+    """
+    scenario_path = Path(scenario_dir) if scenario_dir else default_scenario_dir()
+    plan_path = Path(plan_dir) if plan_dir else default_plan_dir()
+    if not (plan_path / "engagements.csv").exists():
+        return Loaded(None, None, plan_path, "no_plan")
+    scenario = load_scenario(scenario_path)
+    plan = load_plan(plan_path)
+    mismatch = bool(plan.meta.get("scenario_hash")) and plan.meta["scenario_hash"] != scenario_hash(scenario)
+    return Loaded(scenario, plan, plan_path, mismatch=mismatch)
+
+
+__all__ = ["DEFAULT_PLAN", "DEFAULT_SCENARIO", "Loaded", "default_plan_dir", "default_scenario_dir",
+           "load_saved", "repo_root"]
