@@ -135,3 +135,22 @@ def test_no_unavailability_in_workbook(left_out, tmp_path):
         text = frame.astype(str).to_string()
         assert secret not in text
         assert "unavailab" not in text.lower()
+
+
+def test_itinerary_sheets_follow_the_dashboards_itinerary(mini, plan):
+    """One itinerary for dashboards and exports: the sheet lists the stops of planner.views.plan_view.itinerary,
+    worded for the workbook (place with the host's country, fixed events attended)."""
+    from planner.exports.common import place_of
+    from planner.exports.xlsx import itinerary_frame
+    from planner.views.plan_view import itinerary
+
+    for r in mini.reviewers:
+        stops = itinerary(mini, plan, [r.id])
+        frame = itinerary_frame(mini, plan, r.id)
+        assert list(frame["ID"]) == [s.engagement_id or s.event_id for s in stops]
+        for s, (_, row) in zip(stops, frame.iterrows(), strict=True):
+            if s.engagement_id:
+                assert row["Role"] == s.role
+                assert row["Place"] == place_of(mini, mini.engagements_by_id[s.engagement_id], s.host)
+            else:
+                assert row["Role"] == "attendee" and row["Kind"].endswith("(fixed event)")

@@ -291,6 +291,18 @@ def test_plan_dashboard_filters_and_language(loaded):
     assert d.errors.outputs == ()
 
 
+def test_plan_dashboard_draws_its_first_timeline_once_the_browser_is_live(loaded):
+    """The browser says it is live through a front-end link (jsdlink) that copies True into ``live``; until
+    then the first timeline waits, built but not drawn (Voilà must not capture output while it renders)."""
+    d = PlanDashboard(loaded)
+    assert d._live_link.source == (d._live_source, "value") and d._live_link.target == (d.live, "value")
+    assert d._live_source.value is True and d.live.value is False
+    assert not d._ready and d._pending_timeline is not None
+    d.live.value = True  # what the browser's copy of the link sends
+    assert d._ready and d._pending_timeline is None
+    assert d.errors.outputs == ()
+
+
 def test_itinerary_dashboard_person_and_organisation(loaded):
     d = ItineraryDashboard(loaded, person="IN-1")
     assert d.choice.value == "IN-1"

@@ -16,6 +16,10 @@ import logging
 import os
 from collections.abc import Callable
 
+import ipywidgets as w
+import plotly.io as pio
+from IPython.display import display
+
 from planner.core.model import Plan, Scenario
 from planner.exports.download import ICS_MIME, download_link, person_ics
 from planner.views.html import (
@@ -76,9 +80,6 @@ class _Base:
     """Shared glue: the language toggle, an error area, and safe callbacks."""
 
     def __init__(self, loaded: Loaded, lang: str = "en"):
-        import ipywidgets as w
-        import plotly.io as pio
-
         pio.renderers.default = "plotly_mimetype"  # rendered by the jupyterlab-plotly extension, no CDN
         self.w = w
         self.loaded = loaded
@@ -115,8 +116,6 @@ class _Base:
 
     def _show(self, output, *objects) -> None:
         """Replace what the Output widget ``output`` shows (a captured display, as the browser expects)."""
-        from IPython.display import display
-
         with output:
             output.clear_output(wait=True)
             for obj in objects:

@@ -17,6 +17,11 @@ from pathlib import Path
 from planner.core.model import Plan, Scenario
 from planner.core.problems import Problem, ScenarioError
 from planner.exports.common import check_plan_fits
+from planner.exports.html import write_report
+from planner.exports.ics import write_calendars
+from planner.exports.xlsx import write_workbook
+from planner.io.plan_files import scenario_hash
+from planner.io.scenario_files import load_scenario
 
 CALENDAR_FOLDER = "calendars"
 WORKBOOK_NAME = "plan.xlsx"
@@ -35,17 +40,11 @@ def export_plan(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike, *, i
     folder = Path(out_dir)
     written: list[Path] = []
     if ics:
-        from planner.exports.ics import write_calendars
-
         written += write_calendars(scenario, plan, folder / CALENDAR_FOLDER, previous_plan=previous_plan)
     if xlsx:
-        from planner.exports.xlsx import write_workbook
-
         write_workbook(scenario, plan, folder / WORKBOOK_NAME)
         written.append(folder / WORKBOOK_NAME)
     if html:
-        from planner.exports.html import write_report
-
         write_report(scenario, plan, folder / REPORT_NAME)
         written.append(folder / REPORT_NAME)
     return written
@@ -71,9 +70,6 @@ def find_scenario(plan: Plan, plan_dir: str | os.PathLike,
     of the working directory and of this source tree) whose content has the plan's ``scenario_hash``
     (plan.json); a plan without a hash matches on ``scenario_name``. The folder named like the plan folder
     is tried first. Raises ``ScenarioError`` when none matches (then name it: ``--scenario DIR``)."""
-    from planner.io.plan_files import scenario_hash
-    from planner.io.scenario_files import load_scenario
-
     if roots is None:
         source_tree = Path(__file__).resolve().parents[2]
         roots = [Path.cwd() / "data" / "scenarios", source_tree / "data" / "scenarios"]

@@ -17,7 +17,9 @@ import html
 
 from planner.core.model import Plan, Scenario
 from planner.exports.common import safe_filename
+from planner.exports.html import report_html
 from planner.exports.ics import calendar_bytes, person_calendar, plan_calendar
+from planner.exports.xlsx import workbook_bytes
 
 ICS_MIME = "text/calendar"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,13 +56,9 @@ def download_links_html(scenario: Scenario, plan: Plan, *, reviewer_id: str | No
                                    ICS_MIME))
     links.append(download_link(plan_ics(scenario, plan), "plan.ics", "Whole plan (.ics)", ICS_MIME))
     if workbook:
-        from planner.exports.xlsx import workbook_bytes
-
         links.append(download_link(workbook_bytes(scenario, plan), "plan.xlsx", "Excel workbook (.xlsx)",
                                    XLSX_MIME))
     if report:
-        from planner.exports.html import report_html
-
         links.append(download_link(report_html(scenario, plan).encode("utf-8"), "report.html",
                                    "Report (.html)", HTML_MIME))
     return f'<div class="kp-downloads">{"".join(links)}</div>'

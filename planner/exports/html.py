@@ -24,6 +24,8 @@ import pandas as pd
 from planner.core.model import Plan, Scenario
 from planner.exports.xlsx import itinerary_frame, workbook_sheets
 from planner.io.atomic import atomic_write_text
+from planner.views.maps import offline_html, plan_map
+from planner.views.timeline import plan_timeline
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
@@ -124,8 +126,6 @@ def _kpis(summary: pd.DataFrame) -> str:
 
 def map_section(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
     """The offline map as an ``<iframe srcdoc>`` (the map page keeps its own scripts and styles)."""
-    from planner.views.maps import offline_html, plan_map
-
     page = offline_html(plan_map(scenario, plan, lang=lang, offline=True))
     return (f'<iframe class="kp-map" title="Map of the plan" srcdoc="{html.escape(page, quote=True)}">'
             "</iframe>")
@@ -133,8 +133,6 @@ def map_section(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
 
 def timeline_section(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
     """The timeline by engagement (plotly.js inlined once) and by person."""
-    from planner.views.timeline import plan_timeline
-
     parts = []
     titles = {"engagement": "By engagement", "reviewer": "By person"}
     for index, by in enumerate(("engagement", "reviewer")):

@@ -20,6 +20,7 @@ home bases ``kp-home`` and fixed events ``kp-event``: the browser tests count th
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 import socket
@@ -361,8 +362,6 @@ def external_urls(page: str) -> list[str]:
 
 
 def _esc(text: str) -> str:
-    import html
-
     return html.escape(str(text))
 
 
