@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from planner.core.model import Plan, Scenario
-from planner.engine.solve import SolveResult
+from planner.engine.solve import SolveResult, SolveStatus
 from planner.rules.scoring import TERM_LABELS, TermResult, total_penalty
 from planner.views.i18n import participant_name
 
@@ -161,9 +161,9 @@ def result_summary(result: SolveResult) -> str:
         return (f"No plan ({result.status}). " + " ".join(result.diagnosis)).strip()
     scheduled = len(result.plan.scheduled())
     total = len(result.plan.engagements)
-    how = {"OPTIMAL": "the best plan possible (proven optimal)",
-           "FEASIBLE": "a plan that satisfies every hard rule; a better one may exist"}.get(result.status,
-                                                                                          result.status)
+    how = {SolveStatus.OPTIMAL: "the best plan possible (proven optimal)",
+           SolveStatus.FEASIBLE: "a plan that satisfies every hard rule; a better one may exist"}.get(
+        result.status, str(result.status))
     stop = " The solve was stopped by hand; this is the best plan found until then." if result.stopped else ""
     gap = "" if result.gap is None else f", gap {format_gap(result.gap)}"
     return (f"{how.capitalize()}: {scheduled} of {total} engagements scheduled. Objective {result.objective:,.2f} "
