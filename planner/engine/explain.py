@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 
 from planner.core.model import Engagement, EngagementOutcome, Plan, Scenario, SolverSettings
 from planner.engine.diagnose import conflicting_rules, diagnose, explain_conflict
@@ -20,15 +21,23 @@ from planner.rules.scoring import evaluate, total_penalty
 STOPPED_REASON = "Left out; the explanation was skipped because the solve was stopped."
 
 
+def explanation_budget(settings: SolverSettings) -> float:
+    """Seconds that all the explanations after one solve may take together: a quarter of the search's limit,
+    at least 2 s and at most 10 s, so ``kp-plan solve --time-limit S`` ends within S plus a few seconds."""
+    return min(10.0, max(2.0, settings.time_limit_s / 4))
+
+
 def why_left_out(scenario: Scenario, engagement: Engagement, plan: Plan, settings: SolverSettings,
-                 stop_event: threading.Event | None = None, reference: Plan | None = None) -> str:
+                 stop_event: threading.Event | None = None, reference: Plan | None = None,
+                 time_limit_s: float | None = None) -> str:
     """Why an optional engagement is not in ``plan``: try to fit it in (as if required, staying close to the
-    same ``reference``) and compare what both plans cost, or name the rules that stop it."""
+    same ``reference``) within ``time_limit_s`` and compare what both plans cost, or name the rules that stop
+    it."""
     forced = dataclasses.replace(
         scenario,
         engagements=tuple(dataclasses.replace(e, priority="required") if e.id == engagement.id else e
                           for e in scenario.engagements))
-    budget = max(1.0, min(10.0, settings.time_limit_s / 3))
+    budget = max(0.5, time_limit_s if time_limit_s is not None else explanation_budget(settings))
     trial = solve(forced, time_limit_s=budget, workers=settings.workers, stop_event=stop_event,
                   reference=reference, reproducible=settings.reproducible)
     if trial.plan is None:
@@ -37,7 +46,7 @@ def why_left_out(scenario: Scenario, engagement: Engagement, plan: Plan, setting
             if core:
                 return "It cannot fit with the required engagements. " + explain_conflict(forced, core)
             return "It cannot fit with the required engagements."
-        return f"No plan including it was found within {budget:.0f} s."
+        return f"No plan including it was found within {budget:.1f} s."
     # both totals from the same evaluation, so that every term (team changes, chain credit) counts alike
     weight = scenario.weights.get(f"unscheduled_{engagement.priority}", 0)
     without = total_penalty(evaluate(scenario, plan, reference)) - weight
@@ -50,14 +59,16 @@ def why_left_out(scenario: Scenario, engagement: Engagement, plan: Plan, setting
 
 
 def left_out_reason(scenario: Scenario, engagement: Engagement, plan: Plan, settings: SolverSettings, *,
-                    stop_event: threading.Event | None = None, reference: Plan | None = None) -> str:
-    """The reason one left-out engagement gets: a staffing pre-check finding, else a trial solve."""
+                    stop_event: threading.Event | None = None, reference: Plan | None = None,
+                    time_limit_s: float | None = None) -> str:
+    """The reason one left-out engagement gets: a staffing pre-check finding, else a trial solve of at most
+    ``time_limit_s`` (default: the whole ``explanation_budget``)."""
     findings = engagement_findings(scenario, engagement)
     if findings:
         return " ".join(f.sentence for f in findings)
     if stop_event is not None and stop_event.is_set():
         return STOPPED_REASON
-    return why_left_out(scenario, engagement, plan, settings, stop_event, reference)
+    return why_left_out(scenario, engagement, plan, settings, stop_event, reference, time_limit_s)
 
 
 def with_reasons(scenario: Scenario, result: SolveResult, reasons: dict[str, str],
@@ -71,13 +82,16 @@ def with_reasons(scenario: Scenario, result: SolveResult, reasons: dict[str, str
 
 
 def explain(scenario: Scenario, result: SolveResult, *, reference: Plan | None = None,
-            stop_event: threading.Event | None = None) -> SolveResult:
+            stop_event: threading.Event | None = None, time_limit_s: float | None = None) -> SolveResult:
     """``result`` with its explanations: the diagnosis of a solve without a plan, or a reason for every
-    left-out engagement of a plan."""
+    left-out engagement of a plan. All of it takes at most ``time_limit_s`` (default ``explanation_budget``)
+    plus the cheap pre-checks."""
     settings = result.settings or scenario.solver
+    budget = explanation_budget(settings) if time_limit_s is None else time_limit_s
+    deadline = time.monotonic() + budget
     if result.plan is None:
         if result.status == SolveStatus.INFEASIBLE:
-            diagnosis = diagnose(scenario)
+            diagnosis = diagnose(scenario, max(1.0, budget))
         else:
             stopped = result.stopped or bool(stop_event is not None and stop_event.is_set())
             diagnosis = ["The solver stopped before finding any plan" + (
@@ -87,6 +101,9 @@ def explain(scenario: Scenario, result: SolveResult, *, reference: Plan | None =
     if not left_out:
         return result
     engagements = scenario.engagements_by_id
-    reasons = {o.engagement_id: left_out_reason(scenario, engagements[o.engagement_id], result.plan, settings,
-                                                stop_event=stop_event, reference=reference) for o in left_out}
+    reasons = {}
+    for index, o in enumerate(left_out):  # the budget is shared: each trial gets its part of what is left
+        share = max(0.5, (deadline - time.monotonic()) / (len(left_out) - index))
+        reasons[o.engagement_id] = left_out_reason(scenario, engagements[o.engagement_id], result.plan, settings,
+                                                   stop_event=stop_event, reference=reference, time_limit_s=share)
     return with_reasons(scenario, result, reasons, reference)

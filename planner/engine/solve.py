@@ -91,15 +91,43 @@ class SolveResult:
     def term(self, name: str) -> TermResult | None:
         return next((t for t in self.terms if t.name == name), None)
 
+    @property
+    def proven_best(self) -> bool:
+        return self.status == SolveStatus.OPTIMAL
+
+    def useful_bound(self) -> bool:
+        """A bound worth showing: known, not below zero (the objective never is), a gap of at most 100 %."""
+        return (self.bound is not None and self.bound >= 0 and self.gap is not None and self.gap <= 1
+                and self.objective is not None)
+
+    def quality(self) -> str:
+        """How good the plan is, in plain words (no solver vocabulary)."""
+        if self.plan is None:
+            if self.status == SolveStatus.INFEASIBLE:
+                return "No plan exists: the hard rules cannot all hold."
+            return "No plan found yet" + (": the search was stopped." if self.stopped else
+                                          "; more time would help.")
+        if self.proven_best:
+            return "Proven best: no plan that keeps every rule costs less."
+        more = "" if self.stopped else " More time would help."
+        if not self.useful_bound():
+            return "Every rule holds, but how far from the best it is is not known yet." + more
+        share = self.gap * 100
+        within = f"{share:.1f} %" if share >= 0.95 else f"{share:.2f} %"
+        return f"Every rule holds; within {within} of the best possible plan." + more
+
     def summary(self) -> str:
         if self.plan is None:
             said = ("no plan satisfies the hard rules." if self.status == SolveStatus.INFEASIBLE
                     else "no plan found yet.")
             return " ".join([f"{self.status}: {said}", *self.diagnosis])
         scheduled = len(self.plan.scheduled())
-        gap = "n/a" if self.gap is None else f"{self.gap:.2%}"
+        if self.useful_bound():
+            bound = f"bound {self.bound:,.2f}, gap {self.gap:.2%}"
+        else:
+            bound = "no useful bound yet"
         return (f"{self.status}: {scheduled}/{len(self.plan.engagements)} engagements scheduled, objective "
-                f"{self.objective:g}, bound {self.bound:g}, gap {gap}, {self.runtime_s:.1f} s")
+                f"{self.objective:,.2f}, {bound}, {self.runtime_s:.1f} s. {self.quality()}")
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
@@ -132,6 +160,11 @@ def solver_parameters(solver: cp_model.CpSolver, settings: SolverSettings) -> No
     p.num_workers = max(1, settings.workers)
     p.relative_gap_limit = settings.relative_gap_limit
     p.linearization_level = 2  # puts the implications behind the chain credits into the LP: a sound bound
+    if p.num_workers == 2 and not settings.reproducible:
+        # In a portfolio each worker has its own parameters, and the default 2-worker one runs linearization
+        # level 1: no worker saw the chain credit's subtour cuts and kp-2018-h2's bound stayed near 2,470.
+        # Two bound-proving workers (the full LP; LP-bound tree search) prove it optimal instead.
+        p.subsolvers.extend(["max_lp", "lb_tree_search"])
     if settings.reproducible:
         p.interleave_search = True
         p.max_deterministic_time = settings.time_limit_s

@@ -7,11 +7,17 @@ instead of two round trips). One module because the model encodes both with the 
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import combinations
 
 from planner.core.calendar import home_of, km_between, site_of
 from planner.core.model import Assignment, Engagement, Plan, Reviewer, Scenario
 from planner.rules.base import Match, ModelContext, ModelTerm, SoftTerm, TermResult
 from planner.rules.names import TermName
+
+# Subtour cuts on the chain credit (_subtour_cuts): sets of up to this many engagements of one person; up to 3
+# when a person could chain among more than SUBTOUR_MAX_NODES engagements (keeps large models small).
+SUBTOUR_MAX_SET = 6
+SUBTOUR_MAX_NODES = 12
 
 
 def chain_saving_km(scenario: Scenario, reviewer: Reviewer, host_a: str, host_b: str) -> int:
@@ -194,6 +200,10 @@ def _chain_legs(m, candidates):
         for a in trips:
             model.add(travels >= a)
         model.add(sum(chains) <= sum(trips) - travels)
+        # and at most max_engagements - 1 of them: without this the LP spreads a person thinly over many
+        # engagements and chains them all
+        model.add(sum(chains) <= (m.reviewer_by_id[rid].max_engagements - 1) * travels)
+    _subtour_cuts(m)
     for (eid, rid, host), at in m.trip_at.items():
         one_way = m.site_km(home_of(m.reviewer_by_id[rid]), site_of(m.scenario, host))
         for side, chains in (("home_after", outgoing.get((eid, rid, host), [])),
@@ -205,3 +215,46 @@ def _chain_legs(m, candidates):
             model.add(leg + sum(chains) == at)  # each trip either flies home or chains on, once each way
             legs.append(one_way * leg)
     return sum(legs)
+
+
+def _subtour_cuts(m) -> None:
+    """Cuts for the LP only (every plan satisfies them): one person's chains inside a set S of engagements form
+    paths, so chains inside S <= (assigned in S) - assigned[k] for each k in S.
+
+    Without them the LP relaxation lets a person half-do A and B and chain A→B *and* B→A, or go round A→B→C→A
+    at 1/3, paying no flight home at all: kp-2018-h2's LP bound was 2,313 against an optimum of 3,140; sets of
+    2..6 engagements (connected by candidate chains) lift it to about 3,069 (docs/benchmarks.md)."""
+    model, v = m.model, m.vars
+    arcs: dict[str, dict[tuple[str, str], list]] = {}
+    for (eid, fid, rid, _, _), c in v.chain.items():
+        arcs.setdefault(rid, {}).setdefault((eid, fid), []).append(c)
+    for rid, by_arc in arcs.items():
+        neighbours: dict[str, set[str]] = {}
+        for eid, fid in by_arc:
+            neighbours.setdefault(eid, set()).add(fid)
+            neighbours.setdefault(fid, set()).add(eid)
+        nodes = sorted(neighbours)
+        # a disconnected S is implied by its parts; large neighbourhoods keep to small sets (model size)
+        largest = SUBTOUR_MAX_SET if len(nodes) <= SUBTOUR_MAX_NODES else 3
+        for size in range(2, min(largest, len(nodes)) + 1):
+            for subset in combinations(nodes, size):
+                members = set(subset)
+                if not _connected(members, neighbours):
+                    continue
+                inside = [c for (eid, fid), cs in by_arc.items() if eid in members and fid in members for c in cs]
+                if len(inside) < size:  # no cycle through all of S: the smaller sets and degrees suffice
+                    continue
+                assigned = [v.assigned[(x, rid)] for x in subset]
+                for k in assigned:
+                    model.add(sum(inside) <= sum(assigned) - k)
+
+
+def _connected(members: set[str], neighbours: dict[str, set[str]]) -> bool:
+    start = next(iter(members))
+    seen, todo = {start}, [start]
+    while todo:
+        for y in neighbours[todo.pop()] & members:
+            if y not in seen:
+                seen.add(y)
+                todo.append(y)
+    return len(seen) == len(members)
