@@ -51,7 +51,9 @@ def with_rules(s: Scenario, **changes) -> Scenario:
 
 
 def with_weights(s: Scenario, **changes) -> Scenario:
-    return dataclasses.replace(s, weights={**s.weights, **changes})
+    """Weights set by hand: no longer derived (``Scenario.derived_weights``)."""
+    derived = tuple(k for k in s.derived_weights if k not in changes)
+    return dataclasses.replace(s, weights={**s.weights, **changes}, derived_weights=derived)
 
 
 def _replace_one(items: tuple, key: str, value: str, changes: dict, what: str) -> tuple:

@@ -182,7 +182,9 @@ def set_weight(scenario: Scenario, name: str, value) -> Scenario:
     if abs(rounded - value) > 1e-9:  # sliders give 0.010000000000000002: that is 0.01
         raise EditRejected(f"The weight of {name} may have at most three decimals, not {value!r}.")
     rounded = int(rounded) if rounded.is_integer() else rounded
-    return dataclasses.replace(scenario, weights={**scenario.weights, name: rounded})
+    # a weight set by hand is no longer derived (work_first_weights)
+    derived = tuple(k for k in scenario.derived_weights if k != name)
+    return dataclasses.replace(scenario, weights={**scenario.weights, name: rounded}, derived_weights=derived)
 
 
 def set_weights(scenario: Scenario, weights: dict) -> Scenario:

@@ -7,9 +7,12 @@ Dates are ``datetime.date`` and every date range is inclusive at both ends.
 
 from __future__ import annotations
 
+import math
 from dataclasses import Field, dataclass, field, fields
 from datetime import date, timedelta
 from functools import cached_property
+
+from planner.core.geo import km_between
 
 OBSERVER_ORGANISATIONS = ("WDC", "CSC")
 ENGAGEMENT_KINDS = ("review_visit", "workshop", "meeting")
@@ -203,6 +206,10 @@ class Rules:
         return self.travel_buffer[-1].days if self.travel_buffer else 0
 
 
+#: Weights of leaving work out that a scenario may leave to the package: absent from scenario.yaml (or ``auto``)
+#: they are derived so that work comes first (``work_first_weights``).
+DERIVABLE_WEIGHTS = ("unscheduled_high", "unscheduled_normal", "unscheduled_low")
+
 DEFAULT_WEIGHTS: dict[str, float] = {
     "unscheduled_high": 1000,
     "unscheduled_normal": 400,
@@ -245,6 +252,12 @@ class Scenario:
     solver: SolverSettings = field(default_factory=SolverSettings)
     description: str = ""
     source_path: str = field(default="", compare=False)
+    # weights derived so that leaving work out never pays (``work_first_weights``), re-derived on every change
+    derived_weights: tuple[str, ...] = DERIVABLE_WEIGHTS
+
+    def __post_init__(self) -> None:
+        if self.derived_weights:
+            object.__setattr__(self, "weights", {**self.weights, **work_first_weights(self)})
 
     # --- look-ups -----------------------------------------------------------------
     def participant(self, code: str) -> Participant:
@@ -319,6 +332,50 @@ class Scenario:
         low = required if engagement.team_min is None else max(required, engagement.team_min)
         high = max(low, required if engagement.team_max is None else engagement.team_max)
         return low, high
+
+
+def work_first_weights(scenario: Scenario) -> dict[str, float]:
+    """Weights for leaving work out that provably dominate: by priority, then every other soft term.
+
+    ``spread`` bounds how much all the other soft terms together can change between any two plans (every term
+    at its largest against every term at zero; the chain credit can only lower the travel term). Leaving out a
+    low-priority engagement then costs more than any saving elsewhere, a normal one more than every low one
+    and ``spread`` together, and a high one more than every normal and low one: the solver schedules as many
+    engagements as it can, priority by priority, before it looks at travel, workload or dates.
+    """
+    w = scenario.weights
+    engagements = scenario.engagements
+    visits = sum(1 for e in engagements if e.is_review_visit)
+    top_load = max((r.max_engagements for r in scenario.reviewers), default=0)
+    horizon = (scenario.horizon_end - scenario.horizon_start).days + 1
+    by_code = {p.code: p for p in scenario.participants}
+    homes = [(r.home_lat, r.home_lon) for r in scenario.reviewers]
+    km_max = 0
+    team_sizes = 0
+    for e in engagements:
+        _, high = scenario.team_bounds(e)
+        high = min(high, len(scenario.reviewers))
+        team_sizes += high
+        sites = [(by_code[h].lat, by_code[h].lon) for h in e.hosts if h in by_code]
+        farthest = max((km_between(home, site) for home in homes for site in sites), default=0)
+        km_max += 2 * farthest * high
+    spread = (
+        (abs(w.get("max_load", 0)) + abs(w.get("load_spread", 0))) * top_load
+        + (abs(w.get("travel_km", 0)) + abs(w.get("chain_credit_km", 0))) * km_max
+        + (abs(w.get("lead_language", 0)) + abs(w.get("regional_peer", 0))) * visits
+        + abs(w.get("moved_days", 0)) * horizon * sum(1 for e in engagements if e.published_start is not None)
+        + abs(w.get("team_changes", 0)) * (2 * team_sizes + visits)
+        + abs(w.get("weekday_start", 0)) * len(engagements)
+    )
+    count = {p: sum(1 for e in engagements if e.priority == p) for p in PRIORITIES}
+    derived: dict[str, float] = {}
+    above = math.floor(spread) + 1  # whole numbers: the objective is integral after scaling
+    for priority in ("low", "normal", "high"):
+        key = f"unscheduled_{priority}"
+        if key in scenario.derived_weights:
+            derived[key] = above
+        above += derived.get(key, scenario.weights.get(key, 0)) * count[priority]
+    return derived
 
 
 # --- plans ---------------------------------------------------------------------------

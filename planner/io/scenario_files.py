@@ -18,6 +18,7 @@ import yaml
 
 from planner.core.model import (
     DEFAULT_WEIGHTS,
+    DERIVABLE_WEIGHTS,
     ENGAGEMENT_KINDS,
     OBSERVER_ORGANISATIONS,
     PRIORITIES,
@@ -132,9 +133,10 @@ class _Yaml:
             return None
         return value
 
-    def number(self, key: str, value: Any, low: float = 0.0, high: float = 1e9) -> float | None:
+    def number(self, key: str, value: Any, low: float = 0.0, high: float = 1e9,
+               expected: str | None = None) -> float | None:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            self.bad(key, value, f"expected a number from {low:g} to {high:g}")
+            self.bad(key, value, expected or f"expected a number from {low:g} to {high:g}")
             return None
         return float(value) if isinstance(value, float) else value
 
@@ -230,17 +232,23 @@ def _parse_travel_buffer(raw: Any, y: _Yaml) -> tuple[TravelBufferStep, ...] | N
     return tuple(steps)
 
 
-def _parse_weights(raw: Any, y: _Yaml) -> dict[str, float]:
+def _parse_weights(raw: Any, y: _Yaml) -> tuple[dict[str, float], tuple[str, ...]]:
+    """The weights, and which of the derivable ones (leaving work out) are left to the package: those absent
+    or written ``auto`` are derived so that work comes first (``planner.core.model.work_first_weights``)."""
     weights = dict(DEFAULT_WEIGHTS)
     if raw is None:
-        return weights
+        return weights, DERIVABLE_WEIGHTS
     if not isinstance(raw, dict):
         y.bad("weights", raw, "expected a mapping of term name to weight")
-        return weights
+        return weights, DERIVABLE_WEIGHTS
     y.unknown_keys("weights", raw, set(DEFAULT_WEIGHTS))
+    derived = tuple(k for k in DERIVABLE_WEIGHTS if k not in raw or raw[k] == "auto")
     for key, value in raw.items():
+        if key in DERIVABLE_WEIGHTS and value == "auto":
+            continue
         if key in DEFAULT_WEIGHTS:
-            parsed = y.number(f"weights.{key}", value, 0, 1e6)
+            expected = "expected a number from 0 to 1e+06" + (", or auto" if key in DERIVABLE_WEIGHTS else "")
+            parsed = y.number(f"weights.{key}", value, 0, 1e6, expected=expected)
             if parsed is not None:
                 try:  # decimal, not binary, arithmetic: 1.005 has three decimals
                     exact = Decimal(str(parsed)).as_tuple().exponent >= -3
@@ -250,7 +258,7 @@ def _parse_weights(raw: Any, y: _Yaml) -> dict[str, float]:
                     y.bad(f"weights.{key}", value, "expected at most three decimals")
                 else:
                     weights[key] = parsed
-    return weights
+    return weights, derived
 
 
 def _parse_solver(raw: Any, y: _Yaml) -> SolverSettings:
@@ -352,7 +360,7 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
         if horizon_start and horizon_end and horizon_end < horizon_start:
             y.bad("horizon.end", horizon_end, f"expected a date on or after horizon.start ({horizon_start})")
     rules = _parse_rules(raw.get("rules"), y)
-    weights = _parse_weights(raw.get("weights"), y)
+    weights, derived_weights = _parse_weights(raw.get("weights"), y)
     solver = _parse_solver(raw.get("solver"), y)
     description = raw.get("description") or ""
 
@@ -424,6 +432,7 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
         name=name.strip(), horizon_start=horizon_start, horizon_end=horizon_end, participants=participants,
         reviewers=tuple(reviewers), unavailability=unavailability, events=events, engagements=engagements,
         rules=rules, weights=weights, solver=solver, description=str(description), source_path=str(folder),
+        derived_weights=derived_weights,
     )
     rows = {name: [r.number for r in rows] for name, rows in tables.items()}
     rows["reviewers.csv"] = reviewer_rows
@@ -455,7 +464,7 @@ def _yaml_document(scenario: Scenario) -> dict:
         "description": scenario.description,
         "horizon": {"start": scenario.horizon_start.isoformat(), "end": scenario.horizon_end.isoformat()},
         "rules": {f.name: _rule_value(rules, f.name) for f in fields(Rules)},  # in declaration order
-        "weights": dict(scenario.weights),
+        "weights": {k: "auto" if k in scenario.derived_weights else v for k, v in scenario.weights.items()},
         "solver": {
             "time_limit_s": scenario.solver.time_limit_s,
             "workers": scenario.solver.workers,
