@@ -77,9 +77,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.folder)
 
     def progress(p) -> None:
-        gap = "" if p.gap is None else f"  gap {p.gap:7.2%}"
-        print(f"  {p.elapsed_s:6.1f} s  plan #{p.solutions:<3} objective {p.objective:12,.2f}  "
-              f"bound {p.bound:12,.2f}{gap}", file=sys.stderr, flush=True)
+        print(f"  {p.text()}", file=sys.stderr, flush=True)
 
     print(f"Solving {scenario.name} ({len(scenario.engagements)} engagements, {len(scenario.reviewers)} "
           "reviewers)…", file=sys.stderr)

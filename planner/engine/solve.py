@@ -55,6 +55,15 @@ _FROM_CP_SAT = {
 }
 
 
+def bound_text(objective: float | None, bound: float | None, gap: float | None) -> str:
+    """Objective, bound and gap for a progress line; a bound below zero or a gap over 100 % says nothing
+    useful yet, so it is not shown as a number."""
+    best = "—" if objective is None else f"{objective:,.2f}"
+    if bound is None or bound < 0 or gap is None or gap > 1:
+        return f"objective {best}, no useful bound yet"
+    return f"objective {best}, bound {bound:,.2f}, gap {gap:.1%}"
+
+
 @dataclass(frozen=True)
 class Progress:
     """One progress report during a solve."""
@@ -64,6 +73,9 @@ class Progress:
     bound: float | None
     gap: float | None
     solutions: int
+
+    def text(self) -> str:
+        return f"{self.elapsed_s:.1f} s, plan #{self.solutions}: {bound_text(self.objective, self.bound, self.gap)}"
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from planner.core.model import EngagementOutcome, Plan, Scenario
 from planner.engine.explain import explain as explain_result
 from planner.engine.explain import left_out_reason, with_reasons
-from planner.engine.solve import Progress, SolveResult, solve
+from planner.engine.solve import Progress, SolveResult, bound_text, solve
 from planner.views.palette import MESSAGE_COLOURS
-from planner.views.tables import format_gap
 
 NOTEBOOK_TIME_LIMIT_S = 8.0  # the real scenario uses its whole limit (optimality is not proven quickly)
 PHASES = ("idle", "searching", "explaining", "done", "stopped", "failed")
@@ -51,10 +50,8 @@ class SolveState:
     def text(self) -> str:
         if self.phase == "idle":
             return "Not started. Press Solve."
-        figures = (f"{self.elapsed_s:.1f} s; best objective "
-                   + ("—" if self.objective is None else f"{self.objective:,.2f}")
-                   + ", bound " + ("—" if self.bound is None else f"{self.bound:,.2f}")
-                   + f", gap {format_gap(self.gap)}; {self.solutions} plan(s) found")
+        figures = (f"{self.elapsed_s:.1f} s; best {bound_text(self.objective, self.bound, self.gap)}; "
+                   f"{self.solutions} plan(s) found")
         label = {"searching": "Solving…", "explaining": "Explaining left-out engagements…", "done": "Finished",
                  "stopped": "Stopped by hand", "failed": "Failed"}[self.phase]
         return f"{label} {figures}" + (f". {self.detail}" if self.detail else "")
