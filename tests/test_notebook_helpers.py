@@ -88,7 +88,6 @@ def test_background_solve_reports_progress_and_returns_the_result(mini):
     assert (final.phase, final.objective, final.bound, final.gap, final.solutions) == ("done", 10.0, 5.0, 0.5, 2)
     assert final.elapsed_s > 0 and "Finished" in final.text() and "gap 50.0%" in final.text()
     assert job.solve_fn.calls[0]["time_limit_s"] == 3
-    assert "explain_unscheduled" not in job.solve_fn.calls[0]  # solve only searches; explaining is a later step
 
 
 def test_stop_ends_the_solve_within_a_second_and_keeps_the_plan(mini):

@@ -1,4 +1,4 @@
-"""The seeded synthetic scenario generator (planner/synthetic.py, docs/synthetic-scenarios.md)."""
+"""The seeded synthetic scenario generator (planner/apps/synthetic.py, docs/synthetic-scenarios.md)."""
 
 from __future__ import annotations
 

@@ -6,16 +6,18 @@ from __future__ import annotations
 import dataclasses
 
 import yaml
-from planner_helpers import load_mini, outcome, solve_explained, with_weights
+from planner_helpers import load_mini, outcome, solve_explained, unschedule, with_weights
 
 from planner import load_scenario, save_scenario
 from planner.apps import edits
 from planner.apps.synthetic import SyntheticSpec, generate
 from planner.core.calendar import home_of, km_between, site_of
-from planner.core.model import DERIVABLE_WEIGHTS, PRIORITIES
+from planner.core.model import DERIVABLE_WEIGHTS, PRIORITIES, SolverSettings, soft_term_spread
+from planner.engine.explain import why_left_out
 from planner.engine.greedy import greedy_plan
 from planner.engine.solve import SolveStatus, solve
 from planner.rules.checker import check
+from planner.rules.names import TermName
 
 
 def _scheduled_by_priority(scenario, plan) -> tuple[int, ...]:
@@ -82,3 +84,44 @@ def test_the_solver_schedules_at_least_what_a_simpler_valid_plan_schedules():
     greedy = greedy_plan(scenario)  # a valid plan of a simpler method: the solver schedules at least as much
     assert check(scenario, greedy).ok
     assert _scheduled_by_priority(scenario, result.plan) >= _scheduled_by_priority(scenario, greedy)
+
+
+def test_every_soft_term_has_a_spread_bound():
+    scenario = generate(SyntheticSpec(engagements=6, reviewers=30, seed=3))
+    others = {str(n) for n in TermName} - set(DERIVABLE_WEIGHTS)
+    assert set(soft_term_spread(scenario)) == others
+
+
+def test_two_valid_plans_differ_in_the_other_terms_by_less_than_the_spread():
+    scenario = generate(SyntheticSpec(engagements=12, reviewers=40, seed=5))
+    plans = [greedy_plan(scenario), solve(scenario, time_limit_s=10, workers=2).plan,
+             solve(with_weights(scenario, travel_km=0, chain_credit_km=0), time_limit_s=5, workers=2).plan]
+    spread = soft_term_spread(scenario)
+
+    def others(plan) -> float:
+        return sum(t.penalty for t in check(scenario, plan).terms if t.name in spread)
+
+    for a in plans:
+        for b in plans:
+            assert abs(others(a) - others(b)) <= sum(spread.values())
+
+
+def test_a_left_out_reason_compares_costs_under_the_same_derived_weights(monkeypatch):
+    """Forcing one engagement in must not re-derive the weights: one fewer optional engagement lowers the weights
+    above it, and the reason would then compare costs in two different units."""
+    import planner.engine.explain as explain_module
+
+    derived = dataclasses.replace(load_mini(), derived_weights=DERIVABLE_WEIGHTS)
+    plan = solve(derived, time_limit_s=10, reproducible=True).plan
+    seen = []
+
+    def recording_solve(scenario, **options):
+        seen.append(scenario)
+        return solve(scenario, **options)
+
+    monkeypatch.setattr(explain_module, "solve", recording_solve)
+    why_left_out(derived, derived.engagements_by_id["CHAIRS"], unschedule(plan, "CHAIRS"),
+                 SolverSettings(time_limit_s=8, workers=2), time_limit_s=5)
+    forced = seen[0]
+    assert forced.engagements_by_id["CHAIRS"].required
+    assert forced.weights == derived.weights

@@ -229,7 +229,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 @dataclass(frozen=True)
 class SolverSettings:
     time_limit_s: float = 30.0
-    workers: int = 8  # CP-SAT portfolio; more subsolvers than cores still pays off (docs/benchmarks.md)
+    workers: int = 2  # one per core of the machines this runs on; 2 runs two bound-proving workers (solve.py)
     seed: int = 0
     reproducible: bool = False
     relative_gap_limit: float = 0.0
@@ -334,40 +334,53 @@ class Scenario:
         return low, high
 
 
-def work_first_weights(scenario: Scenario) -> dict[str, float]:
-    """Weights for leaving work out that provably dominate: by priority, then every other soft term.
+def soft_term_spread(scenario: Scenario) -> dict[str, float]:
+    """For each soft term other than leaving work out: an upper bound on how much its weighted value can differ
+    between two plans of ``scenario`` (every term at its largest against zero). A new soft term adds its line
+    here (docs/architecture.md, "Add a soft term"; a test checks that every term has one).
 
-    ``spread`` bounds how much all the other soft terms together can change between any two plans (every term
-    at its largest against every term at zero; the chain credit can only lower the travel term). Leaving out a
-    low-priority engagement then costs more than any saving elsewhere, a normal one more than every low one
-    and ``spread`` together, and a high one more than every normal and low one: the solver schedules as many
-    engagements as it can, priority by priority, before it looks at travel, workload or dates.
-    """
+    team_changes assumes the published teams are no larger than today's team maximum."""
     w = scenario.weights
     engagements = scenario.engagements
     visits = sum(1 for e in engagements if e.is_review_visit)
     top_load = max((r.max_engagements for r in scenario.reviewers), default=0)
-    horizon = (scenario.horizon_end - scenario.horizon_start).days + 1
-    by_code = {p.code: p for p in scenario.participants}
-    homes = [(r.home_lat, r.home_lon) for r in scenario.reviewers]
-    km_max = 0
-    team_sizes = 0
+    horizon = max(0, (scenario.horizon_end - scenario.horizon_start).days + 1)
+    by_code = {p.code: (p.lat, p.lon) for p in scenario.participants}
+    homes = {(r.home_lat, r.home_lon) for r in scenario.reviewers}  # few distinct places: capitals
+    farthest: dict[tuple[float, float], int] = {}
+    km_max, team_sizes = 0, 0
     for e in engagements:
-        _, high = scenario.team_bounds(e)
-        high = min(high, len(scenario.reviewers))
+        high = min(scenario.team_bounds(e)[1], len(scenario.reviewers))
         team_sizes += high
-        sites = [(by_code[h].lat, by_code[h].lon) for h in e.hosts if h in by_code]
-        farthest = max((km_between(home, site) for home in homes for site in sites), default=0)
-        km_max += 2 * farthest * high
-    spread = (
-        (abs(w.get("max_load", 0)) + abs(w.get("load_spread", 0))) * top_load
-        + (abs(w.get("travel_km", 0)) + abs(w.get("chain_credit_km", 0))) * km_max
-        + (abs(w.get("lead_language", 0)) + abs(w.get("regional_peer", 0))) * visits
-        + abs(w.get("moved_days", 0)) * horizon * sum(1 for e in engagements if e.published_start is not None)
-        + abs(w.get("team_changes", 0)) * (2 * team_sizes + visits)
-        + abs(w.get("weekday_start", 0)) * len(engagements)
-    )
-    count = {p: sum(1 for e in engagements if e.priority == p) for p in PRIORITIES}
+        for site in (by_code[h] for h in e.hosts if h in by_code):
+            if site not in farthest:
+                farthest[site] = max((km_between(home, site) for home in homes), default=0)
+        km_max += 2 * high * max((farthest[by_code[h]] for h in e.hosts if h in by_code), default=0)
+    published = sum(1 for e in engagements if e.published_start is not None)
+    return {
+        "max_load": abs(w.get("max_load", 0)) * top_load,
+        "load_spread": abs(w.get("load_spread", 0)) * top_load,
+        "travel_km": abs(w.get("travel_km", 0)) * km_max,
+        "chain_credit_km": abs(w.get("chain_credit_km", 0)) * km_max,  # the credit never exceeds the km flown
+        "lead_language": abs(w.get("lead_language", 0)) * visits,
+        "regional_peer": abs(w.get("regional_peer", 0)) * visits,
+        "moved_days": abs(w.get("moved_days", 0)) * horizon * published,
+        "team_changes": abs(w.get("team_changes", 0)) * (2 * team_sizes + visits),
+        "weekday_start": abs(w.get("weekday_start", 0)) * len(engagements),
+    }
+
+
+def work_first_weights(scenario: Scenario) -> dict[str, float]:
+    """Weights for leaving work out that provably dominate: by priority, then every other soft term.
+
+    ``spread`` (the sum of ``soft_term_spread``) bounds how much all the other soft terms together can change
+    between any two plans. Leaving out a low-priority engagement then costs more than any saving elsewhere, a
+    normal one more than every low one and ``spread`` together, and a high one more than every normal and low
+    one: the solver schedules as many engagements as it can, priority by priority, before it looks at travel,
+    workload or dates.
+    """
+    spread = sum(soft_term_spread(scenario).values())
+    count = {p: sum(1 for e in scenario.engagements if e.priority == p) for p in PRIORITIES}
     derived: dict[str, float] = {}
     above = math.floor(spread) + 1  # whole numbers: the objective is integral after scaling
     for priority in ("low", "normal", "high"):

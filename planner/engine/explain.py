@@ -19,6 +19,8 @@ from planner.rules.precheck import engagement_findings
 from planner.rules.scoring import evaluate, total_penalty
 
 STOPPED_REASON = "Left out; the explanation was skipped because the solve was stopped."
+OUT_OF_TIME_REASON = ("Left out; the time for explanations ran out before this one (kp-plan explain looks at it "
+                      "with more time).")
 
 
 def explanation_budget(settings: SolverSettings) -> float:
@@ -33,8 +35,9 @@ def why_left_out(scenario: Scenario, engagement: Engagement, plan: Plan, setting
     """Why an optional engagement is not in ``plan``: try to fit it in (as if required, staying close to the
     same ``reference``) within ``time_limit_s`` and compare what both plans cost, or name the rules that stop
     it."""
+    # the same weights as the plan's (derived weights would be derived again for one more required engagement)
     forced = dataclasses.replace(
-        scenario,
+        scenario, derived_weights=(),
         engagements=tuple(dataclasses.replace(e, priority="required") if e.id == engagement.id else e
                           for e in scenario.engagements))
     budget = max(0.5, time_limit_s if time_limit_s is not None else explanation_budget(settings))
@@ -103,7 +106,14 @@ def explain(scenario: Scenario, result: SolveResult, *, reference: Plan | None =
     engagements = scenario.engagements_by_id
     reasons = {}
     for index, o in enumerate(left_out):  # the budget is shared: each trial gets its part of what is left
-        share = max(0.5, (deadline - time.monotonic()) / (len(left_out) - index))
-        reasons[o.engagement_id] = left_out_reason(scenario, engagements[o.engagement_id], result.plan, settings,
-                                                   stop_event=stop_event, reference=reference, time_limit_s=share)
+        e = engagements[o.engagement_id]
+        left = deadline - time.monotonic()
+        findings = engagement_findings(scenario, e)  # cheap, and always said
+        if findings:
+            reasons[e.id] = " ".join(f.sentence for f in findings)
+        elif left < 0.5:
+            reasons[e.id] = OUT_OF_TIME_REASON
+        else:
+            reasons[e.id] = left_out_reason(scenario, e, result.plan, settings, stop_event=stop_event,
+                                            reference=reference, time_limit_s=left / (len(left_out) - index))
     return with_reasons(scenario, result, reasons, reference)

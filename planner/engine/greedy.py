@@ -11,7 +11,7 @@ from datetime import date
 
 from planner.core.calendar import allowed_starts, blocked_starts, engagements_clash, reviewer_commitments
 from planner.core.model import PRIORITIES, Assignment, Engagement, EngagementOutcome, Plan, Reviewer, Scenario
-from planner.rules.hard import eligible_reviewers, staffing_needs
+from planner.rules.hard import BY_NAME, eligible_reviewers, staffing_needs
 from planner.rules.names import RuleName
 
 
@@ -21,7 +21,9 @@ def _pick_team(scenario: Scenario, e: Engagement, host: str, free: list[Reviewer
     low, high = scenario.team_bounds(e)
     team: list[Reviewer] = []
     lead: Reviewer | None = None
-    for need in staffing_needs(scenario, e, host):
+    # a spreadsheet user fills the scarce roles first: required attendees, the lead, observers, speakers, governments
+    needs = sorted(staffing_needs(scenario, e, host), key=lambda n: BY_NAME[n.rule].staff_first)
+    for need in needs:
         candidates = need.candidates(free)
         if need.rule == RuleName.TEAM_SIZE:
             continue  # filled up last

@@ -119,6 +119,7 @@ class HardRule:
 
     name: ClassVar[RuleName]
     order: ClassVar[int]  # the checker's and the model's order (model construction order is fixed)
+    staff_first: ClassVar[int] = 50  # the greedy baseline meets needs of lower values first
 
     def constrain_engagement(self, m: ModelContext, e: Engagement) -> None:
         """Add this rule's constraints for one engagement (called in ``order`` for each engagement)."""

@@ -17,6 +17,7 @@ def _required(scenario, e, host: str) -> int:
 class FrenchSpeakers(HardRule):
     name = RuleName.FRENCH_SPEAKERS
     order = 100
+    staff_first = 30
 
     def constrain_engagement(self, m: ModelContext, e) -> None:
         n = _required(m.scenario, e, e.hosts[0])

@@ -23,6 +23,7 @@ def _what(kind: str, value: str) -> str:
 class LanguagesAndExpertise(HardRule):
     name = RuleName.LANGUAGES_AND_EXPERTISE
     order = 110
+    staff_first = 45
 
     def constrain_engagement(self, m: ModelContext, e) -> None:
         sched = m.vars.scheduled[e.id]

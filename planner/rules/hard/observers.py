@@ -10,6 +10,7 @@ from planner.rules.names import RuleName
 class Observers(HardRule):
     name = RuleName.OBSERVERS
     order = 90
+    staff_first = 20
 
     def constrain_engagement(self, m: ModelContext, e) -> None:
         if not e.is_review_visit:

@@ -16,6 +16,7 @@ def may_lead(scenario: Scenario, r: Reviewer) -> bool:
 class OneLead(HardRule):
     name = RuleName.ONE_LEAD
     order = 60
+    staff_first = 10
 
     def constrain_engagement(self, m: ModelContext, e) -> None:
         if not e.is_review_visit:

@@ -10,6 +10,7 @@ from planner.rules.names import RuleName
 class OtherGovernments(HardRule):
     name = RuleName.OTHER_GOVERNMENTS
     order = 80
+    staff_first = 40
 
     def constrain_engagement(self, m: ModelContext, e) -> None:
         k = m.scenario.rules.min_other_participant_governments

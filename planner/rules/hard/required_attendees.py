@@ -10,6 +10,7 @@ from planner.rules.names import RuleName
 class RequiredAttendees(HardRule):
     name = RuleName.REQUIRED_ATTENDEES
     order = 120
+    staff_first = 0
 
     def constrain_engagement(self, m: ModelContext, e) -> None:
         if e.is_review_visit:

@@ -223,7 +223,7 @@ def _subtour_cuts(m) -> None:
 
     Without them the LP relaxation lets a person half-do A and B and chain A→B *and* B→A, or go round A→B→C→A
     at 1/3, paying no flight home at all: kp-2018-h2's LP bound was 2,313 against an optimum of 3,140; sets of
-    2..6 engagements (connected by candidate chains) lift it to about 3,069 (docs/benchmarks.md)."""
+    2..6 engagements (connected by candidate chains) lift it to about 3,069 (docs/model.md)."""
     model, v = m.model, m.vars
     arcs: dict[str, dict[tuple[str, str], list]] = {}
     for (eid, fid, rid, _, _), c in v.chain.items():
