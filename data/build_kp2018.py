@@ -461,7 +461,7 @@ def build_scenario() -> Scenario:
         horizon_start=HORIZON[0], horizon_end=HORIZON[1], participants=tuple(participants),
         reviewers=tuple(reviewers), unavailability=tuple(unavailability), events=tuple(build_events(gz)),
         engagements=tuple(engagements), rules=rules, weights=KP_2018_WEIGHTS,
-        solver=SolverSettings(time_limit_s=30, workers=2, seed=0),
+        solver=SolverSettings(time_limit_s=60, workers=2, seed=0),
     )
 
 
