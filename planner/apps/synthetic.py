@@ -27,6 +27,7 @@ from functools import lru_cache
 from planner.core.calendar import reviewer_commitments
 from planner.core.model import (
     DEFAULT_WEIGHTS,
+    DERIVABLE_WEIGHTS,
     Engagement,
     FixedEvent,
     Participant,
@@ -615,6 +616,7 @@ def generate(spec: SyntheticSpec) -> Scenario:
         horizon_start=h0, horizon_end=h1, participants=tuple(participants), reviewers=tuple(reviewers),
         unavailability=tuple(unavailability), events=tuple(events), engagements=tuple(engagements),
         rules=_rules(spec), weights=dict(DEFAULT_WEIGHTS), solver=SolverSettings(),
+        derived_weights=DERIVABLE_WEIGHTS,  # work comes first (docs/model.md)
     )
     scenario, demoted = _demote_unstaffable(scenario)
     description = (

@@ -252,8 +252,9 @@ class Scenario:
     solver: SolverSettings = field(default_factory=SolverSettings)
     description: str = ""
     source_path: str = field(default="", compare=False)
-    # weights derived so that leaving work out never pays (``work_first_weights``), re-derived on every change
-    derived_weights: tuple[str, ...] = DERIVABLE_WEIGHTS
+    # weights derived so that leaving work out never pays (``work_first_weights``), re-derived on every change;
+    # loading a scenario.yaml that leaves them out (or says ``auto``) lists them here
+    derived_weights: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.derived_weights:
