@@ -272,6 +272,9 @@ NOTES = """What limits the figures:
   search by week pattern of the African engagements with a staffing LP per pattern, or a more compact flow
   formulation of the chain legs.
 - **The invitation variant** (a ninth engagement) was proven optimal in 2 of 5 runs within 60 s.
+- **--reproducible** runs on one worker (deterministic by construction): about 75 s to the proof. The row was
+  measured again after that change (`bench/run_benchmarks.py --case kp reproducible 60 1`, twice); with two
+  interleaved workers it took 50 s, but one run in several returned another optimal plan.
 - **Synthetic objectives are dominated by the derived work-first weights** (docs/model.md, "Work comes first"):
   leaving out one engagement of 200 × 800 weighs millions, so a gap of 0.00 % there says that the number of
   engagements by priority is (nearly) proven best, not the travel or workload among them. CP-SAT schedules
