@@ -65,12 +65,14 @@ def left_out_reason(scenario: Scenario, engagement: Engagement, plan: Plan, sett
                     stop_event: threading.Event | None = None, reference: Plan | None = None,
                     time_limit_s: float | None = None) -> str:
     """The reason one left-out engagement gets: a staffing pre-check finding, else a trial solve of at most
-    ``time_limit_s`` (default: the whole ``explanation_budget``)."""
+    ``time_limit_s`` (default: the whole ``explanation_budget``; under half a second left: none)."""
     findings = engagement_findings(scenario, engagement)
     if findings:
         return " ".join(f.sentence for f in findings)
     if stop_event is not None and stop_event.is_set():
         return STOPPED_REASON
+    if time_limit_s is not None and time_limit_s < 0.5:
+        return OUT_OF_TIME_REASON
     return why_left_out(scenario, engagement, plan, settings, stop_event, reference, time_limit_s)
 
 
@@ -106,14 +108,8 @@ def explain(scenario: Scenario, result: SolveResult, *, reference: Plan | None =
     engagements = scenario.engagements_by_id
     reasons = {}
     for index, o in enumerate(left_out):  # the budget is shared: each trial gets its part of what is left
-        e = engagements[o.engagement_id]
         left = deadline - time.monotonic()
-        findings = engagement_findings(scenario, e)  # cheap, and always said
-        if findings:
-            reasons[e.id] = " ".join(f.sentence for f in findings)
-        elif left < 0.5:
-            reasons[e.id] = OUT_OF_TIME_REASON
-        else:
-            reasons[e.id] = left_out_reason(scenario, e, result.plan, settings, stop_event=stop_event,
-                                            reference=reference, time_limit_s=left / (len(left_out) - index))
+        share = max(0.5, left / (len(left_out) - index)) if left >= 0.5 else 0.0  # 0: out of time
+        reasons[o.engagement_id] = left_out_reason(scenario, engagements[o.engagement_id], result.plan, settings,
+                                                   stop_event=stop_event, reference=reference, time_limit_s=share)
     return with_reasons(scenario, result, reasons, reference)

@@ -55,11 +55,15 @@ _FROM_CP_SAT = {
 }
 
 
+def useful_bound(objective: float | None, bound: float | None, gap: float | None) -> bool:
+    """A bound worth showing: known, not below zero (the objective never is), a gap of at most 100 %."""
+    return objective is not None and bound is not None and bound >= 0 and gap is not None and gap <= 1
+
+
 def bound_text(objective: float | None, bound: float | None, gap: float | None) -> str:
-    """Objective, bound and gap for a progress line; a bound below zero or a gap over 100 % says nothing
-    useful yet, so it is not shown as a number."""
+    """Objective, bound and gap for a progress line; a bound that says nothing yet is not shown as a number."""
     best = "—" if objective is None else f"{objective:,.2f}"
-    if bound is None or bound < 0 or gap is None or gap > 1:
+    if not useful_bound(objective, bound, gap):
         return f"objective {best}, no useful bound yet"
     return f"objective {best}, bound {bound:,.2f}, gap {gap:.1%}"
 
@@ -108,9 +112,7 @@ class SolveResult:
         return self.status == SolveStatus.OPTIMAL
 
     def useful_bound(self) -> bool:
-        """A bound worth showing: known, not below zero (the objective never is), a gap of at most 100 %."""
-        return (self.bound is not None and self.bound >= 0 and self.gap is not None and self.gap <= 1
-                and self.objective is not None)
+        return useful_bound(self.objective, self.bound, self.gap)
 
     def quality(self) -> str:
         """How good the plan is, in plain words (no solver vocabulary)."""
