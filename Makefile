@@ -44,9 +44,11 @@ dashboard: install
 # The whole demo on a fresh machine: install, plan, serve.
 demo: install plan dashboard
 
-# Coordinators' notebooks in JupyterLab.
+# Coordinators' notebooks in JupyterLab (on 127.0.0.1; open the URL with the token it prints). Containers and CI
+# run as root, which JupyterLab refuses without --allow-root.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: install
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ --ip=127.0.0.1 --no-browser $(LAB_ROOT)
 
 test: install-test system-deps
 	$(VENV)/bin/lint-imports
