@@ -20,6 +20,7 @@ from planner.core.calendar import allowed_starts, blocked_starts, home_of, km_be
 from planner.core.model import Engagement, Plan, Reviewer, Scenario
 from planner.engine.variables import Variables
 from planner.rules.base import Assumption, ModelTerm
+from planner.rules.changes import change_count, published_work
 from planner.rules.hard import HARD_RULES, eligible_reviewers, staffing_needs
 from planner.rules.hard.one_lead import may_lead
 from planner.rules.soft import SOFT_TERMS
@@ -38,9 +39,12 @@ class ModelBuilder:
     """Builds the CP-SAT model of a scenario. Construction order is fixed for reproducibility."""
 
     def __init__(self, scenario: Scenario, reference: Plan | None = None, diagnosis: bool = False,
-                 chain_limit: int = CHAIN_CANDIDATE_LIMIT, prune_above: int = PRUNE_ABOVE_PAIRS):
+                 chain_limit: int = CHAIN_CANDIDATE_LIMIT, prune_above: int = PRUNE_ABOVE_PAIRS,
+                 count_changes: bool = False, exclusions: frozenset[tuple[str, str]] = frozenset()):
         self.scenario = scenario
+        self.exclusions = exclusions  # (engagement, person) pairs that may not be on a team (drop-outs)
         self.reference = reference
+        self.count_changes = count_changes and reference is not None  # a minimal-change re-plan's levels
         self.diagnosis = diagnosis
         self.model = cp_model.CpModel()
         self.vars = Variables()
@@ -61,6 +65,9 @@ class ModelBuilder:
         self.prune_above = prune_above
         self.candidates_pruned = False
         self.chain_credit_modelled = True
+        self.objective_expr = None  # the weighted soft terms (scaled to integers)
+        self.lost_work_expr = None  # minimal-change re-plans: published work dropped (scaled weights)
+        self.changes_expr = None  # minimal-change re-plans: changes to the reference (planner.rules.changes)
 
     # --- helpers -------------------------------------------------------------------------------
     def day(self, d: date) -> int:
@@ -109,6 +116,10 @@ class ModelBuilder:
             return self
         for term in SOFT_TERMS:  # the soft terms' expressions, in a fixed order; the objective is built from them
             self.terms.extend(term.add_to_model(self))
+        if self.count_changes:
+            self.lost_work_expr = sum(int(round(w * WEIGHT_SCALE)) * (1 - happens)
+                                      for w, happens in published_work(self, self.reference))
+            self.changes_expr = change_count(self, self.reference)
         self._set_objective()
         return self
 
@@ -156,6 +167,8 @@ class ModelBuilder:
                 a = m.new_bool_var(f"assigned[{e.id},{r.id}]")
                 v.assigned[(e.id, r.id)] = a
                 m.add_implication(a, v.scheduled[e.id])
+                if (e.id, r.id) in self.exclusions:
+                    m.add(a == 0)
 
     def _nearest_candidates(self, e: Engagement, people: list[Reviewer]) -> list[Reviewer]:
         """For large scenarios only: keep the people nearest to ``e`` who are free on some allowed day —
@@ -228,4 +241,5 @@ class ModelBuilder:
                 objective += weight * term.expr
         if self.diagnosis:
             return  # diagnosis only asks for feasibility
+        self.objective_expr = objective
         self.model.minimize(objective)

@@ -1,17 +1,27 @@
-"""Re-planning with few changes when something moves.
+"""Re-planning when something moves: three policies, chosen by the coordinator.
 
-A published plan becomes the reference: its dates become ``published_start`` (moving costs ``moved_days``
-per day), its teams feed the ``team_changes`` term, and the solver starts from a complete hint of it.
-Engagements that have already started by ``today`` are pinned: the past does not move.
+- ``fewest`` (the default): lexicographic. First keep as much of the published work as the rules allow,
+  then make the fewest changes to the published plan (``planner.rules.changes``: a moved engagement, a new
+  host, each person who joins or leaves, a new lead), then the best soft terms among those plans.
+- ``weighted``: one objective; moving costs ``moved_days`` per day and each team change ``team_changes``, traded
+  against the other soft terms (the chain credit can then outweigh a team change).
+- ``free``: the best plan for the changed scenario, starting from the published plan but not held to it.
+
+In every policy the published plan is the starting point (a complete hint), engagements that have started by
+``today`` are pinned (the past does not move) and the others cannot move into the past.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 from planner.core.model import Plan, Scenario, Unavailability
 from planner.engine.solve import SolveResult, solve
+from planner.rules.changes import Change, plan_changes
 
 
 def mark_unavailable(scenario: Scenario, reviewer_id: str, start: date, end: date,
@@ -45,6 +55,111 @@ def published(scenario: Scenario, plan: Plan, today: date | None = None) -> Scen
     return dataclasses.replace(scenario, engagements=tuple(engagements))
 
 
-def replan(scenario: Scenario, plan: Plan, *, today: date | None = None, **solve_options) -> SolveResult:
-    """Solve ``scenario`` again staying as close as possible to ``plan`` (dates, hosts and teams)."""
-    return solve(published(scenario, plan, today), reference=plan, **solve_options)
+class ReplanPolicy(StrEnum):
+    FEWEST = "fewest"  # lexicographic: published work kept, then fewest changes, then soft terms
+    WEIGHTED = "weighted"  # changes priced by the moved_days and team_changes weights
+    FREE = "free"  # the best plan; the published one is only the starting point
+
+
+@dataclass(frozen=True)
+class DropOut:
+    """``reviewer_id`` cannot do ``engagement_id`` after all (whatever its dates), or with no engagement, any
+    engagement that has not started yet."""
+
+    reviewer_id: str
+    engagement_id: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> DropOut:
+        """From ``REVIEWER`` or ``REVIEWER:ENGAGEMENT``."""
+        reviewer, _, engagement = text.partition(":")
+        return cls(reviewer.strip(), engagement.strip() or None)
+
+
+def apply_drop_outs(scenario: Scenario, plan: Plan, drop_outs: Sequence[DropOut], today: date | None = None
+                    ) -> tuple[Scenario, Plan, frozenset[tuple[str, str]]]:
+    """What the drop-outs change before re-planning: the scenario without the dropped-out people among the
+    attendees of those engagements (a meeting goes ahead without them), the published ``plan`` without them
+    (what the re-plan counts its changes from: a drop-out is given, not a change the re-plan makes) and the
+    (engagement, person) pairs they are kept off.
+
+    Raises ``ValueError`` naming an unknown person or engagement, or a person who is not on that team."""
+    outcomes = plan.outcomes_by_id
+    excluded: set[tuple[str, str]] = set()
+    for d in drop_outs:
+        if d.reviewer_id not in scenario.reviewers_by_id:
+            raise ValueError(f"unknown reviewer {d.reviewer_id!r}; expected one of reviewers.csv's ids")
+        if d.engagement_id is None:
+            excluded.update((e.id, d.reviewer_id) for e in scenario.engagements
+                            if not _started(outcomes.get(e.id), today))
+            continue
+        if d.engagement_id not in scenario.engagements_by_id:
+            raise ValueError(f"unknown engagement {d.engagement_id!r}; expected one of engagements.csv's ids")
+        if d.reviewer_id not in {a.reviewer_id for a in plan.team(d.engagement_id)}:
+            team = ", ".join(sorted(a.reviewer_id for a in plan.team(d.engagement_id))) or "nobody"
+            raise ValueError(f"{d.reviewer_id} is not on the team of {d.engagement_id} in the plan ({team})")
+        excluded.add((d.engagement_id, d.reviewer_id))
+    engagements = []
+    for e in scenario.engagements:
+        attendees = scenario.attendees_of(e.attendees)
+        gone = {rid for eid, rid in excluded if eid == e.id}
+        if gone & set(attendees):  # the named attendees, less who dropped out
+            e = dataclasses.replace(e, attendees=tuple(r for r in attendees if r not in gone))
+        engagements.append(e)
+    kept = tuple(a for a in plan.assignments if (a.engagement_id, a.reviewer_id) not in excluded)
+    return (dataclasses.replace(scenario, engagements=tuple(engagements)),
+            dataclasses.replace(plan, assignments=kept), frozenset(excluded))
+
+
+def _started(o, today: date | None) -> bool:
+    return o is not None and o.scheduled and today is not None and o.start <= today
+
+
+@dataclass(frozen=True)
+class Replanning:
+    """A re-plan ready to solve (``prepare_replan``): what the new plan must satisfy and what it is compared to."""
+
+    scenario: Scenario  # what the new plan must satisfy: published dates, what started pinned, drop-outs applied
+    published: Plan  # the plan as published
+    reference: Plan  # the published plan without the dropped-out people: changes count from here
+    exclusions: frozenset[tuple[str, str]]  # (engagement, person) pairs kept off the teams
+    policy: ReplanPolicy
+
+    def given(self) -> list[Change]:
+        """The drop-outs themselves, as changes to the published plan (not counted as the re-plan's)."""
+        return plan_changes(self.scenario, self.published, self.reference)
+
+    def solve(self, **solve_options) -> SolveResult:
+        if self.policy == ReplanPolicy.FREE:
+            result = solve(self.scenario, hint=self.reference, exclusions=self.exclusions, **solve_options)
+            if result.plan is None:
+                return result
+            # the changes are counted against the published plan all the same
+            return dataclasses.replace(result, changes=tuple(plan_changes(self.scenario, self.reference,
+                                                                          result.plan)))
+        return solve(self.scenario, reference=self.reference, exclusions=self.exclusions,
+                     fewest_changes=self.policy == ReplanPolicy.FEWEST, **solve_options)
+
+
+def prepare_replan(scenario: Scenario, plan: Plan, *, today: date | None = None,
+                   policy: ReplanPolicy | str = ReplanPolicy.FEWEST, drop_outs: Sequence[DropOut] = ()
+                   ) -> Replanning:
+    """The re-plan of ``scenario`` from the published ``plan`` under ``policy`` (see the module's docstring).
+    ``drop_outs`` take people off teams: their leaving is given, so the re-plan's changes are counted from the
+    plan without them. Raises ``ValueError`` for a drop-out naming an unknown person or engagement."""
+    policy = ReplanPolicy(policy)
+    changed, reference, excluded = apply_drop_outs(scenario, plan, drop_outs, today)
+    target = published(changed, plan, today)
+    if policy == ReplanPolicy.FREE:  # no published dates to stay near
+        target = dataclasses.replace(target, engagements=tuple(dataclasses.replace(e, published_start=None)
+                                                               for e in target.engagements))
+    return Replanning(target, plan, reference, excluded, policy)
+
+
+def replan(scenario: Scenario, plan: Plan, *, today: date | None = None,
+           policy: ReplanPolicy | str = ReplanPolicy.FEWEST, drop_outs: Sequence[DropOut] = (),
+           **solve_options) -> SolveResult:
+    """``prepare_replan(...).solve(...)``: the result's ``changes`` list what the re-plan changes; with
+    ``fewest`` its ``stages`` say whether the kept work and the number of changes are proven least. Check the
+    new plan against ``prepare_replan(...).scenario``."""
+    return prepare_replan(scenario, plan, today=today, policy=policy, drop_outs=drop_outs).solve(**solve_options)

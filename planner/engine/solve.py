@@ -13,6 +13,7 @@ search within a fraction of a second, keeping the best plan found.
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -29,7 +30,8 @@ from planner.engine.greedy import greedy_plan
 from planner.engine.hints import complete_hint, hint_from_plan
 from planner.engine.model import WEIGHT_SCALE, ModelBuilder
 from planner.io.plan_files import scenario_hash
-from planner.rules.scoring import TermResult, evaluate
+from planner.rules.changes import Change, plan_changes
+from planner.rules.scoring import TermResult, evaluate, total_penalty
 
 
 class SolveStatus(StrEnum):
@@ -70,16 +72,61 @@ def bound_text(objective: float | None, bound: float | None, gap: float | None) 
 
 @dataclass(frozen=True)
 class Progress:
-    """One progress report during a solve."""
+    """One progress report during a solve. ``stage`` names the level of a minimal-change re-plan being
+    minimised ("" for the soft terms of a plain solve)."""
 
     elapsed_s: float
     objective: float | None
     bound: float | None
     gap: float | None
     solutions: int
+    stage: str = ""
 
     def text(self) -> str:
+        if self.stage:
+            best = "—" if self.objective is None else f"{self.objective:,g}"
+            bound = "" if self.bound is None else f", at least {max(0.0, self.bound):,g}"
+            return f"{self.elapsed_s:.1f} s, {self.stage}: {best}{bound}"
         return f"{self.elapsed_s:.1f} s, plan #{self.solutions}: {bound_text(self.objective, self.bound, self.gap)}"
+
+
+class StageName(StrEnum):
+    """The levels of a minimal-change re-plan, minimised one after the other."""
+
+    LOST_WORK = "lost_work"
+    CHANGES = "changes"
+
+
+STAGE_LABELS = {
+    StageName.LOST_WORK: "published work left out (unscheduled weight)",
+    StageName.CHANGES: "changes to the published plan",
+}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One level of a lexicographic solve: the value reached, its lower bound, and whether it is proven least
+    (each later level keeps this one at its value)."""
+
+    name: StageName
+    value: float
+    bound: float
+    proven: bool
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self.name]
+
+    def text(self) -> str:
+        if self.name == StageName.CHANGES:
+            count = round(self.value)
+            value = f"{count} change{'' if count == 1 else 's'} to the published plan"
+            proof = "proven fewest" if self.proven else f"maybe only {max(0, math.ceil(self.bound - 1e-9))}"
+        else:
+            value = ("no published work left out" if self.value == 0 else
+                     f"published work worth {self.value:,g} in unscheduled weight left out")
+            proof = "proven least" if self.proven else "maybe less"
+        return f"{value} ({proof})"
 
 
 @dataclass(frozen=True)
@@ -99,6 +146,8 @@ class SolveResult:
     solutions: int = 0
     chain_credit_modelled: bool = True  # False: too large to optimise the chain credit; it is only reported
     candidates_pruned: bool = False  # True: each engagement only considered its nearest candidates
+    stages: tuple[Stage, ...] = ()  # a minimal-change re-plan's levels, before the soft terms
+    changes: tuple[Change, ...] | None = None  # changes to the reference plan (None without one)
 
     @property
     def found_plan(self) -> bool:
@@ -121,6 +170,10 @@ class SolveResult:
                 return "No plan exists: the hard rules cannot all hold."
             return "No plan found yet" + (": the search was stopped." if self.stopped else
                                           "; more time would help.")
+        if self.stages:
+            levels = "; ".join(stage.text() for stage in self.stages)
+            best = "proven best" if self.proven_best else "not proven best yet"
+            return f"{levels[0].upper()}{levels[1:]}; among those plans, {best}."
         if self.proven_best:
             return "Proven best: no plan that keeps every rule costs less."
         more = "" if self.stopped else " More time would help."
@@ -151,19 +204,22 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report: Callable[[Progress], None] | None, started: float):
+    def __init__(self, report: Callable[[Progress], None] | None, started: float, scale: int = WEIGHT_SCALE,
+                 stage: str = ""):
         super().__init__()
         self.report = report
         self.started = started
+        self.scale = scale
+        self.stage = stage
         self.solutions = 0
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
         if self.report is not None:
-            objective = self.objective_value / WEIGHT_SCALE
-            bound = self.best_objective_bound / WEIGHT_SCALE
+            objective = self.objective_value / self.scale
+            bound = self.best_objective_bound / self.scale
             self.report(Progress(time.monotonic() - self.started, objective, bound,
-                                 relative_gap(objective, bound), self.solutions))
+                                 relative_gap(objective, bound), self.solutions, self.stage))
 
 
 def solver_parameters(solver: cp_model.CpSolver, settings: SolverSettings) -> None:
@@ -246,6 +302,11 @@ def plan_meta(scenario: Scenario, result: SolveResult) -> dict:
         "package_version": PACKAGE_VERSION,
         "ortools_version": ortools.__version__,
     }
+    if result.changes is not None:
+        meta["changes"] = {"count": len(result.changes), "policy": "fewest" if result.stages else "weighted",
+                           "stages": [{"name": str(st.name), "value": st.value, "bound": st.bound,
+                                       "proven": st.proven} for st in result.stages],
+                           "list": [c.as_dict() for c in result.changes]}
     if not settings.reproducible:  # wall-clock facts would break byte-identical files
         meta["created"] = datetime.now(UTC).isoformat(timespec="seconds")
         meta["runtime_s"] = round(result.runtime_s, 3)
@@ -253,13 +314,15 @@ def plan_meta(scenario: Scenario, result: SolveResult) -> dict:
 
 
 def with_plan(scenario: Scenario, result: SolveResult, plan: Plan, reference: Plan | None = None) -> SolveResult:
-    """``result`` with ``plan`` in it: its soft terms evaluated and its metadata written."""
-    scored = dataclasses.replace(result, plan=plan, terms=evaluate(scenario, plan, reference))
+    """``result`` with ``plan`` in it: its soft terms (and its changes to ``reference``) evaluated and its
+    metadata written."""
+    changes = None if reference is None else tuple(plan_changes(scenario, reference, plan))
+    scored = dataclasses.replace(result, plan=plan, terms=evaluate(scenario, plan, reference), changes=changes)
     return dataclasses.replace(scored, plan=dataclasses.replace(plan, meta=plan_meta(scenario, scored)))
 
 
 def _run(builder: ModelBuilder, settings: SolverSettings, progress, stop_event, log_callback=None,
-         called: float | None = None):
+         called: float | None = None, scale: int = WEIGHT_SCALE, stage: str = ""):
     solver = cp_model.CpSolver()
     solver_parameters(solver, settings)
     if log_callback is not None:
@@ -267,7 +330,7 @@ def _run(builder: ModelBuilder, settings: SolverSettings, progress, stop_event, 
         solver.parameters.log_to_stdout = False
         solver.log_callback = log_callback
     started = time.monotonic()
-    callback = _ProgressCallback(progress, called if called is not None else started)
+    callback = _ProgressCallback(progress, called if called is not None else started, scale, stage)
     done = threading.Event()
     watcher = None
     if stop_event is not None:
@@ -287,33 +350,104 @@ def _run(builder: ModelBuilder, settings: SolverSettings, progress, stop_event, 
     return solver, status, time.monotonic() - started, callback.solutions
 
 
+def _hint_solution(builder: ModelBuilder, solver: cp_model.CpSolver) -> None:
+    """Hint the solver's whole last solution: the next level starts where this one ended."""
+    values = list(solver.response_proto.solution)
+    model = builder.model
+    model.clear_hints()
+    model.proto.solution_hint.vars.extend(range(len(values)))
+    model.proto.solution_hint.values.extend(values)
+
+
+def _remaining(settings: SolverSettings, used: float) -> SolverSettings:
+    return dataclasses.replace(settings, time_limit_s=max(0.1, settings.time_limit_s - used))
+
+
 def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible: bool | None = None,
-          workers: int | None = None, reference: Plan | None = None,
-          progress: Callable[[Progress], None] | None = None, stop_event: threading.Event | None = None,
-          log_callback: Callable[[str], None] | None = None, warm_start: bool = True) -> SolveResult:
+          workers: int | None = None, reference: Plan | None = None, fewest_changes: bool = False,
+          hint: Plan | None = None, exclusions: frozenset[tuple[str, str]] = frozenset(),
+          progress: Callable[[Progress], None] | None = None,
+          stop_event: threading.Event | None = None, log_callback: Callable[[str], None] | None = None,
+          warm_start: bool = True) -> SolveResult:
     """Plan ``scenario``: decide which engagements happen, when, where and with whom.
 
-    ``reference`` is a published plan to stay close to (complete hint plus the ``team_changes`` term);
-    ``stop_event`` stops the search and keeps the best plan found. Without a reference, ``warm_start`` hints
-    the greedy baseline's plan. Progress times count from this call (model build included). Left-out
-    engagements carry no reason and a failed solve no diagnosis: ``planner.engine.explain.explain`` adds them.
+    ``reference`` is a published plan to stay close to (complete hint plus the ``team_changes`` term). With
+    ``fewest_changes`` the solve is lexicographic: first keep as much of the reference's work as the rules
+    allow, then make the fewest changes to it (``planner.rules.changes``), then the best soft terms among those
+    plans; the whole of it shares ``time_limit_s``. ``hint`` is a plan to start from without staying close to
+    it (a what-if variant starts from the published plan). Without either, ``warm_start`` hints the greedy
+    baseline's plan. ``exclusions`` are (engagement, person) pairs kept off the teams (a drop-out).
+    ``stop_event`` stops the search and keeps the best plan found. Progress times count from
+    this call (model build included). Left-out engagements carry no reason and a failed solve no diagnosis:
+    ``planner.engine.explain.explain`` adds them.
     """
     called = time.monotonic()
     settings = settings_for(scenario, time_limit_s, reproducible, workers)
-    builder = ModelBuilder(scenario, reference).build()
-    if reference is not None:
-        complete_hint(builder, reference, settings)
+    if fewest_changes and reference is None:
+        raise ValueError("fewest_changes needs the reference plan to count changes from")
+    builder = ModelBuilder(scenario, reference, count_changes=fewest_changes, exclusions=exclusions).build()
+    if reference is not None or hint is not None:
+        complete_hint(builder, reference if reference is not None else hint, settings)
     elif warm_start:  # a spreadsheet-style first plan gives large scenarios a quick first solution
         hint_from_plan(builder, greedy_plan(scenario))
-    solver, cp_status, runtime, solutions = _run(builder, settings, progress, stop_event, log_callback, called)
+    stages: list[Stage] = []
+    used = 0.0  # seconds (deterministic units when reproducible) spent by earlier levels
+    solver = cp_status = None
+    solutions = 0
+    levels = [(StageName.LOST_WORK, builder.lost_work_expr, WEIGHT_SCALE),
+              (StageName.CHANGES, builder.changes_expr, 1)] if fewest_changes else []
+    for name, expr, scale in levels:
+        builder.model.minimize(expr)
+        solver, cp_status, runtime, found = _run(builder, _remaining(settings, used), progress, stop_event,
+                                                 log_callback, called, scale, STAGE_LABELS[name])
+        used += solver.deterministic_time if settings.reproducible else runtime
+        solutions += found
+        if cp_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _result(builder, scenario, settings, solver, cp_status, time.monotonic() - called, solutions,
+                           stop_event, reference, tuple(stages))
+        value = round(solver.objective_value)
+        stages.append(Stage(name, value / scale, solver.best_objective_bound / scale, cp_status == cp_model.OPTIMAL))
+        builder.model.add(expr <= value)  # later levels keep this one at its value
+        _hint_solution(builder, solver)
+        if stop_event is not None and stop_event.is_set():
+            return _result(builder, scenario, settings, solver, cp_status, time.monotonic() - called, solutions,
+                           stop_event, reference, tuple(stages), keep_objective=False)
+    if levels:
+        builder.model.minimize(builder.objective_expr)
+    last = solver
+    solver, cp_status, runtime, found = _run(builder, _remaining(settings, used), progress, stop_event,
+                                             log_callback, called)
+    solutions += found
+    if cp_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and last is not None:
+        # the soft-terms level found nothing in the time left: keep the previous level's plan
+        return _result(builder, scenario, settings, last, cp_model.FEASIBLE, time.monotonic() - called, solutions,
+                       stop_event, reference, tuple(stages), keep_objective=False)
+    return _result(builder, scenario, settings, solver, cp_status, time.monotonic() - called if levels else runtime,
+                   solutions, stop_event, reference, tuple(stages))
+
+
+def _result(builder: ModelBuilder, scenario: Scenario, settings: SolverSettings, solver: cp_model.CpSolver,
+            cp_status, runtime: float, solutions: int, stop_event, reference: Plan | None,
+            stages: tuple[Stage, ...], keep_objective: bool = True) -> SolveResult:
+    """The result of the solver's last solution; ``keep_objective=False`` when that solution minimised a level
+    before the soft terms (its soft-terms objective is then recomputed from the plan, with no bound)."""
     status = _FROM_CP_SAT.get(cp_status, SolveStatus.UNKNOWN)
+    if status == SolveStatus.OPTIMAL and any(not stage.proven for stage in stages):
+        status = SolveStatus.FEASIBLE  # a level before was not proven least
+    if not keep_objective and status == SolveStatus.OPTIMAL:
+        status = SolveStatus.FEASIBLE
     result = SolveResult(status, None, None, None, runtime, None, settings=settings,
                          stopped=bool(stop_event is not None and stop_event.is_set()), solutions=solutions,
                          chain_credit_modelled=builder.chain_credit_modelled,
-                         candidates_pruned=builder.candidates_pruned)
+                         candidates_pruned=builder.candidates_pruned, stages=stages)
     if not status.has_plan:
         return result
-    objective = solver.objective_value / WEIGHT_SCALE
-    bound = solver.best_objective_bound / WEIGHT_SCALE
+    plan = extract_plan(builder, solver)
+    if keep_objective:
+        objective = solver.objective_value / WEIGHT_SCALE
+        bound = solver.best_objective_bound / WEIGHT_SCALE
+    else:
+        objective = total_penalty(evaluate(scenario, plan, reference))
+        bound = None
     result = dataclasses.replace(result, objective=objective, bound=bound, gap=relative_gap(objective, bound))
-    return with_plan(scenario, result, extract_plan(builder, solver), reference)
+    return with_plan(scenario, result, plan, reference)

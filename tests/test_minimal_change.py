@@ -1,0 +1,150 @@
+"""Minimal-change re-planning: the change count (model and plan side by side), drop-outs, and the three
+re-plan policies on the real scenario (each solve is proven optimal in a few seconds)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from ortools.sat.python import cp_model
+
+from planner import check, load_plan, load_scenario
+from planner.engine.hints import hint_from_plan
+from planner.engine.model import ModelBuilder
+from planner.engine.replan import DropOut, ReplanPolicy, apply_drop_outs, prepare_replan
+from planner.rules.changes import ChangeKind, change_count, plan_changes
+from planner.rules.scoring import evaluate, total_penalty
+from tests.planner_helpers import add_assignment, move_engagement, remove_assignment, replace_assignment, unschedule
+
+ROOT = Path(__file__).resolve().parent.parent
+KP = ROOT / "data" / "scenarios" / "kp-2018-h2"
+PUBLISHED = ROOT / "plans" / "kp-2018-h2"
+
+
+def _model_count(scenario, reference, plan) -> int:
+    """The model's change count with every decision fixed to ``plan`` (diagnosis mode: the hard rules are
+    behind free switches, so that plans that break a rule can be counted too)."""
+    builder = ModelBuilder(scenario, reference, diagnosis=True).build()
+    changes = change_count(builder, reference)
+    hint_from_plan(builder, plan)
+    proto = builder.model.proto
+    for var_index, value in zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True):
+        builder.model.add(builder.model.get_int_var_from_proto_index(var_index) == value)
+    builder.model.minimize(changes)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(builder.model) == cp_model.OPTIMAL
+    return round(solver.objective_value)
+
+
+def _variants(s, plan):
+    visit = next(o for o in plan.scheduled() if s.engagements_by_id[o.engagement_id].is_review_visit)
+    eid = visit.engagement_id
+    lead = plan.lead(eid)
+    member = next(a.reviewer_id for a in plan.team(eid) if a.role == "member")
+    outsider = next(r.id for r in s.reviewers if r.id not in {a.reviewer_id for a in plan.team(eid)})
+    promoted = replace_assignment(replace_assignment(plan, eid, lead, role="member"), eid, member, role="lead")
+    return {
+        "same": (plan, 0, []),
+        "moved 7 days": (move_engagement(plan, s, eid, visit.start + timedelta(days=7)), 1, [ChangeKind.MOVED]),
+        "a member leaves": (remove_assignment(plan, eid, member), 1, [ChangeKind.LEAVES]),
+        "someone joins": (add_assignment(plan, s, eid, outsider), 1, [ChangeKind.JOINS]),
+        "a member replaced": (add_assignment(remove_assignment(plan, eid, member), s, eid, outsider), 2,
+                              [ChangeKind.LEAVES, ChangeKind.JOINS]),
+        "another lead": (promoted, 1, [ChangeKind.LEAD]),
+        "dropped": (unschedule(plan, eid), 1, [ChangeKind.DROPPED]),
+    }
+
+
+@pytest.mark.parametrize("variant", ["same", "moved 7 days", "a member leaves", "someone joins",
+                                     "a member replaced", "another lead", "dropped"])
+def test_the_model_counts_the_changes_the_plan_comparison_counts(mini, plan, variant):
+    after, expected, kinds = _variants(mini, plan)[variant]
+    changes = plan_changes(mini, plan, after)
+    assert [c.kind for c in changes] == kinds and len(changes) == expected
+    assert _model_count(mini, plan, after) == expected
+
+
+def test_a_newly_scheduled_engagement_is_one_change_in_both_counts(mini, plan):
+    eid = plan.scheduled()[0].engagement_id
+    before = unschedule(plan, eid)
+    assert [c.kind for c in plan_changes(mini, before, plan)] == [ChangeKind.ADDED]
+    assert _model_count(mini, before, plan) == 1
+
+
+@pytest.fixture(scope="module")
+def kp():
+    return load_scenario(KP)
+
+
+@pytest.fixture(scope="module")
+def published_plan():
+    return load_plan(PUBLISHED)
+
+
+def _member(plan, scenario):
+    """A review visit of the published plan and a member (not its lead)."""
+    for o in sorted(plan.scheduled(), key=lambda o: o.engagement_id):
+        if scenario.engagements_by_id[o.engagement_id].is_review_visit:
+            member = next(a.reviewer_id for a in plan.team(o.engagement_id) if a.role == "member")
+            return o, member
+    raise AssertionError("no review visit in the published plan")
+
+
+def test_a_member_dropping_out_of_one_team_is_replaced_and_nothing_else_changes(kp, published_plan):
+    o, member = _member(published_plan, kp)
+    replanning = prepare_replan(kp, published_plan, today=o.start - timedelta(days=14),
+                                drop_outs=[DropOut(member, o.engagement_id)])
+    result = replanning.solve(time_limit_s=60, workers=2)
+    assert result.status == "OPTIMAL", result.summary()
+    assert [s.proven for s in result.stages] == [True, True]
+    assert [c.kind for c in replanning.given()] == [ChangeKind.LEAVES]  # the drop-out itself
+    assert len(result.changes) == 1, [c.sentence for c in result.changes]
+    (change,) = result.changes
+    assert change.kind == ChangeKind.JOINS and change.engagement_id == o.engagement_id
+    assert member not in {a.reviewer_id for a in result.plan.team(o.engagement_id)}
+    assert check(replanning.scenario, result.plan).ok
+    assert result.stages[1].value == len(result.changes)  # the model's count is the plan comparison's
+
+
+def test_the_free_policy_is_never_worse_on_the_soft_terms_than_the_fewest_changes(kp, published_plan):
+    o, member = _member(published_plan, kp)
+    options = dict(today=o.start - timedelta(days=14), drop_outs=[DropOut(member, o.engagement_id)])
+    fewest = prepare_replan(kp, published_plan, policy=ReplanPolicy.FEWEST, **options).solve(time_limit_s=60)
+    free_replanning = prepare_replan(kp, published_plan, policy=ReplanPolicy.FREE, **options)
+    free = free_replanning.solve(time_limit_s=60)
+    assert free.status == "OPTIMAL" and fewest.status == "OPTIMAL"
+    on_free_terms = free_replanning.scenario
+    assert (total_penalty(evaluate(on_free_terms, free.plan)) <=
+            total_penalty(evaluate(on_free_terms, fewest.plan)) + 1e-6)
+    assert len(free.changes) >= len(fewest.changes)
+
+
+def test_a_drop_out_must_name_a_person_on_that_team(kp, published_plan):
+    o, _ = _member(published_plan, kp)
+    outsider = next(r.id for r in kp.reviewers
+                    if r.id not in {a.reviewer_id for a in published_plan.team(o.engagement_id)})
+    with pytest.raises(ValueError, match=f"{outsider} is not on the team of {o.engagement_id}"):
+        apply_drop_outs(kp, published_plan, [DropOut(outsider, o.engagement_id)])
+    with pytest.raises(ValueError, match="unknown reviewer 'NOBODY-9'"):
+        apply_drop_outs(kp, published_plan, [DropOut("NOBODY-9")])
+    with pytest.raises(ValueError, match="unknown engagement 'XX-RV'"):
+        apply_drop_outs(kp, published_plan, [DropOut(outsider, "XX-RV")])
+
+
+def test_a_dropped_out_attendee_is_no_longer_required_and_is_kept_off(kp, published_plan):
+    meeting = next(o for o in published_plan.scheduled()
+                   if kp.engagements_by_id[o.engagement_id].kind != "review_visit"
+                   and kp.attendees_of(kp.engagements_by_id[o.engagement_id].attendees))
+    who = kp.attendees_of(kp.engagements_by_id[meeting.engagement_id].attendees)[0]
+    changed, reference, excluded = apply_drop_outs(kp, published_plan, [DropOut(who, meeting.engagement_id)])
+    assert who not in changed.attendees_of(changed.engagements_by_id[meeting.engagement_id].attendees)
+    assert (meeting.engagement_id, who) in excluded
+    assert who not in {a.reviewer_id for a in reference.team(meeting.engagement_id)}
+    assert who in {a.reviewer_id for a in published_plan.team(meeting.engagement_id)}
+
+
+def test_drop_out_parses_reviewer_and_optional_engagement():
+    assert DropOut.parse("EU-2") == DropOut("EU-2", None)
+    assert DropOut.parse("EU-2:CI-RV") == DropOut("EU-2", "CI-RV")
