@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
+from pathlib import Path
 
 import pytest
 from ortools.sat.python import cp_model
@@ -17,9 +19,11 @@ from planner_helpers import (
     with_reviewer,
 )
 
+from planner import load_scenario
+from planner.apps import edits
 from planner.engine.diagnose import conflicting_rules, diagnose, explain_conflict
 from planner.engine.model import ModelBuilder
-from planner.rules.precheck import staffing_problems
+from planner.rules.precheck import engagement_findings, staffing_problems
 
 LIMIT = 10
 
@@ -158,3 +162,30 @@ def test_precheck_window_with_no_allowed_start():
     s = with_engagement(s, "AO-RV", earliest_start=date(2018, 10, 27), latest_end=date(2018, 10, 31))
     sentences = diagnose(s, LIMIT)
     assert len(sentences) == 1 and "no allowed start day" in sentences[0] and "plenary" in sentences[0]
+
+
+def _ahcrr_required(*absences):
+    """kp-2018-h2 with the AHCRR meeting (1–15 Sep in New Delhi) required and the given absences."""
+    s = load_scenario(Path(__file__).resolve().parent.parent / "data" / "scenarios" / "kp-2018-h2")
+    s = dataclasses.replace(s, engagements=tuple(dataclasses.replace(e, priority="required")
+                                                 if e.id == "AHCRR-MTG" else e for e in s.engagements))
+    for who, start, end in absences:
+        s = edits.mark_unavailable(s, who, start, end)
+    return s
+
+
+def test_absences_that_only_conflict_together_are_named_together_with_their_dates():
+    s = _ahcrr_required(("IN-1", date(2018, 8, 28), date(2018, 9, 9)), ("EU-1", date(2018, 9, 10), date(2018, 9, 19)))
+    sentences = diagnose(s, 10)
+    assert len(sentences) == len(set(sentences)), "one sentence per cause"
+    # IN-1 is free from 10 Sep, EU-1 only until 9 Sep: neither absence alone is the cause
+    together = [x for x in sentences if "IN-1 is unavailable 28 Aug–09 Sep" in x and "EU-1 is unavailable 10 Sep–19 Sep"
+                in x]
+    assert together and "never all on the same days" in together[0], sentences
+    # and IN-1's free days 10-15 Sep also collide with AO-1 at ASM18 (11-13 Sep, plus travel): a second cause
+    assert any("AO-1 is at ASM18" in x and "IN-1 is unavailable" in x for x in sentences), sentences
+
+
+def test_an_absence_that_leaves_common_free_days_is_no_cause():
+    s = _ahcrr_required(("IN-1", date(2018, 8, 28), date(2018, 9, 3)), ("EU-1", date(2018, 9, 10), date(2018, 9, 19)))
+    assert engagement_findings(s, s.engagements_by_id["AHCRR-MTG"]) == []  # all free 4-9 Sep

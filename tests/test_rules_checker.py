@@ -42,6 +42,7 @@ from planner_helpers import (
 )
 
 from planner.core.calendar import commitment_blocks, home_of, km_between, reviewer_commitments, site_of
+from planner.core.languages import language_name
 from planner.core.model import Assignment, EngagementOutcome
 from planner.engine.solve import solve
 from planner.rules.checker import HARD_RULES, check
@@ -497,7 +498,7 @@ def test_languages(scenario, plan):
     assert check(with_engagement(scenario, "AO-RV", languages=tuple(sorted(spoken))), plan).ok
     found = assert_violates(check(with_engagement(scenario, "AO-RV", languages=("en", missing)), plan),
                             "languages_and_expertise", engagement_id="AO-RV")
-    assert f"'{missing}'" in found[0].sentence
+    assert f"speaks {language_name(missing)}" in found[0].sentence  # in words, not the code
 
 
 def test_expertise(scenario, plan):

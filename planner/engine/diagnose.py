@@ -60,8 +60,8 @@ def explain_conflict(scenario: Scenario, core: list[Assumption]) -> str:
 
 def diagnose(scenario: Scenario, time_limit_s: float = 20.0) -> list[str]:
     """Plain sentences saying why no plan satisfies the hard rules."""
-    findings = [f.sentence for f in staffing_problems(scenario) if f.engagement_required]
-    if findings:
+    findings = list(dict.fromkeys(f.sentence for f in staffing_problems(scenario) if f.engagement_required))
+    if findings:  # one sentence per cause (two hosts can fail for the same reason)
         return findings
     core = conflicting_rules(scenario, time_limit_s)
     if core is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import combinations
 
 from planner.core.calendar import (
     Commitment,
@@ -43,14 +44,34 @@ def _window_text(engagement: Engagement, starts: list[date]) -> str:
 
 def _blockers(scenario: Scenario, engagement: Engagement, host: str, people: list[Reviewer],
               starts: list[date], commitments: dict[str, list[Commitment]]) -> str:
+    """Each person's commitments that block some start, with their dates."""
     parts = []
     for r in people:
         labels = []
         for c in commitments[r.id]:
-            if any(commitment_blocks(scenario, c, engagement, host, s) for s in starts) and c.label not in labels:
-                labels.append(c.label)
+            label = f"{c.label} {_span(c.start, c.end)}" + (" (with the travel to and from it)" if c.place else "")
+            if any(commitment_blocks(scenario, c, engagement, host, s) for s in starts) and label not in labels:
+                labels.append(label)
         parts.append(f"{r.id} is {' and '.join(labels)}" if labels else f"{r.id} is free")
     return "; ".join(parts)
+
+
+def _span(start: date, end: date) -> str:
+    return f"on {start:%d %b}" if start == end else f"{start:%d %b}–{end:%d %b}"
+
+
+def _smallest_covers(failed_on: dict[int, set[int]], days: int, largest: int = 3) -> list[tuple[int, ...]]:
+    """Every smallest set of needs that between them fail on every start day (each day lacks at least one of
+    them): needs that cannot be met *together*. Each is a conflict of its own: the engagement fits only once
+    every one of them is resolved. Empty when no combination of up to ``largest`` needs covers every day."""
+    every = set(range(days))
+    keys = sorted(failed_on)
+    for size in range(1, largest + 1):
+        covers = [combo for combo in combinations(keys, size)
+                  if set().union(*(failed_on[k] for k in combo)) == every]
+        if covers:
+            return covers
+    return []
 
 
 def engagement_findings(scenario: Scenario, engagement: Engagement,
@@ -75,20 +96,28 @@ def engagement_findings(scenario: Scenario, engagement: Engagement,
         free_on = {r.id: set(free_starts(scenario, engagement, host, r, starts, commitments[r.id]))
                    for r in eligible}
         needs = staffing_needs(scenario, engagement, host)
-        failures: dict[int, int] = {}  # need index -> days on which it fails
+        failed_on: dict[int, set[int]] = {}  # need index -> the start days (indices) on which it fails
         ok_somewhere = False
-        for s in starts:
+        for day, s in enumerate(starts):
             free = [r for r in eligible if s in free_on[r.id]]
             failed = [i for i, n in enumerate(needs) if not n.met_by(free)]
             if not failed:
                 ok_somewhere = True
                 break
             for key in failed:
-                failures[key] = failures.get(key, 0) + 1
+                failed_on.setdefault(key, set()).add(day)
         if ok_somewhere:
             return []
-        always = [k for k, n in failures.items() if n == len(starts)] or [max(failures, key=failures.get)]
         window = _window_text(engagement, starts)
+        always = [k for k, days in failed_on.items() if len(days) == len(starts)]
+        if not always:  # every need can be met on some day, but not all of them on the same day
+            for cover in _smallest_covers(failed_on, len(starts)) or [tuple(sorted(failed_on))]:
+                wanted = [needs[k] for k in cover]
+                pool = list({r.id: r for n in wanted for r in n.candidates(eligible)}.values())
+                findings.append(finding(
+                    wanted[0].rule, f"{title} needs {_together([n.what for n in wanted])} at once {window}, but "
+                    f"never all on the same days: {_blockers(scenario, engagement, host, pool, starts, commitments)}"))
+            continue
         for key in always:
             need = needs[key]
             rule, what = need.rule, need.what
@@ -106,6 +135,10 @@ def engagement_findings(scenario: Scenario, engagement: Engagement,
                 findings.append(finding(rule, f"{title} needs {what} {window}, but they are never free enough "
                                         f"at once: {_blockers(scenario, engagement, host, pool, starts, commitments)}"))
     return findings
+
+
+def _together(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def staffing_problems(scenario: Scenario) -> list[StaffingFinding]:

@@ -36,7 +36,7 @@ class LanguagesAndExpertise(HardRule):
             team = [c.reviewers[a.reviewer_id] for a in c.team(e.id)]
             for kind, value, test in _wants(e):
                 if not any(test(r) for r in team):
-                    said = f"speaks '{value}'" if kind == "language" else f"has '{value}' expertise"
+                    said = f"speaks {language_name(value)}" if kind == "language" else f"has '{value}' expertise"
                     yield self.violation(e.id, "", f"nobody on {e.title} {said}")
 
     def needs(self, scenario, e, host) -> list[Need]:
