@@ -17,6 +17,7 @@ from planner_helpers import (
     with_engagement,
     with_participant,
     with_reviewer,
+    with_weights,
 )
 
 from planner import load_scenario
@@ -189,3 +190,32 @@ def test_absences_that_only_conflict_together_are_named_together_with_their_date
 def test_an_absence_that_leaves_common_free_days_is_no_cause():
     s = _ahcrr_required(("IN-1", date(2018, 8, 28), date(2018, 9, 3)), ("EU-1", date(2018, 9, 10), date(2018, 9, 19)))
     assert engagement_findings(s, s.engagements_by_id["AHCRR-MTG"]) == []  # all free 4-9 Sep
+
+
+# --- why an optional engagement is left out ---------------------------------------------------------------
+
+
+def two_francophone_visits_one_speaker_both_optional():
+    """As above, but both visits optional: Angola (high priority) gets EU-1, Cameroon (normal) is left out."""
+    s = with_engagement(two_francophone_visits_one_speaker(), "CM-RV", priority="normal")
+    return with_engagement(s, "AO-RV", priority="high")
+
+
+def test_a_left_out_reason_names_the_engagement_it_would_push_out_and_who_it_would_take():
+    result = solve_explained(two_francophone_visits_one_speaker_both_optional(), time_limit_s=LIMIT)
+    assert result.status == "OPTIMAL"
+    cm = result.plan.outcomes_by_id["CM-RV"]
+    assert not cm.scheduled
+    assert cm.reason.startswith("Fitting it in would push out Review visit to Angola (which loses EU-1")
+    assert "more than the 400 for leaving this normal-priority engagement out" in cm.reason
+    assert "not proven" not in cm.reason  # both solves proven optimal: the cost is exact
+
+
+def test_a_left_out_reason_without_a_victim_says_that_nothing_else_is_left_out():
+    s = with_reviewer(two_francophone_visits_one_speaker_both_optional(), "EU-1", max_engagements=2)
+    s = with_weights(with_engagement(s, "CM-RV", priority="low"), unscheduled_low=1)  # hardly worth a trip
+    result = solve_explained(s, time_limit_s=LIMIT)
+    cm = result.plan.outcomes_by_id["CM-RV"]
+    assert not cm.scheduled and result.plan.outcomes_by_id["AO-RV"].scheduled
+    assert cm.reason.startswith("Fitting it in is possible without leaving anything else out, but costs ")
+    assert "travel" in cm.reason.lower() and "for leaving this low-priority engagement out" in cm.reason

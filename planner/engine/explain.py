@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
+from collections.abc import Callable
 
 from planner.core.model import Engagement, EngagementOutcome, Plan, Scenario, SolverSettings
 from planner.engine.diagnose import conflicting_rules, diagnose, explain_conflict
 from planner.engine.solve import SolveResult, SolveStatus, solve, with_plan
 from planner.rules.precheck import engagement_findings
-from planner.rules.scoring import evaluate, total_penalty
+from planner.rules.scoring import TERM_LABELS, TermResult, evaluate, total_penalty
 
 STOPPED_REASON = "Left out; the explanation was skipped because the solve was stopped."
 OUT_OF_TIME_REASON = ("Left out; the time for explanations ran out before this one (kp-plan explain looks at it "
@@ -31,10 +32,10 @@ def explanation_budget(settings: SolverSettings) -> float:
 
 def why_left_out(scenario: Scenario, engagement: Engagement, plan: Plan, settings: SolverSettings,
                  stop_event: threading.Event | None = None, reference: Plan | None = None,
-                 time_limit_s: float | None = None) -> str:
-    """Why an optional engagement is not in ``plan``: try to fit it in (as if required, staying close to the
-    same ``reference``) within ``time_limit_s`` and compare what both plans cost, or name the rules that stop
-    it."""
+                 time_limit_s: float | None = None, exclusions: frozenset[tuple[str, str]] = frozenset()) -> str:
+    """Why an optional engagement is not in ``plan``, in one sentence: the best plan that includes it (a
+    solve with it required, staying close to the same ``reference``), what that plan pushes out and what it
+    costs more; or the rules that stop it."""
     # the same weights as the plan's (derived weights would be derived again for one more required engagement)
     forced = dataclasses.replace(
         scenario, derived_weights=(),
@@ -42,28 +43,68 @@ def why_left_out(scenario: Scenario, engagement: Engagement, plan: Plan, setting
                           for e in scenario.engagements))
     budget = max(0.5, time_limit_s if time_limit_s is not None else explanation_budget(settings))
     trial = solve(forced, time_limit_s=budget, workers=settings.workers, stop_event=stop_event,
-                  reference=reference, reproducible=settings.reproducible)
+                  reference=reference, hint=None if reference is not None else plan, exclusions=exclusions,
+                  reproducible=settings.reproducible)
     if trial.plan is None:
         if trial.status == SolveStatus.INFEASIBLE:
             core = conflicting_rules(forced, budget)
             if core:
                 return "It cannot fit with the required engagements. " + explain_conflict(forced, core)
             return "It cannot fit with the required engagements."
-        return f"No plan including it was found within {budget:.1f} s."
-    # both totals from the same evaluation, so that every term (team changes, chain credit) counts alike
+        return (f"No plan including it was found within {budget:.1f} s (kp-plan explain looks at it with more "
+                "time).")
     weight = scenario.weights.get(f"unscheduled_{engagement.priority}", 0)
-    without = total_penalty(evaluate(scenario, plan, reference)) - weight
-    extra = total_penalty(evaluate(forced, trial.plan, reference)) - without
+    without_terms = evaluate(scenario, plan, reference)
+    with_terms = evaluate(forced, trial.plan, reference)
+    # both totals from the same evaluation, so that every term (team changes, chain credit) counts alike
+    extra = total_penalty(with_terms) - (total_penalty(without_terms) - weight)
+    exact = trial.proven_best and plan.meta.get("status", "OPTIMAL") == "OPTIMAL"
+    pushed = _pushed_out(scenario, plan, trial.plan, engagement.id)
     if extra <= weight:
-        return (f"A plan with it costs {extra:,.2f} more in other soft terms, less than the {weight:g} for "
-                "leaving it out: the search stopped before finding it; allow more time.")
-    return (f"Fitting it in is possible but costs {extra:,.2f} in other soft terms, more than the {weight:g} "
-            f"for leaving a {engagement.priority}-priority engagement out.")
+        return (f"A plan with it costs {extra:,.2f} more, less than the {weight:g} for leaving it out: the search "
+                "stopped before finding it; allow more time.")
+    cost = f"{extra:,.2f} more" if exact else f"at most {extra:,.2f} more (the best plan with it is not proven)"
+    than = f"more than the {weight:g} for leaving this {engagement.priority}-priority engagement out"
+    if pushed:
+        return f"Fitting it in would push out {pushed}; that plan costs {cost} in the other soft terms, {than}."
+    return (f"Fitting it in is possible without leaving anything else out, but costs {cost} "
+            f"({_costliest(without_terms, with_terms)}), {than}.")
+
+
+def _pushed_out(scenario: Scenario, plan: Plan, trial: Plan, engagement_id: str) -> str:
+    """The engagements that the plan with ``engagement_id`` leaves out although ``plan`` has them, each with
+    the people it would lose to ``engagement_id`` ("Review visit to Cameroon (which loses EU-2 to it)")."""
+    before, after = plan.outcomes_by_id, trial.outcomes_by_id
+    team_now = {a.reviewer_id for a in trial.team(engagement_id)}
+    parts = []
+    for e in sorted(scenario.engagements, key=lambda e: e.id):
+        o, n = before.get(e.id), after.get(e.id)
+        if e.id != engagement_id and o is not None and o.scheduled and (n is None or not n.scheduled):
+            shared = sorted({a.reviewer_id for a in plan.team(e.id)} & team_now)
+            parts.append(e.title + (f" (which loses {_and(shared)} to it)" if shared else ""))
+    return "; ".join(parts)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _costliest(before: list[TermResult], after: list[TermResult]) -> str:
+    """The soft terms that grow most, and what the others add up to, in words ("kilometres travelled
+    +335.62, the other terms -259.30")."""
+    deltas = sorted(((a.penalty - b.penalty, a.name) for b, a in zip(before, after, strict=True)), reverse=True)
+    grown = [(delta, name) for delta, name in deltas if delta > 0.005][:2]
+    shown = ", ".join(f"{TERM_LABELS.get(name, name).lower()} +{delta:,.2f}" for delta, name in grown)
+    rest = sum(delta for delta, _ in deltas) - sum(delta for delta, _ in grown)
+    if abs(rest) > 0.005:
+        shown += f"{', ' if shown else ''}the other terms {rest:+,.2f}"
+    return shown or "no term changes"
 
 
 def left_out_reason(scenario: Scenario, engagement: Engagement, plan: Plan, settings: SolverSettings, *,
                     stop_event: threading.Event | None = None, reference: Plan | None = None,
-                    time_limit_s: float | None = None) -> str:
+                    time_limit_s: float | None = None, exclusions: frozenset[tuple[str, str]] = frozenset()
+                    ) -> str:
     """The reason one left-out engagement gets: a staffing pre-check finding, else a trial solve of at most
     ``time_limit_s`` (default: the whole ``explanation_budget``; under half a second left: none)."""
     findings = engagement_findings(scenario, engagement)
@@ -73,7 +114,7 @@ def left_out_reason(scenario: Scenario, engagement: Engagement, plan: Plan, sett
         return STOPPED_REASON
     if time_limit_s is not None and time_limit_s < 0.5:
         return OUT_OF_TIME_REASON
-    return why_left_out(scenario, engagement, plan, settings, stop_event, reference, time_limit_s)
+    return why_left_out(scenario, engagement, plan, settings, stop_event, reference, time_limit_s, exclusions)
 
 
 def with_reasons(scenario: Scenario, result: SolveResult, reasons: dict[str, str],
@@ -87,10 +128,12 @@ def with_reasons(scenario: Scenario, result: SolveResult, reasons: dict[str, str
 
 
 def explain(scenario: Scenario, result: SolveResult, *, reference: Plan | None = None,
-            stop_event: threading.Event | None = None, time_limit_s: float | None = None) -> SolveResult:
+            stop_event: threading.Event | None = None, time_limit_s: float | None = None,
+            exclusions: frozenset[tuple[str, str]] = frozenset(),
+            progress: Callable[[str], None] | None = None) -> SolveResult:
     """``result`` with its explanations: the diagnosis of a solve without a plan, or a reason for every
     left-out engagement of a plan. All of it takes at most ``time_limit_s`` (default ``explanation_budget``)
-    plus the cheap pre-checks."""
+    plus the cheap pre-checks; ``progress`` hears a line before each trial solve."""
     settings = result.settings or scenario.solver
     budget = explanation_budget(settings) if time_limit_s is None else time_limit_s
     deadline = time.monotonic() + budget
@@ -110,6 +153,9 @@ def explain(scenario: Scenario, result: SolveResult, *, reference: Plan | None =
     for index, o in enumerate(left_out):  # the budget is shared: each trial gets its part of what is left
         left = deadline - time.monotonic()
         share = max(0.5, left / (len(left_out) - index)) if left >= 0.5 else 0.0  # 0: out of time
+        if progress is not None:
+            progress(f"Explaining why {engagements[o.engagement_id].title} is left out (up to {share:.0f} s)…")
         reasons[o.engagement_id] = left_out_reason(scenario, engagements[o.engagement_id], result.plan, settings,
-                                                   stop_event=stop_event, reference=reference, time_limit_s=share)
+                                                   stop_event=stop_event, reference=reference, time_limit_s=share,
+                                                   exclusions=exclusions)
     return with_reasons(scenario, result, reasons, reference)
