@@ -8,6 +8,9 @@ ipywidgets classes (:class:`PlanDashboard`, :class:`ItineraryDashboard`) wire dr
 
 Nothing here solves or writes: a dashboard loads a saved plan folder (``make plan`` writes the default one)
 and never shows the private ``reason`` of unavailability (it never reads it).
+
+Scenario text reaches the page only through those view functions, which escape it
+(``planner.views.escape``); this module writes no scenario text into HTML itself. Maps are sandboxed iframes.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import plotly.io as pio
 from IPython.display import display
 
 from planner.core.model import Plan, Scenario
+from planner.exports.common import safe_filename
 from planner.exports.download import ICS_MIME, download_link, person_ics
 from planner.views.html import (
     engagements_table_html,
@@ -34,7 +38,7 @@ from planner.views.html import (
 )
 from planner.views.i18n import UI_LANGUAGE_NAMES, UI_LANGUAGES, organisation_label, t
 from planner.views.loading import Loaded
-from planner.views.maps import itinerary_map, plan_map, tiles_reachable
+from planner.views.maps import itinerary_map, map_iframe, plan_map, tiles_reachable
 from planner.views.plan_view import (
     Filters,
     apply_filters,
@@ -59,7 +63,7 @@ log = logging.getLogger(__name__)
 def calendar_link_html(scenario: Scenario, plan: Plan, reviewer_id: str, lang: str = "en") -> str:
     """A download link (a ``data:`` URI, no server round trip) for one person's calendar
     (``planner.exports.download.person_ics``)."""
-    link = download_link(person_ics(scenario, plan, reviewer_id), f"{reviewer_id}.ics",
+    link = download_link(person_ics(scenario, plan, reviewer_id), f"{safe_filename(reviewer_id)}.ics",
                          t("calendar_download", lang, who=reviewer_id), ICS_MIME)
     return f'<p class="kp-calendar">{link}</p>'
 
@@ -139,9 +143,10 @@ class _Base:
 
     @staticmethod
     def _map_html(folium_map) -> str:
-        """A folium map as the HTML of an ``<iframe srcdoc>``: its scripts run inside the frame, so the map
-        can live in a plain HTML widget (no output capture)."""
-        return folium_map._repr_html_()
+        """A folium map as the HTML of a sandboxed ``<iframe srcdoc>`` (``planner.views.maps.map_iframe``): its
+        scripts run inside the frame, so the map can live in a plain HTML widget (no output capture), and in
+        an opaque origin, so nothing in the map page can reach the dashboard or its kernel."""
+        return map_iframe(folium_map)
 
 
 class PlanDashboard(_Base):

@@ -13,13 +13,13 @@ The HTML report is several megabytes (plotly.js and Leaflet are inside it): offe
 from __future__ import annotations
 
 import base64
-import html
 
 from planner.core.model import Plan, Scenario
 from planner.exports.common import safe_filename
 from planner.exports.html import report_html
 from planner.exports.ics import calendar_bytes, person_calendar, plan_calendar
 from planner.exports.xlsx import workbook_bytes
+from planner.views.escape import html_attr, html_text
 
 ICS_MIME = "text/calendar"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,12 +37,13 @@ def plan_ics(scenario: Scenario, plan: Plan, previous: Plan | None = None) -> by
 
 
 def download_link(data: bytes, filename: str, label: str, mime: str = "application/octet-stream") -> str:
-    """An ``<a download>`` link carrying ``data`` in a ``data:`` URI, styled as a button (kp-download)."""
+    """An ``<a download>`` link carrying ``data`` in a ``data:`` URI, styled as a button (kp-download).
+    ``filename`` and ``label`` are escaped here (they may hold scenario text such as a reviewer id)."""
     uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-    return (f'<a class="kp-download" download="{html.escape(filename, quote=True)}" href="{uri}" '
+    return (f'<a class="kp-download" download="{html_attr(filename)}" href="{html_attr(uri)}" '
             'style="display:inline-block;margin:.2rem .4rem .2rem 0;padding:.3rem .7rem;border:1px solid '
             '#1f6fb2;border-radius:4px;color:#1f6fb2;text-decoration:none">'
-            f"{html.escape(label)}</a>")
+            f"{html_text(label)}</a>")
 
 
 def download_links_html(scenario: Scenario, plan: Plan, *, reviewer_id: str | None = None,

@@ -2,11 +2,15 @@
 
 Made to be sent as an e-mail attachment and opened with no internet and no server:
 
-* the map is ``planner.views.maps.plan_map`` rendered by ``planner.views.maps.offline_html`` (Leaflet inlined, country
-  shapes instead of tiles), embedded as an ``<iframe srcdoc>`` so its page stays separate from the report;
+* the map is ``planner.views.maps.plan_map`` in ``planner.views.maps.map_iframe`` (Leaflet inlined, country
+  shapes instead of tiles), an ``<iframe srcdoc>`` sandboxed with ``allow-scripts`` only, so its page stays
+  separate from the report;
 * the timeline is ``planner.views.timeline.plan_timeline`` with plotly.js inlined (``include_plotlyjs=True``);
 * the tables (engagements, unscheduled engagements with reasons, soft terms, each person's itinerary) are
   plain HTML with inline CSS and system fonts.
+
+Scenario text is escaped with ``planner.views.escape`` wherever it lands (``html_text``, ``html_attr``; the
+map and the timeline escape their own), so a title such as ``<script>…`` is shown, never run.
 
 No URL outside the file is referenced (tests/test_exports_html.py opens it in Chromium with every
 non-file request blocked). Nothing depends on the wall clock, and unavailability never appears.
@@ -14,7 +18,6 @@ non-file request blocked). Nothing depends on the wall clock, and unavailability
 
 from __future__ import annotations
 
-import html
 import math
 import os
 from datetime import date
@@ -22,9 +25,10 @@ from datetime import date
 import pandas as pd
 
 from planner.core.model import Plan, Scenario
-from planner.exports.xlsx import itinerary_frame, workbook_sheets
+from planner.exports.xlsx import itinerary_frame, term_rows, workbook_sheets
 from planner.io.atomic import atomic_write_text
-from planner.views.maps import offline_html, plan_map
+from planner.views.escape import html_attr, html_text
+from planner.views.maps import map_iframe, plan_map
 from planner.views.timeline import plan_timeline
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
@@ -49,6 +53,7 @@ table { border-collapse: collapse; width: 100%; font-size: .88rem; margin: .3rem
 th, td { border: 1px solid #dde5f0; padding: .3rem .45rem; text-align: left; vertical-align: top; }
 th { background: #dde5f0; position: sticky; top: 0; }
 tr:nth-child(even) td { background: #f8fafc; }
+td { white-space: pre-line; }
 td.num { text-align: right; white-space: nowrap; }
 td.date { white-space: nowrap; }
 ul.kp-sentences { margin: 0; padding-left: 1.1rem; }
@@ -68,8 +73,7 @@ ITINERARY_COLUMNS = ["Start", "End", "Days", "What", "Kind", "Place", "Role", "K
                      "Free days until next"]
 
 
-def _e(value) -> str:
-    return html.escape(str(value), quote=True)
+_e = html_text
 
 
 def _missing(value) -> bool:
@@ -82,6 +86,9 @@ def _missing(value) -> bool:
 
 
 def _cell(column: str, value) -> str:
+    if isinstance(value, tuple):  # sentences, one an item
+        items = "".join(f"<li>{_e(line)}</li>" for line in value)
+        return f'<td><ul class="kp-sentences">{items}</ul></td>' if value else "<td></td>"
     if _missing(value) or value == "":
         return "<td></td>"
     if isinstance(value, pd.Timestamp):
@@ -95,11 +102,7 @@ def _cell(column: str, value) -> str:
             value = int(value)
         text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
         return f'<td class="num">{text}</td>'
-    text = str(value)
-    if column == "Details" and "\n" in text:
-        items = "".join(f"<li>{_e(line)}</li>" for line in text.split("\n") if line)
-        return f'<td><ul class="kp-sentences">{items}</ul></td>'
-    return f"<td>{_e(text)}</td>"
+    return f"<td>{_e(value)}</td>"
 
 
 def _table(frame: pd.DataFrame, columns: list[str], css_class: str) -> str:
@@ -125,10 +128,9 @@ def _kpis(summary: pd.DataFrame) -> str:
 
 
 def map_section(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
-    """The offline map as an ``<iframe srcdoc>`` (the map page keeps its own scripts and styles)."""
-    page = offline_html(plan_map(scenario, plan, lang=lang, offline=True))
-    return (f'<iframe class="kp-map" title="Map of the plan" srcdoc="{html.escape(page, quote=True)}">'
-            "</iframe>")
+    """The offline map in a sandboxed ``<iframe srcdoc>`` (the map page keeps its own scripts and styles)."""
+    return map_iframe(plan_map(scenario, plan, lang=lang, offline=True), title="Map of the plan",
+                      css_class="kp-map")
 
 
 def timeline_section(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
@@ -168,7 +170,7 @@ def report_html(scenario: Scenario, plan: Plan, *, lang: str = "en") -> str:
     itineraries = []
     for rid in people:
         frame = itinerary_frame(scenario, plan, rid)
-        itineraries.append(f'<details open class="kp-itinerary" id="person-{_e(rid)}"><summary>{_e(rid)} '
+        itineraries.append(f'<details open class="kp-itinerary" id="person-{html_attr(rid)}"><summary>{_e(rid)} '
                            f"({len(plan.of_reviewer(rid))} engagement(s))</summary>"
                            f"{_table(frame, ITINERARY_COLUMNS, 'kp-itinerary-table')}</details>")
 
@@ -197,7 +199,7 @@ works offline.</p></section>
 </section>
 <section id="terms"><h2>Why the plan is scored as it is (soft terms)</h2>
 <p class="kp-note">Each term's value × weight = penalty; the solver minimises the total.</p>
-{_table(sheets["Soft terms"], TERM_COLUMNS, "kp-terms")}
+{_table(pd.DataFrame(term_rows(scenario, plan)), TERM_COLUMNS, "kp-terms")}
 </section>
 <section id="people"><h2>Itineraries ({len(people)} people)</h2>
 {"".join(itineraries)}
@@ -206,7 +208,7 @@ works offline.</p></section>
 (package {_e(meta.get("package_version", "unknown"))}). Reviewer ids only; no personal data.</footer>
 """
     return ("<!DOCTYPE html>\n"
-            f'<html lang="{_e(lang)}"><head><meta charset="utf-8">'
+            f'<html lang="{html_attr(lang)}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>KP plan — {_e(scenario.name)}</title><style>{CSS}</style></head>"
             f"<body>{body}</body></html>\n")

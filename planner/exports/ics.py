@@ -20,6 +20,13 @@ How calendar programs are told about a re-plan (docs/exports.md):
   scenario's first day (the value only has to be a valid UTC time; updates are ordered by SEQUENCE). An
   event whose SEQUENCE is unchanged keeps the DTSTAMP of the earlier file.
 
+Text (titles, places, names, reasons, ids) is written as RFC 5545 TEXT by icalendar's ``vText``: backslash,
+``;``, ``,`` and line breaks escaped, lines folded at 75 octets. Calendar text cannot hold other control
+characters, so they are shown as their control pictures (``planner.views.escape.visible_text``). icalendar
+types ``NAME``, ``X-WR-CALNAME``, ``X-WR-CALDESC`` and the ``X-KP-*`` properties as "unknown" and would write
+them verbatim (a line break there broke the file), so they are given as ``vText`` with an explicit
+``VALUE=TEXT`` (the default type of those properties), which also makes a reader decode them as text.
+
 Unavailability (and its private reason) never appears in a calendar.
 """
 
@@ -34,6 +41,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from icalendar import Calendar, Event
+from icalendar.prop import vCategory, vText
 
 from planner.core.model import FixedEvent, Plan, Scenario
 from planner.exports.common import (
@@ -45,6 +53,7 @@ from planner.exports.common import (
     team_of,
 )
 from planner.io.atomic import atomic_write_bytes
+from planner.views.escape import visible_text
 from planner.views.i18n import kind_label
 
 #: Fixed namespace of every UID this package makes (never change it: UIDs would change with it).
@@ -182,9 +191,20 @@ class _Known:
     component: Event
 
 
+def _text(value: object) -> vText:
+    """A TEXT value: escaped and folded by icalendar, with characters a calendar can carry."""
+    return vText(visible_text(value))
+
+
+def _add_text(component, name: str, value: object) -> None:
+    """Add a TEXT property that icalendar does not know as TEXT (``NAME``, ``X-…``): see the module
+    docstring."""
+    component.add(name, _text(value), parameters={"VALUE": "TEXT"})
+
+
 def _known_events(existing: Calendar | None, scenario: Scenario) -> dict[str, _Known]:
     """Events of an earlier export of the same scenario, by UID (other scenarios' files are ignored)."""
-    if existing is None or str(existing.get("X-KP-SCENARIO", "")) != scenario.name:
+    if existing is None or str(existing.get("X-KP-SCENARIO", "")) != visible_text(scenario.name):
         return {}
     known = {}
     for component in existing.walk("VEVENT"):
@@ -226,24 +246,24 @@ def _vevent(item: EventItem, sequence: int, stamp: datetime) -> Event:
     event.add("dtstamp", stamp)
     event.add("dtstart", item.start)
     event.add("dtend", item.end + timedelta(days=1))  # exclusive end of an all-day event
-    event.add("summary", item.summary)
-    event.add("location", item.location)
+    event.add("summary", _text(item.summary))
+    event.add("location", _text(item.location))
     if item.lat is not None and item.lon is not None:
         event.add("geo", (round(item.lat, 6), round(item.lon, 6)))
-    event.add("description", item.description)
+    event.add("description", _text(item.description))
     if item.category:
-        event.add("categories", [item.category])
-        event.add("x-kp-category", item.category)
+        event.add("categories", vCategory([visible_text(item.category)]))
+        _add_text(event, "x-kp-category", item.category)
     event.add("status", item.status)
     event.add("transp", "OPAQUE" if item.status == CONFIRMED else "TRANSPARENT")
     event.add("sequence", sequence)
     if item.engagement_id:
-        event.add("x-kp-engagement", item.engagement_id)
+        _add_text(event, "x-kp-engagement", item.engagement_id)
     if item.event_id:
-        event.add("x-kp-event", item.event_id)
+        _add_text(event, "x-kp-event", item.event_id)
     if item.reviewer_id:
-        event.add("x-kp-reviewer", item.reviewer_id)
-    event.add("x-kp-fingerprint", item.fingerprint)
+        _add_text(event, "x-kp-reviewer", item.reviewer_id)
+    _add_text(event, "x-kp-fingerprint", item.fingerprint)
     return event
 
 
@@ -271,11 +291,11 @@ def _calendar(scenario: Scenario, plan: Plan, name: str, description: str, curre
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("name", name)
-    cal.add("x-wr-calname", name)
-    cal.add("description", description)
-    cal.add("x-wr-caldesc", description)
-    cal.add("x-kp-scenario", scenario.name)
+    _add_text(cal, "name", name)
+    _add_text(cal, "x-wr-calname", name)
+    cal.add("description", _text(description))
+    _add_text(cal, "x-wr-caldesc", description)
+    _add_text(cal, "x-kp-scenario", scenario.name)
     events: list[tuple[date, str, Event]] = []
     for uid, item in items.items():
         fingerprint = item.fingerprint

@@ -11,6 +11,13 @@ Sheets, in order:
 
 Headers are words, the header row is frozen and filtered, columns are sized to their content and dates are
 Excel dates. Unavailability is not exported (its periods and its private reasons stay out).
+
+Scenario text is never a formula: the workbook has no formula by design, so every cell openpyxl would store as
+one (a text starting with ``=``) is stored as text, and every text a spreadsheet could take for a formula when
+someone edits the cell (starting with ``=``, ``+``, ``-``, ``@``, tab or CR: OWASP's CSV-injection list,
+``planner.views.escape.looks_like_formula``) is marked as text with Excel's quote prefix, which is not part of
+the value. Control characters that XML cannot hold are shown as their control pictures
+(``planner.views.escape.visible_text``).
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from planner.exports.common import (
 )
 from planner.io.atomic import atomic_write_bytes
 from planner.rules.scoring import plan_kpis, total_penalty
+from planner.views.escape import looks_like_formula, visible_text
 from planner.views.i18n import kind_label
 from planner.views.plan_view import itinerary
 
@@ -128,13 +136,19 @@ def _people(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _terms(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+def term_rows(scenario: Scenario, plan: Plan) -> list[dict]:
+    """The soft-term breakdown, a row per term and the total; ``Details`` is the term's sentences (a tuple:
+    a sentence may quote a title that has line breaks of its own)."""
     terms = soft_terms(scenario, plan)
     rows = [{"Term": t.name, "Description": term_label(t.name), "Value": t.value, "Weight": t.weight,
-             "Penalty": round(t.penalty, 2), "Details": "\n".join(t.sentences)} for t in terms]
+             "Penalty": round(t.penalty, 2), "Details": tuple(t.sentences)} for t in terms]
     rows.append({"Term": "total", "Description": "Total penalty (the objective)", "Value": None,
-                 "Weight": None, "Penalty": round(total_penalty(terms), 2), "Details": ""})
-    return pd.DataFrame(rows)
+                 "Weight": None, "Penalty": round(total_penalty(terms), 2), "Details": ()})
+    return rows
+
+
+def _terms(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    return pd.DataFrame([{**row, "Details": "\n".join(row["Details"])} for row in term_rows(scenario, plan)])
 
 
 def _unscheduled(scenario: Scenario, plan: Plan) -> pd.DataFrame:
@@ -175,7 +189,7 @@ def itinerary_frame(scenario: Scenario, plan: Plan, reviewer_id: str) -> pd.Data
 
 def _sheet_name(identifier: str, taken: set[str]) -> str:
     """A valid, unique Excel sheet name (at most 31 characters, none of []:*?/\\)."""
-    base = re.sub(r"[\[\]:*?/\\]", "_", identifier).strip("'")[:31] or "person"
+    base = re.sub(r"[\[\]:*?/\\]", "_", visible_text(identifier)).strip("'")[:31] or "person"
     name, n = base, 2
     while name.lower() in taken:
         suffix = f" ({n})"
@@ -212,6 +226,21 @@ def _format(sheet, frame: pd.DataFrame) -> None:
                 cell.alignment = Alignment(vertical="top")
 
 
+def _as_text(value):
+    """Cell values with text that XML can hold (other values unchanged)."""
+    return visible_text(value) if isinstance(value, str) else value
+
+
+def _text_not_formula(sheet) -> None:
+    """Store scenario text as text, never as a formula (module docstring)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":  # openpyxl's guess for a text starting with '='; we write no formula
+                cell.data_type = "s"
+            if looks_like_formula(cell.value):
+                cell.quotePrefix = True
+
+
 def _missing(value) -> bool:
     try:
         return bool(pd.isna(value))
@@ -242,10 +271,12 @@ def workbook_bytes(scenario: Scenario, plan: Plan) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl", date_format="yyyy-mm-dd",
                         datetime_format="yyyy-mm-dd") as writer:
         for name, frame in workbook_sheets(scenario, plan).items():
+            frame = frame.map(_as_text)
             frame.to_excel(writer, sheet_name=name, index=False)
             _format(writer.sheets[name], frame)
+            _text_not_formula(writer.sheets[name])
         book = writer.book
-        book.properties.title = f"KP plan – {scenario.name}"
+        book.properties.title = visible_text(f"KP plan – {scenario.name}")
         book.properties.creator = "kp-plan export"
     return buffer.getvalue()
 

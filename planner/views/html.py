@@ -1,21 +1,21 @@
 """The dashboards' HTML pieces (pure functions, no widgets): style sheet, header, headline figures, the table of
 engagements, the engagements left out, an itinerary table, section titles.
 
-Every text goes through ``planner.views.i18n.t``; data (titles, places, ids) is escaped. ``planner.apps.dashboard``
-puts these strings into ``ipywidgets.HTML`` widgets; the tests call them directly.
+Every text goes through ``planner.views.i18n.t``; data (titles, places, ids) and labels holding data are escaped
+with ``planner.views.escape`` (``html_text`` for element content, ``html_attr`` for attribute values).
+``planner.apps.dashboard`` puts these strings into ``ipywidgets.HTML`` widgets; the tests call them directly.
 """
 
 from __future__ import annotations
 
-import html
-
 from planner.core.model import Plan, Scenario
 from planner.rules.scoring import plan_kpis
+from planner.views.escape import html_attr, html_text
 from planner.views.i18n import date_range_label, kind_label, participant_name, role_label, t
 from planner.views.loading import Loaded
 from planner.views.plan_view import EngagementView, ItineraryStop
 
-_E = html.escape
+_E = html_text
 
 CSS = """
 <style>
@@ -30,7 +30,8 @@ CSS = """
 .kp-kpi .kp-label { font-size: 0.9em; color: #4a5a66; }
 table.kp-table { border-collapse: collapse; width: 100%; font-size: 0.92em; }
 table.kp-table th { text-align: left; background: #e9eef2; padding: 4px 8px; }
-table.kp-table td { border-top: 1px solid #dde3e8; padding: 4px 8px; vertical-align: top; }
+table.kp-table td { border-top: 1px solid #dde3e8; padding: 4px 8px; vertical-align: top;
+                    white-space: pre-line; }
 .kp-h2 { font-size: 1.25em; font-weight: 600; margin: 0.8em 0 0.3em 0; }
 </style>
 """
@@ -77,7 +78,7 @@ def engagements_table_html(scenario: Scenario, views: list[EngagementView], lang
     for v in views:
         team = ", ".join(person_text(scenario, r) for r in v.team if r != v.lead)
         rows.append(
-            f'<tr data-engagement="{_E(v.id)}"><td>{_E(date_range_label(v.start, v.end, lang))}</td>'
+            f'<tr data-engagement="{html_attr(v.id)}"><td>{_E(date_range_label(v.start, v.end, lang))}</td>'
             f'<td class="kp-title">{_E(v.title)}</td><td>{_E(kind_label(v.kind, lang))}</td>'
             f"<td>{_E(participant_name(scenario, v.host, lang))} ({_E(v.place)})</td>"
             f"<td>{_E(person_text(scenario, v.lead) if v.lead else '—')}</td><td>{_E(team) or '—'}</td></tr>")
@@ -148,7 +149,7 @@ def note_html(key: str, lang: str = "en", css_class: str = "", **values) -> str:
     """A short note paragraph (``kp-note``, plus ``css_class``), e.g. the calendar notice of the itinerary
     page."""
     classes = f"kp-note {css_class}".strip()
-    return f'<p class="{classes}">{_E(t(key, lang, **values))}</p>'
+    return f'<p class="{html_attr(classes)}">{_E(t(key, lang, **values))}</p>'
 
 
 __all__ = ["CSS", "engagements_table_html", "header_html", "itinerary_table_html", "kpis_html", "matching_html",

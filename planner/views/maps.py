@@ -4,7 +4,9 @@ Public functions (also used by the HTML report):
 
 * :func:`plan_map` — the whole plan (optionally filtered, see ``planner.views.plan_view.Filters``);
 * :func:`itinerary_map` — the trips of one or more people;
-* :func:`offline_html` — a map as one self-contained HTML page with no external URL.
+* :func:`offline_html` — a map as one self-contained HTML page with no external URL;
+* :func:`map_iframe` — that page in a sandboxed ``<iframe srcdoc>`` (what notebooks, dashboards and the report
+  show: the maps these builders return display themselves that way).
 
 Offline by design: Leaflet's JS and CSS are embedded as ``data:`` URIs read from the installed
 ``django-js-lib-leaflet`` package (Leaflet 1.9.4; folium's jQuery, Bootstrap and awesome-markers are dropped,
@@ -13,6 +15,13 @@ default) there are no map tiles: country shapes come from the bundled Natural Ea
 (``planner/assets``). With ``offline=False`` OpenStreetMap tiles are added under the same shapes, so the map
 stays readable when the tile server is unreachable.
 
+Scenario text is untrusted: it reaches the page only through ``planner.views.escape`` — HTML-escaped for
+Leaflet (tooltips, popups, the legend and layer names are HTML to Leaflet), then as a JSON string literal in
+the script (:func:`~planner.views.escape.js_string`). folium's own ``Tooltip`` pastes its text unescaped into a
+JavaScript template literal, so it is never used here (``_Tooltip`` replaces it). The map page runs in an
+``<iframe sandbox="allow-scripts">`` without ``allow-same-origin``: even a script that got in could not reach
+the page around the map.
+
 Every site marker carries the CSS class ``kp-site`` (one per engagement site), travel lines ``kp-travel``,
 home bases ``kp-home`` and fixed events ``kp-event``: the browser tests count them.
 """
@@ -20,7 +29,6 @@ home bases ``kp-home`` and fixed events ``kp-event``: the browser tests count th
 from __future__ import annotations
 
 import base64
-import html
 import json
 import re
 import socket
@@ -33,6 +41,7 @@ from jinja2 import Template
 
 from planner.core.calendar import home_of, km_between
 from planner.core.model import Plan, Scenario
+from planner.views.escape import html_attr, html_text, js_string
 from planner.views.i18n import approach_label, date_range_label, kind_label, participant_name, t
 from planner.views.palette import (
     EVENT_COLOUR,
@@ -88,8 +97,15 @@ def tiles_reachable(host: tuple[str, int] = TILE_HOST, timeout: float = 1.5) -> 
         return False
 
 
+class _SandboxedMap(folium.Map):
+    """A folium map that a notebook shows in a sandboxed iframe (:func:`map_iframe`), not in folium's own."""
+
+    def _repr_html_(self, **kwargs) -> str:
+        return map_iframe(self)
+
+
 def _base_map(scenario: Scenario, *, offline: bool, lang: str) -> folium.Map:
-    m = folium.Map(location=[10, 15], zoom_start=2, min_zoom=1, max_zoom=8, tiles=None,
+    m = _SandboxedMap(location=[10, 15], zoom_start=2, min_zoom=1, max_zoom=8, tiles=None,
                    world_copy_jump=False, control_scale=False, height="560px")
     js, css = leaflet_assets()
     m.default_js = [("leaflet", js)]  # instance attributes: folium's class-level lists stay untouched
@@ -101,7 +117,10 @@ def _base_map(scenario: Scenario, *, offline: bool, lang: str) -> folium.Map:
         "box-shadow:0 1px 4px rgba(0,0,0,.3)}"
         ".kp-legend i{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:5px;"
         "vertical-align:middle}.kp-stop-number{font:bold 11px sans-serif;color:#fff;text-align:center;"
-        "line-height:18px;border-radius:50%;}</style>"), name="kp_style")
+        "line-height:18px;border-radius:50%;}"
+        # scenario text keeps its line breaks (it is escaped, so a line break is the only layout it brings)
+        ".leaflet-tooltip{white-space:pre}.leaflet-popup-content li{white-space:pre-line}</style>"),
+        name="kp_style")
     if not offline:
         folium.TileLayer(TILE_URL, attr="© OpenStreetMap contributors", name="OpenStreetMap",
                          control=False).add_to(m)
@@ -117,16 +136,37 @@ def _base_map(scenario: Scenario, *, offline: bool, lang: str) -> folium.Map:
 
 
 class _Popup(MacroElement):
-    """A popup with fixed HTML content (folium's Popup needs jQuery, which offline maps do not load)."""
+    """A popup with fixed HTML content (folium's Popup needs jQuery, which offline maps do not load).
+    ``content`` is HTML whose scenario text the caller has escaped with ``html_text``."""
 
     _template = Template("""{% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.bindPopup({{ this.content|tojson }}, {"maxWidth": 360});
+        {{ this._parent.get_name() }}.bindPopup({{ this.content }}, {"maxWidth": 360});
     {% endmacro %}""")
 
     def __init__(self, content: str):
         super().__init__()
         self._name = "KpPopup"
-        self.content = content
+        self.content = js_string(content)
+
+
+class _Tooltip(MacroElement):
+    """A tooltip showing ``text`` literally: HTML-escaped (Leaflet sets it as HTML), then a JSON string
+    literal in the script."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bindTooltip({{ this.content }}, {"sticky": true});
+    {% endmacro %}""")
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "KpTooltip"
+        self.content = js_string(html_text(text))
+
+
+def _with_tooltip(layer, text: str):
+    """``layer`` with a tooltip showing ``text`` (plain text, any characters)."""
+    layer.add_child(_Tooltip(text))
+    return layer
 
 
 class _Attribution(MacroElement):
@@ -146,12 +186,12 @@ def _approaches_layer(scenario: Scenario, lang: str) -> folium.FeatureGroup | No
         if p is not None and p.regional_approach:
             features.append({
                 "type": "Feature", "geometry": feature["geometry"],
-                "properties": {"approach": p.regional_approach,
-                               "label": f"{approach_label(p.regional_approach, lang)}: "
-                                        f"{participant_name(scenario, p.code, lang)}"}})
+                "properties": {"approach": p.regional_approach,  # the tooltip sets the label as HTML
+                               "label": html_text(f"{approach_label(p.regional_approach, lang)}: "
+                                                  f"{participant_name(scenario, p.code, lang)}")}})
     if not features:
         return None
-    group = folium.FeatureGroup(name=t("layer_approaches", lang))
+    group = folium.FeatureGroup(name=html_text(t("layer_approaches", lang)))
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         style_function=lambda f: {"fillColor": approach_colour(f["properties"]["approach"]),
@@ -163,30 +203,32 @@ def _approaches_layer(scenario: Scenario, lang: str) -> folium.FeatureGroup | No
 
 def _legend(scenario: Scenario, lang: str, *, kinds=(), people=(), events: bool, offline: bool,
             approaches: bool = True) -> MacroElement:
-    rows = [f'<i style="background:{kind_colour(k)}"></i>{kind_label(k, lang)}' for k in kinds]
-    rows += [f'<i style="background:{colour}"></i>{person}' for person, colour in people]
+    rows = [f'<i style="background:{kind_colour(k)}"></i>{html_text(kind_label(k, lang))}' for k in kinds]
+    rows += [f'<i style="background:{colour}"></i>{html_text(person)}' for person, colour in people]
     if events:
         rows.append(f'<i style="background:#fff;border:2px dashed {EVENT_COLOUR};width:8px;height:8px"></i>'
-                    f'{t("fixed_event", lang)}')
+                    f'{html_text(t("fixed_event", lang))}')
     codes = sorted({p.regional_approach for p in scenario.participants if p.regional_approach})
     codes = codes if approaches else []
     rows += [f'<i style="background:{approach_colour(a)};border-radius:2px"></i>'
-             f"{approach_label(a, lang)}" for a in codes]
-    rows.append(f'<i style="background:{HOME_COLOUR};width:7px;height:7px"></i>{t("layer_homes", lang)}')
+             f"{html_text(approach_label(a, lang))}" for a in codes]
+    rows.append(f'<i style="background:{HOME_COLOUR};width:7px;height:7px"></i>'
+                f'{html_text(t("layer_homes", lang))}')
     if offline:
-        rows.append(f'<span style="color:#5c6770">{t("offline_note", lang)}</span>')
-    return _Legend(f'<b>{t("legend", lang)}</b><br>{"<br>".join(rows)}')
+        rows.append(f'<span style="color:#5c6770">{html_text(t("offline_note", lang))}</span>')
+    return _Legend(f'<b>{html_text(t("legend", lang))}</b><br>{"<br>".join(rows)}')
 
 
 class _Legend(MacroElement):
-    """The legend as a Leaflet control in the map's bottom-left corner."""
+    """The legend as a Leaflet control in the map's bottom-left corner (``content``: HTML whose text the
+    caller has escaped)."""
 
     _template = Template("""{% macro script(this, kwargs) %}
         (function () {
             var legend = L.control({position: "bottomleft"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "kp-legend");
-                div.innerHTML = {{ this.content|tojson }};
+                div.innerHTML = {{ this.content }};
                 return div;
             };
             legend.addTo({{ this._parent.get_name() }});
@@ -196,7 +238,7 @@ class _Legend(MacroElement):
     def __init__(self, content: str):
         super().__init__()
         self._name = "KpLegend"
-        self.content = content
+        self.content = js_string(content)
 
 
 def _fit(m: folium.Map, points: list[tuple[float, float]]) -> None:
@@ -206,10 +248,10 @@ def _fit(m: folium.Map, points: list[tuple[float, float]]) -> None:
 
 
 def _event_marker(ev, lang: str) -> folium.CircleMarker:
-    return folium.CircleMarker(
+    return _with_tooltip(folium.CircleMarker(
         [ev.lat, ev.lon], radius=8, color=EVENT_COLOUR, weight=2, dash_array="4 3", fill=True,
-        fill_color="#ffffff", fill_opacity=0.8, class_name="kp-event",
-        tooltip=f"{ev.title} — {ev.place}, {date_range_label(ev.start, ev.end, lang)}")
+        fill_color="#ffffff", fill_opacity=0.8, class_name="kp-event"),
+        f"{ev.title} — {ev.place}, {date_range_label(ev.start, ev.end, lang)}")
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -236,7 +278,7 @@ def plan_map(scenario: Scenario, plan: Plan, *, lang: str = "en", offline: bool 
     if approaches is not None:
         approaches.add_to(m)
 
-    travel = folium.FeatureGroup(name=t("layer_travel", lang))
+    travel = folium.FeatureGroup(name=html_text(t("layer_travel", lang)))
     homes: dict[tuple[float, float], list[str]] = {}
     for v in views:
         colour = kind_colour(v.kind)
@@ -246,26 +288,25 @@ def plan_map(scenario: Scenario, plan: Plan, *, lang: str = "en", offline: bool 
             homes.setdefault(home, []).append(rid)
             home_name = participant_name(scenario, r.home, lang) if r.home in scenario.participants_by_code \
                 else r.home
-            folium.PolyLine(
-                [home, (v.lat, v.lon)], color=colour, weight=1.5, opacity=0.55, class_name="kp-travel",
-                tooltip=t("travel_tooltip", lang, person=rid, home=home_name, site=v.place,
-                          km=f"{km_between(home, (v.lat, v.lon)):,}")).add_to(travel)
+            _with_tooltip(folium.PolyLine(
+                [home, (v.lat, v.lon)], color=colour, weight=1.5, opacity=0.55, class_name="kp-travel"),
+                t("travel_tooltip", lang, person=rid, home=home_name, site=v.place,
+                  km=f"{km_between(home, (v.lat, v.lon)):,}")).add_to(travel)
     travel.add_to(m)
 
-    home_layer = folium.FeatureGroup(name=t("layer_homes", lang))
+    home_layer = folium.FeatureGroup(name=html_text(t("layer_homes", lang)))
     for point, people in sorted(homes.items()):
-        folium.CircleMarker(point, radius=3, color=HOME_COLOUR, weight=1, fill=True, fill_opacity=0.9,
-                            class_name="kp-home",
-                            tooltip=t("home_tooltip", lang, people=", ".join(sorted(set(people))))
-                            ).add_to(home_layer)
+        _with_tooltip(folium.CircleMarker(point, radius=3, color=HOME_COLOUR, weight=1, fill=True,
+                                          fill_opacity=0.9, class_name="kp-home"),
+                      t("home_tooltip", lang, people=", ".join(sorted(set(people))))).add_to(home_layer)
     home_layer.add_to(m)
 
-    events_layer = folium.FeatureGroup(name=t("layer_events", lang))
+    events_layer = folium.FeatureGroup(name=html_text(t("layer_events", lang)))
     for ev in events:
         _event_marker(ev, lang).add_to(events_layer)
     events_layer.add_to(m)
 
-    sites = folium.FeatureGroup(name=t("layer_sites", lang))
+    sites = folium.FeatureGroup(name=html_text(t("layer_sites", lang)))
     by_site: dict[tuple[float, float], list] = {}
     for v in views:
         by_site.setdefault((v.lat, v.lon), []).append(v)
@@ -273,17 +314,18 @@ def plan_map(scenario: Scenario, plan: Plan, *, lang: str = "en", offline: bool 
         kinds = sorted({v.kind for v in here})
         colour = kind_colour(here[0].kind)
         names = "".join(
-            f"<li><b>{_esc(v.title)}</b><br>{_esc(date_range_label(v.start, v.end, lang))}"
-            f" — {_esc(t('col_lead', lang))}: {_esc(v.lead or '—')}; {_esc(t('col_team', lang))}: "
-            f"{_esc(', '.join(r for r in v.team if r != v.lead))}</li>" for v in here)
+            f"<li><b>{html_text(v.title)}</b><br>{html_text(date_range_label(v.start, v.end, lang))}"
+            f" — {html_text(t('col_lead', lang))}: {html_text(v.lead or '—')}; "
+            f"{html_text(t('col_team', lang))}: {html_text(', '.join(r for r in v.team if r != v.lead))}</li>"
+            for v in here)
         place = f"{here[0].place} ({participant_name(scenario, here[0].host, lang)})"
-        folium.CircleMarker(
+        marker = folium.CircleMarker(
             [lat, lon], radius=7 + 2 * min(len(here), 5), color="#1d2b36" if len(kinds) > 1 else colour,
             weight=2, fill=True, fill_color=colour, fill_opacity=0.85,
-            class_name="kp-site " + " ".join(f"kp-kind-{k}" for k in kinds),
-            tooltip=t("site_tooltip", lang, place=place, count=len(here)),
-        ).add_child(_Popup(f"<b>{_esc(place)}</b><ul style='padding-left:16px;margin:4px 0'>{names}</ul>")
-                    ).add_to(sites)
+            class_name="kp-site " + " ".join(f"kp-kind-{k}" for k in kinds))
+        _with_tooltip(marker, t("site_tooltip", lang, place=place, count=len(here)))
+        marker.add_child(_Popup(f"<b>{html_text(place)}</b><ul style='padding-left:16px;margin:4px 0'>{names}</ul>"))
+        marker.add_to(sites)
     sites.add_to(m)
 
     folium.LayerControl(collapsed=False).add_to(m)
@@ -302,7 +344,7 @@ def itinerary_map(scenario: Scenario, plan: Plan, reviewer_ids, *, lang: str = "
     reviewers = scenario.reviewers_by_id
     stops = itinerary(scenario, plan, people)
     m = _base_map(scenario, offline=offline, lang=lang)
-    trips = folium.FeatureGroup(name=t("layer_trips", lang))
+    trips = folium.FeatureGroup(name=html_text(t("layer_trips", lang)))
     points: list[tuple[float, float]] = []
     numbers: dict[str, int] = {}
     for index, rid in enumerate(people):
@@ -314,21 +356,21 @@ def itinerary_map(scenario: Scenario, plan: Plan, reviewer_ids, *, lang: str = "
         if not mine:
             continue
         points.append(home)
-        folium.CircleMarker(home, radius=5, color=colour, weight=2, fill=True, fill_color="#fff",
-                            fill_opacity=1, class_name="kp-home",
-                            tooltip=t("home_tooltip", lang, people=rid)).add_to(trips)
+        _with_tooltip(folium.CircleMarker(home, radius=5, color=colour, weight=2, fill=True, fill_color="#fff",
+                                          fill_opacity=1, class_name="kp-home"),
+                      t("home_tooltip", lang, people=rid)).add_to(trips)
         for s in mine:
             numbers[rid] = numbers.get(rid, 0) + 1
             site = (s.lat, s.lon)
             points.append(site)
             when = date_range_label(s.start, s.end, lang)
             label = f"{numbers[rid]}. {s.title} — {when} ({s.km_from_home:,} km)"
-            folium.PolyLine([home, site], color=colour, weight=2.5, opacity=0.8,
-                            dash_array="6 5" if s.event_id else None, class_name="kp-travel",
-                            tooltip=f"{rid}: {label}").add_to(trips)
-            folium.Marker(site, tooltip=f"{rid}: {label}", icon=folium.DivIcon(
+            _with_tooltip(folium.PolyLine([home, site], color=colour, weight=2.5, opacity=0.8,
+                                          dash_array="6 5" if s.event_id else None, class_name="kp-travel"),
+                          f"{rid}: {label}").add_to(trips)
+            _with_tooltip(folium.Marker(site, icon=folium.DivIcon(
                 html=f'<div class="kp-stop-number" style="background:{colour}">{numbers[rid]}</div>',
-                icon_size=(18, 18), icon_anchor=(9, 9), class_name="kp-stop")).add_to(trips)
+                icon_size=(18, 18), icon_anchor=(9, 9), class_name="kp-stop")), f"{rid}: {label}").add_to(trips)
     trips.add_to(m)
     shown = [(rid, person_colour(i)) for i, rid in enumerate(people)
              if any(s.reviewer_id == rid for s in stops)]
@@ -347,6 +389,16 @@ def offline_html(m: folium.Map) -> str:
     return m.get_root().render()
 
 
+def map_iframe(m: folium.Map, *, title: str = "Map", css_class: str = "kp-map-frame",
+               height: str = "560px") -> str:
+    """The map's page (:func:`offline_html`) in an ``<iframe srcdoc>`` sandboxed with ``allow-scripts``
+    only: Leaflet runs, but in an opaque origin, so the map page cannot touch the page around it (its
+    DOM, cookies, storage or kernel connection), open pop-ups, navigate the top page or submit forms."""
+    return (f'<iframe class="{html_attr(css_class)}" sandbox="allow-scripts" title="{html_attr(title)}" '
+            f'style="width:100%;height:{html_attr(height)};border:none" srcdoc="{html_attr(offline_html(m))}">'
+            "</iframe>")
+
+
 _URL = re.compile(r"""(?:src|href)\s*=\s*["']?(https?://[^"'\s>]+)|url\(\s*["']?(https?://[^"')\s]+)""")
 
 
@@ -361,9 +413,5 @@ def external_urls(page: str) -> list[str]:
     return found
 
 
-def _esc(text: str) -> str:
-    return html.escape(str(text))
-
-
-__all__ = ["country_shapes", "external_urls", "itinerary_map", "leaflet_assets", "offline_html", "plan_map",
-           "tiles_reachable"]
+__all__ = ["country_shapes", "external_urls", "itinerary_map", "leaflet_assets", "map_iframe", "offline_html",
+           "plan_map", "tiles_reachable"]

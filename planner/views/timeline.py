@@ -6,6 +6,10 @@ jupyterlab-plotly extension shipped in the plotly wheel, and in a static report 
 ``fig.to_html(include_plotlyjs=True)``.
 
 Dates in plan files are inclusive; bars run from the first day 00:00 to the day after the last day 00:00.
+
+plotly.js reads every label, tick label and hover text as a small HTML subset (``<b>``, ``<a href>`` …), so
+scenario text goes into the figure through ``planner.views.escape.plotly_text`` and is shown literally;
+:func:`timeline_rows` keeps the text as the scenario spells it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from datetime import datetime, time, timedelta
 import plotly.graph_objects as go
 
 from planner.core.model import Plan, Scenario
+from planner.views.escape import plotly_text
 from planner.views.i18n import date_range_label, kind_label, organisation_label, role_label, t
 from planner.views.palette import EVENT_COLOUR_MUTED, KIND_COLOURS
 from planner.views.plan_view import EngagementView, EventView, Filters, filtered
@@ -105,7 +110,8 @@ def plan_timeline(scenario: Scenario, plan: Plan, *, by: str = "engagement", lan
                           margin={"l": 20, "r": 20, "t": 20, "b": 20}, template="plotly_white")
         fig.layout.meta = {"kp_rows": 0}
         return fig
-    order = list(dict.fromkeys(r["row"] for r in sorted(rows, key=lambda r: (r["start"], r["row"]))))
+    order = list(dict.fromkeys(plotly_text(r["row"])
+                               for r in sorted(rows, key=lambda r: (r["start"], r["row"]))))
     if by != "engagement":
         order = sorted(order)
     colours = {kind_label(k, lang): c for k, c in KIND_COLOURS.items()}
@@ -115,14 +121,17 @@ def plan_timeline(scenario: Scenario, plan: Plan, *, by: str = "engagement", lan
     for group in groups:  # one horizontal bar trace per colour group (what plotly.express.timeline builds)
         mine = [r for r in rows if r["group"] == group]
         fig.add_trace(go.Bar(
-            name=group, orientation="h", y=[r["row"] for r in mine], base=[r["start"] for r in mine],
+            name=plotly_text(group), orientation="h", y=[plotly_text(r["row"]) for r in mine],
+            base=[r["start"] for r in mine],
             x=[(r["finish"] - r["start"]).total_seconds() * 1000 for r in mine], marker_color=colours[group],
-            text=None if by == "engagement" else [r["label"] for r in mine],
-            customdata=[[r[k] for k in ("label", "dates", "place", "lead", "team", "who")] for r in mine],
+            text=None if by == "engagement" else [plotly_text(r["label"]) for r in mine],
+            customdata=[[plotly_text(r[k]) for k in ("label", "dates", "place", "lead", "team", "who")]
+                        for r in mine],
             legendgroup=group, offsetgroup=None, alignmentgroup="rows"))
     fig.update_layout(barmode="overlay")
-    hover = (f"<b>%{{customdata[0]}}</b><br>%{{customdata[1]}}<br>{t('col_place', lang)}: %{{customdata[2]}}"
-             f"<br>{t('col_lead', lang)}: %{{customdata[3]}}<br>{t('col_team', lang)}: %{{customdata[4]}}")
+    hover = (f"<b>%{{customdata[0]}}</b><br>%{{customdata[1]}}<br>{plotly_text(t('col_place', lang))}: "
+             f"%{{customdata[2]}}<br>{plotly_text(t('col_lead', lang))}: %{{customdata[3]}}"
+             f"<br>{plotly_text(t('col_team', lang))}: %{{customdata[4]}}")
     if by != "engagement":
         hover += "<br>%{customdata[5]}"
     fig.update_traces(hovertemplate=hover + "<extra></extra>", textposition="inside",
