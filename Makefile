@@ -35,7 +35,7 @@ system-deps:
 
 # Plan the default scenario and write plans/kp-2018-h2/.
 plan: install
-	$(VENV)/bin/kp-plan solve $(SCENARIO) --out $(PLAN) --reproducible
+	$(VENV)/bin/kp-plan solve $(SCENARIO) --out $(PLAN) --reproducible --force
 
 # Serve the read-only stakeholder dashboards (voila.json: fixed port, no sources, no tracebacks).
 dashboard: install

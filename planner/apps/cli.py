@@ -1,9 +1,10 @@
 """The ``kp-plan`` command line.
 
 Exit codes (all sub-commands):
-  0  success (validate: the scenario is valid; solve: a plan was found; check: no violation)
-  1  problems found (validate: invalid scenario; solve: no plan satisfies the hard rules; check: violations)
-  2  the input could not be read (missing folder, unreadable files, bad arguments)
+  0  success (validate: the scenario is valid; solve/replan: a plan was found; check: no violation; diff: always)
+  1  problems found (validate: invalid scenario; solve/replan: no plan satisfies the hard rules; check: violations)
+  2  the input could not be read, or bad arguments (missing folder, unreadable files, an unknown reviewer, an
+     existing output folder without --force); nothing is written then
 """
 
 from __future__ import annotations
@@ -16,6 +17,15 @@ from planner.core.problems import ScenarioError
 
 # The sub-commands import what they need when they run, so that `kp-plan --help` and argument errors answer
 # without loading OR-Tools, pandas and plotly.
+
+
+class UsageError(Exception):
+    """A bad argument: said in one sentence, exit code 2, nothing written."""
+
+
+def _refuse_overwrite(out, force: bool) -> None:
+    if out.exists() and not force:
+        raise UsageError(f"{out} already exists; pass --force to replace it, or --out another folder")
 
 
 def _print_problems(title: str, problems, stream=None) -> None:
@@ -74,6 +84,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from planner.io.plan_files import save_plan
     from planner.io.scenario_files import load_scenario
 
+    out = Path(args.out) if args.out else Path("plans") / Path(args.folder).resolve().name
+    _refuse_overwrite(out, args.force)  # before solving: no minute spent on a plan that cannot be written
     scenario = load_scenario(args.folder)
 
     def progress(p) -> None:
@@ -83,7 +95,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
           "reviewers)…", file=sys.stderr)
     result = solve(scenario, time_limit_s=args.time_limit, reproducible=True if args.reproducible else None,
                    progress=None if args.quiet else progress)
-    result = explain(scenario, result)
+    result = explain(scenario, result, progress=None if args.quiet else _say)
     print(result.summary())
     if result.plan is None:
         for sentence in result.diagnosis:
@@ -91,7 +103,6 @@ def cmd_solve(args: argparse.Namespace) -> int:
         return 1
     _plan_table(scenario, result.plan)
     _terms_table(result.terms)
-    out = Path(args.out) if args.out else Path("plans") / Path(args.folder).resolve().name
     save_plan(result.plan, out)
     print(f"Plan written to {out}/")
     return 0
@@ -119,11 +130,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _say(line: str) -> None:
+    print(f"  {line}", file=sys.stderr, flush=True)
+
+
+def _progress(p) -> None:
+    print(f"  {p.text()}", file=sys.stderr, flush=True)
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from planner.engine.diagnose import diagnose
     from planner.engine.explain import explain
-    from planner.engine.solve import solve
-    from planner.io.plan_files import load_plan
+    from planner.engine.solve import saved_result, solve
+    from planner.io.plan_files import load_plan, scenario_hash
     from planner.io.scenario_files import load_scenario
     from planner.rules.precheck import staffing_problems
 
@@ -132,23 +153,141 @@ def cmd_explain(args: argparse.Namespace) -> int:
     print("Pre-checks (each engagement on its own):")
     if not findings:
         print("  every engagement can be staffed on its own.")
-    for f in findings:
-        print(f"  - {'REQUIRED ' if f.engagement_required else ''}{f.sentence}")
-    if args.plan:
-        plan = load_plan(args.plan)
-        from planner.rules.checker import check
-        terms = check(scenario, plan).terms
+    for sentence in dict.fromkeys(f"{'REQUIRED ' if f.engagement_required else ''}{f.sentence}" for f in findings):
+        print(f"  - {sentence}")
+    saved = Path(args.plan) if args.plan else Path("plans") / Path(args.folder).resolve().name
+    budget = args.time_limit if args.time_limit is not None else scenario.solver.time_limit_s
+    if args.plan or (not args.solve and saved.is_dir()):
+        plan = load_plan(saved)
+        if plan.meta.get("scenario_hash") not in (None, scenario_hash(scenario)):
+            print("Note: the plan was made for a different version of this scenario (scenario_hash differs).")
+        print(f"Explaining the saved plan {saved}/ (kp-plan explain --solve plans afresh).")
+        result = explain(scenario, saved_result(scenario, plan), time_limit_s=budget, progress=_say)
     else:
-        result = explain(scenario, solve(scenario, time_limit_s=args.time_limit))
+        print(f"No saved plan at {saved}/: solving first (up to {scenario.solver.time_limit_s:g} s).")
+        result = solve(scenario, progress=_progress)
+        result = explain(scenario, result, time_limit_s=budget, progress=_say)
         print(result.summary())
         if result.plan is None:
             print("Why no plan exists:")
             for sentence in result.diagnosis or diagnose(scenario):
                 print(f"  - {sentence}")
             return 1
-        plan, terms = result.plan, result.terms
-    _plan_table(scenario, plan)
-    _terms_table(terms)
+    _plan_table(scenario, result.plan)
+    _terms_table(result.terms)
+    return 0
+
+
+def _parse_unavailable(text: str):
+    reviewer, _, dates = text.partition(":")
+    start, _, end = dates.partition(":")
+    if not reviewer or not start or not end or ":" in end:
+        raise UsageError(f"--unavailable {text}: expected REVIEWER:YYYY-MM-DD:YYYY-MM-DD")
+    return reviewer, start, end
+
+
+def cmd_replan(args: argparse.Namespace) -> int:
+    from datetime import date
+    from pathlib import Path
+
+    from planner.apps import edits
+    from planner.engine.explain import explain
+    from planner.engine.replan import DropOut, ReplanPolicy, prepare_replan
+    from planner.io.plan_files import load_plan, save_plan, scenario_hash
+    from planner.io.scenario_files import load_scenario
+
+    out = Path(args.out)
+    _refuse_overwrite(out, args.force)
+    scenario = load_scenario(args.scenario)
+    plan = load_plan(args.from_plan)
+    if plan.meta.get("scenario_hash") not in (None, scenario_hash(scenario)):
+        print("Note: the plan was made for a different version of this scenario (scenario_hash differs).")
+    changed = scenario
+    for text in args.unavailable:
+        reviewer, start, end = _parse_unavailable(text)
+        try:
+            changed = edits.mark_unavailable(changed, reviewer, start, end, "unavailable (re-plan)")
+        except edits.EditRejected as error:
+            raise UsageError(f"--unavailable {text}: {error}") from None
+    for text in args.pin:
+        engagement, _, day = text.partition(":")
+        try:
+            changed = edits.pin(changed, engagement, day)
+        except edits.EditRejected as error:
+            raise UsageError(f"--pin {text}: {error}") from None
+    today = None
+    if args.today:
+        try:
+            today = date.fromisoformat(args.today)
+        except ValueError:
+            raise UsageError(f"--today {args.today}: expected a date as YYYY-MM-DD, e.g. 2018-09-10") from None
+    policy = ReplanPolicy.FREE if args.free else ReplanPolicy.WEIGHTED if args.weighted else ReplanPolicy.FEWEST
+    try:
+        replanning = prepare_replan(changed, plan, today=today, policy=policy,
+                                    drop_outs=[DropOut.parse(text) for text in args.drop])
+    except ValueError as error:
+        raise UsageError(f"--drop: {error}") from None
+    print(f"Re-planning {scenario.name} from {args.from_plan} ({policy} policy)…", file=sys.stderr)
+    progress = None if args.quiet else _progress
+    result = replanning.solve(time_limit_s=args.time_limit, progress=progress)
+    reference = None if policy == ReplanPolicy.FREE else replanning.reference
+    result = explain(replanning.scenario, result, reference=reference, exclusions=replanning.exclusions,
+                     progress=None if args.quiet else _say)
+    print(result.summary())
+    if result.plan is None:
+        for sentence in result.diagnosis:
+            print(f"  - {sentence}")
+        return 1
+    given = replanning.given()
+    if given:
+        print("Given (the drop-outs, not counted as changes):")
+        for change in given:
+            print(f"  - {change.sentence}")
+    changes = result.changes or ()
+    print(f"Changes to the published plan: {len(changes)}")
+    for change in changes:
+        print(f"  - {change.sentence}")
+    _plan_table(replanning.scenario, result.plan)
+    _terms_table(result.terms)
+    save_plan(result.plan, out)
+    print(f"Plan written to {out}/")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    import json
+
+    from planner.exports import find_scenario
+    from planner.io.plan_files import load_plan
+    from planner.io.scenario_files import load_scenario
+    from planner.rules.changes import plan_changes
+    from planner.rules.scoring import plan_kpis
+    from planner.views.comparison import KPI_LABELS
+
+    old, new = load_plan(args.old), load_plan(args.new)
+    if args.scenario:
+        folder = args.scenario
+    else:
+        try:
+            folder = find_scenario(old, args.old)
+        except ScenarioError:
+            folder = find_scenario(new, args.new)  # a re-plan's scenario differs; the published plan's does not
+    scenario = load_scenario(folder)
+    changes = plan_changes(scenario, old, new)
+    before, after = plan_kpis(scenario, old), plan_kpis(scenario, new)
+    kpis = {k: {"before": before[k], "after": after[k], "change": round(after[k] - before[k], 6)} for k in before}
+    if args.json:
+        print(json.dumps({"old": str(args.old), "new": str(args.new), "scenario": str(folder),
+                          "change_count": len(changes), "changes": [c.as_dict() for c in changes],
+                          "kpis": kpis}, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{args.old} → {args.new}: {len(changes)} change{'' if len(changes) == 1 else 's'}")
+    for change in changes:
+        print(f"  - {change.sentence}")
+    print("Headline figures (before → after, change):")
+    for key, row in kpis.items():
+        print(f"  {KPI_LABELS.get(key, key):<44} {row['before']:>10,g} → {row['after']:<10,g} "
+              f"({row['change']:+,g})")
     return 0
 
 
@@ -188,16 +327,48 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=float, help="seconds (default: scenario.yaml solver.time_limit_s)")
     p.add_argument("--reproducible", action="store_true", help="byte-identical plan files for the same input")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument("--force", action="store_true", help="replace the plan folder if it exists")
     p.set_defaults(func=cmd_solve)
+    p = sub.add_parser("replan", help="re-plan from a published plan after a change, with the fewest changes",
+                       description="Re-plan SCENARIO from the published plan PLAN_DIR after drop-outs, absences or "
+                       "pins. By default the fewest changes (published work kept first, then the fewest changes, "
+                       "then the best soft terms); --weighted prices changes with the moved_days and team_changes "
+                       "weights; --free finds the best plan, starting from the published one.")
+    p.add_argument("scenario")
+    p.add_argument("--from", dest="from_plan", required=True, metavar="PLAN_DIR", help="the published plan")
+    p.add_argument("--out", required=True, metavar="NEW_PLAN_DIR", help="where to write the new plan")
+    p.add_argument("--unavailable", action="append", default=[], metavar="REVIEWER:START:END",
+                   help="a person cannot travel from START to END (YYYY-MM-DD, inclusive); repeatable")
+    p.add_argument("--drop", action="append", default=[], metavar="REVIEWER[:ENGAGEMENT]",
+                   help="a person drops out of one engagement, or of every engagement not started; repeatable")
+    p.add_argument("--pin", action="append", default=[], metavar="ENGAGEMENT:YYYY-MM-DD",
+                   help="an engagement starts on that day; repeatable")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="engagements started by then stay where they are, the "
+                   "others cannot move before it (default: nothing has started)")
+    policy = p.add_mutually_exclusive_group()
+    policy.add_argument("--free", action="store_true", help="the best plan, not held to the published one")
+    policy.add_argument("--weighted", action="store_true", help="changes priced by their weights")
+    p.add_argument("--time-limit", type=float, help="seconds for the whole re-plan (default: scenario.yaml)")
+    p.add_argument("--force", action="store_true", help="replace NEW_PLAN_DIR if it exists")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(func=cmd_replan)
+    p = sub.add_parser("diff", help="what changed between two plans, and the headline figures")
+    p.add_argument("old", metavar="OLD_PLAN_DIR")
+    p.add_argument("new", metavar="NEW_PLAN_DIR")
+    p.add_argument("--scenario", help="scenario folder (default: found by the plans' scenario_hash)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_diff)
     p = sub.add_parser("check", help="check a plan against a scenario's hard rules and score it")
     p.add_argument("scenario")
     p.add_argument("plan")
     p.add_argument("--reference", help="the published plan a re-plan started from (scores team changes)")
     p.set_defaults(func=cmd_check)
-    p = sub.add_parser("explain", help="pre-checks, then why the plan (or its absence) is what it is")
+    p = sub.add_parser("explain", help="pre-checks, then why the saved plan (or its absence) is what it is")
     p.add_argument("folder")
-    p.add_argument("--plan", help="explain this saved plan instead of solving")
-    p.add_argument("--time-limit", type=float)
+    p.add_argument("--plan", help="the saved plan to explain (default: plans/<scenario folder name>)")
+    p.add_argument("--solve", action="store_true", help="solve afresh instead of explaining the saved plan")
+    p.add_argument("--time-limit", type=float, help="seconds for all the explanations together (default: the "
+                   "scenario's time limit)")
     p.set_defaults(func=cmd_explain)
     p = sub.add_parser("export", help="calendars (.ics), an Excel workbook and an HTML report of a plan")
     p.add_argument("plan", metavar="PLAN_DIR")
@@ -221,6 +392,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2 if exit_.code not in (0, None) else 0
     try:
         return int(args.func(args))
+    except UsageError as error:
+        print(f"kp-plan {args.command}: {error}", file=sys.stderr)
+        return 2
     except ScenarioError as error:
         _print_problems("The input could not be used:", error.problems, sys.stderr)
         return 2 if error.unreadable else 1

@@ -350,6 +350,20 @@ def _run(builder: ModelBuilder, settings: SolverSettings, progress, stop_event, 
     return solver, status, time.monotonic() - started, callback.solutions
 
 
+def saved_result(scenario: Scenario, plan: Plan) -> SolveResult:
+    """A saved plan as a ``SolveResult`` (to explain it without solving again): its soft terms evaluated, its
+    status, bound and gap as plan.json records them."""
+    meta = plan.meta
+    try:
+        status = SolveStatus(meta.get("status", SolveStatus.FEASIBLE))
+    except ValueError:
+        status = SolveStatus.FEASIBLE
+    terms = evaluate(scenario, plan)
+    return SolveResult(status if status.has_plan else SolveStatus.FEASIBLE, total_penalty(terms),
+                       meta.get("bound"), meta.get("gap"), float(meta.get("runtime_s") or 0.0), plan, terms,
+                       settings=scenario.solver)
+
+
 def _hint_solution(builder: ModelBuilder, solver: cp_model.CpSolver) -> None:
     """Hint the solver's whole last solution: the next level starts where this one ended."""
     values = list(solver.response_proto.solution)
