@@ -18,9 +18,6 @@ import dataclasses
 import difflib
 import os
 import re
-import shutil
-import tempfile
-import uuid
 from datetime import date, datetime
 from pathlib import Path
 
@@ -29,6 +26,7 @@ from planner.core.model import DEFAULT_WEIGHTS, PRIORITIES, Engagement, Rules, S
 from planner.core.problems import ScenarioError
 from planner.engine.replan import mark_unavailable as _mark_unavailable
 from planner.io import scenario_files
+from planner.io.atomic import replacing_folder
 from planner.io.references import check_references
 from planner.rules.precheck import engagement_findings, staffing_problems
 
@@ -323,11 +321,12 @@ def save_variant(scenario: Scenario, folder: str | os.PathLike, confirm_overwrit
                  name: str | None = None, note: str = "") -> Path:
     """Write ``scenario`` as a new scenario folder, atomically.
 
-    The files are written into a hidden temporary folder next to ``folder``, read back with
-    ``load_scenario`` (so a saved variant always loads), then renamed to ``folder`` in one step. An existing
-    non-empty ``folder`` is never replaced unless ``confirm_overwrite=True``; it is then moved aside, the new
-    folder renamed into place, and the old one deleted. ``name`` renames the scenario; ``note`` is added to
-    its description (e.g. the list of edits).
+    The files are written into a hidden staging folder next to ``folder`` and read back with
+    ``load_scenario`` (so a saved variant always loads); the staging folder then takes ``folder``'s place in
+    one step (``planner.io.atomic.replacing_folder``: there is never a moment without a folder, nor one that
+    mixes old and new files, and a failed or killed save leaves the old folder). An existing non-empty
+    ``folder`` is never replaced unless ``confirm_overwrite=True``. ``name`` renames the scenario; ``note``
+    is added to its description (e.g. the list of edits).
     """
     target = Path(folder)
     if not target.name or target.name in (".", ".."):
@@ -341,32 +340,15 @@ def save_variant(scenario: Scenario, folder: str | os.PathLike, confirm_overwrit
     if name or note:
         description = "\n".join(x for x in (scenario.description.strip(), note.strip()) if x)
         variant = dataclasses.replace(scenario, name=(name or scenario.name).strip(), description=description)
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
     try:
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(staging, 0o777 & ~mask)  # mkdtemp gives 0o700; a saved variant is an ordinary folder
-        scenario_files.save_scenario(variant, staging, overwrite=True)
-        try:
-            scenario_files.load_scenario(staging)
-        except ScenarioError as error:
-            raise EditRejected(f"The variant would not load back: {error}") from error
-        if target.exists():
-            aside = parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
-            os.rename(target, aside)
+        with replacing_folder(target) as staging:
+            scenario_files.save_scenario(variant, staging, overwrite=True)
             try:
-                os.rename(staging, target)
-            except OSError:
-                os.rename(aside, target)
-                raise
-            shutil.rmtree(aside, ignore_errors=True)
-        else:
-            os.rename(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+                scenario_files.load_scenario(staging)
+            except ScenarioError as error:
+                raise EditRejected(f"The variant would not load back: {error}") from error
+    except ScenarioError as error:  # the folder itself cannot be written (say, it holds the working folder)
+        raise EditRejected(str(error)) from error
     return target
 
 

@@ -20,6 +20,7 @@ from planner.exports.common import check_plan_fits
 from planner.exports.html import write_report
 from planner.exports.ics import write_calendars
 from planner.exports.xlsx import write_workbook
+from planner.io.atomic import replacing_folder
 from planner.io.plan_files import scenario_hash
 from planner.io.scenario_files import load_scenario
 
@@ -33,21 +34,26 @@ def export_plan(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike, *, i
     """Write the chosen exports into ``out_dir`` and return the files written:
     ``calendars/`` (see ``write_calendars``), ``plan.xlsx`` and ``report.html``.
 
-    ``previous_plan`` is the plan people already have in their calendars: engagements it has and ``plan``
-    no longer has are exported as cancelled. Raises ``ScenarioError`` when the plan does not fit the scenario.
+    The folder is replaced as a whole (``planner.io.atomic.replacing_folder``): whoever opens it, and a kill
+    or an error at any point, finds the earlier export or the new one, never a mix. Exports not chosen this
+    time, and anything else in the folder, are kept; earlier calendars are read so that their SEQUENCE numbers
+    continue. ``previous_plan`` is the plan people already have in their calendars: engagements it has and
+    ``plan`` no longer has are exported as cancelled. Raises ``ScenarioError`` when the plan does not fit the
+    scenario.
     """
     check_plan_fits(scenario, plan)
     folder = Path(out_dir)
     written: list[Path] = []
-    if ics:
-        written += write_calendars(scenario, plan, folder / CALENDAR_FOLDER, previous_plan=previous_plan)
-    if xlsx:
-        write_workbook(scenario, plan, folder / WORKBOOK_NAME)
-        written.append(folder / WORKBOOK_NAME)
-    if html:
-        write_report(scenario, plan, folder / REPORT_NAME)
-        written.append(folder / REPORT_NAME)
-    return written
+    with replacing_folder(folder, start_from=[CALENDAR_FOLDER] if ics else [], keep_others=True) as staging:
+        if ics:
+            written += write_calendars(scenario, plan, staging / CALENDAR_FOLDER, previous_plan=previous_plan)
+        if xlsx:
+            write_workbook(scenario, plan, staging / WORKBOOK_NAME)
+            written.append(staging / WORKBOOK_NAME)
+        if html:
+            write_report(scenario, plan, staging / REPORT_NAME)
+            written.append(staging / REPORT_NAME)
+    return [folder / path.relative_to(staging) for path in written]
 
 
 def _candidate_folders(plan_dir: Path, roots: list[Path]) -> list[Path]:

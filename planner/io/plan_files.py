@@ -11,7 +11,7 @@ from pathlib import Path
 from planner.core.model import ROLES, Assignment, EngagementOutcome, Plan, Scenario, SolverSettings
 from planner.core.problems import Problem, ScenarioError
 from planner.io import tables as t
-from planner.io.atomic import atomic_write_text
+from planner.io.atomic import atomic_write_text, folder_version, replacing_folder
 from planner.io.scenario_files import scenario_files
 
 ASSIGNMENT_COLUMNS = [
@@ -61,17 +61,42 @@ def plan_files(plan: Plan) -> dict[str, str]:
 
 
 def save_plan(plan: Plan, path: str | os.PathLike) -> Path:
-    """Write the plan folder; each file is replaced atomically."""
+    """Write the plan folder as a whole: a reader (or a write killed at any point) finds the old folder or the
+    new one, never a mix. The three files are written into a staging folder beside ``path``, which then takes
+    its place in one step (``planner.io.atomic.replacing_folder``); other entries of an existing folder (say,
+    ``exports/``) are kept. Raises ``ScenarioError`` naming ``path`` when it is a file."""
     folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in plan_files(plan).items():
-        atomic_write_text(folder / name, content)
+    with replacing_folder(folder, keep_others=True) as staging:
+        for name, content in plan_files(plan).items():
+            atomic_write_text(staging / name, content)
     return folder
 
 
+#: How many times a reader reads a folder that was replaced while it read it before giving up.
+READ_ATTEMPTS = 5
+
+
 def load_plan(path: str | os.PathLike) -> Plan:
-    """Read a plan folder; raise ``ScenarioError`` naming file, row and column for anything malformed."""
+    """Read a plan folder; raise ``ScenarioError`` naming file, row and column for anything malformed.
+
+    The three files come from one version of the folder: when ``save_plan`` replaced the folder while it was
+    being read, it is read again."""
     folder = Path(path)
+    for _attempt in range(READ_ATTEMPTS):
+        before = folder_version(folder)
+        try:
+            plan = _read_plan_folder(folder)
+        except (ScenarioError, OSError):  # OSError: a file vanished with the old version of the folder
+            if folder_version(folder) == before:
+                raise
+            continue
+        if folder_version(folder) == before:
+            return plan
+    raise ScenarioError([Problem(str(folder), f"the folder was replaced {READ_ATTEMPTS} times while it was being "
+                                 "read; try again when the program writing it has finished")], unreadable=True)
+
+
+def _read_plan_folder(folder: Path) -> Plan:
     if not folder.is_dir():
         raise ScenarioError([Problem(str(folder), "expected a plan folder with assignments.csv, "
                                      "engagements.csv and plan.json")], unreadable=True)
