@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -69,23 +70,79 @@ def test_empty_folder_lists_every_missing_file(tmp_path, validate):
         assert f"  - {name} — the file is missing" in out
 
 
-def test_a_folder_in_place_of_a_csv_file_is_a_problem(scenario_copy, validate):
-    (scenario_copy / "events.csv").unlink()
-    (scenario_copy / "events.csv").mkdir()
+@pytest.mark.parametrize("name", ALL_FILES)
+def test_a_folder_in_place_of_a_file_exits_2(scenario_copy, validate, name):
+    (scenario_copy / name).unlink()
+    (scenario_copy / name).mkdir()
     code, out, _ = validate(scenario_copy)
-    assert code == 1
-    assert "events.csv" in out and "could not be read" in out
+    assert code == 2
+    assert f"  - {name} — the file could not be read: this is a folder" in out
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read any file")
-def test_unreadable_file_is_a_problem(scenario_copy, validate):
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_in_place_of_a_csv_file_exits_2_without_waiting_for_it(scenario_copy, validate):
+    (scenario_copy / "events.csv").unlink()
+    os.mkfifo(scenario_copy / "events.csv")  # opening it to read would block until a writer comes
+    code, out, _ = validate(scenario_copy)
+    assert code == 2
+    assert "  - events.csv — the file could not be read: this is not a regular file" in out
+
+
+def _without_file_permission_override() -> list[str]:
+    """A command prefix under which file permissions apply: none for an ordinary user; for root (the tests run
+    as root in CI) the capabilities that let root read any file are dropped (util-linux setpriv)."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: root reads any file")
+    caps = "-dac_override,-dac_read_search"
+    return [setpriv, f"--inh-caps={caps}", f"--bounding-set={caps}"]
+
+
+def test_a_file_without_read_permission_exits_2(scenario_copy):
+    prefix = _without_file_permission_override()
     (scenario_copy / "reviewers.csv").chmod(0)
     try:
-        code, out, _ = validate(scenario_copy)
+        result = subprocess.run([*prefix, sys.executable, "-m", "planner.apps.cli", "validate", str(scenario_copy)],
+                                capture_output=True, text=True, encoding="utf-8", timeout=60,
+                                cwd=Path(__file__).parent.parent)
     finally:
         (scenario_copy / "reviewers.csv").chmod(0o644)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "  - reviewers.csv — the file could not be read (Permission denied)" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_every_command_exits_2_for_an_unreadable_scenario_file(scenario_copy, capsys):
+    (scenario_copy / "engagements.csv").unlink()
+    (scenario_copy / "engagements.csv").mkdir()
+    assert main(["explain", str(scenario_copy)]) == 2
+    captured = capsys.readouterr()
+    assert "engagements.csv" in captured.err and "Traceback" not in captured.out + captured.err
+
+
+def test_a_horizon_of_centuries_is_reported_without_the_slow_checks(scenario_copy, edit, validate,
+                                                                    monkeypatch):
+    """The staffing pre-checks look at every day of every window: an overlong horizon never reaches them."""
+    import planner.rules.validation
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("the staffing pre-checks ran on a horizon of centuries")
+
+    monkeypatch.setattr(planner.rules.validation, "staffing_problems", never)
+    edit.replace_text(scenario_copy, "scenario.yaml", "horizon: {start: 2018-09-01, end: 2018-10-31}",
+                      "horizon: {start: 1900-01-01, end: 2999-12-31}")
+    for row in (2, 3, 4):
+        edit.set_cell(scenario_copy, "engagements.csv", row, "earliest_start", "1900-01-01")
+        edit.set_cell(scenario_copy, "engagements.csv", row, "latest_end", "2999-12-31")
+    code, out, _ = validate(scenario_copy)
     assert code == 1
-    assert "reviewers.csv" in out and "could not be read" in out
+    assert "  - scenario.yaml, column 'horizon.end': got '2999-12-31' — expected a horizon of at most 1096 days" \
+        in out
+    for row in (2, 3, 4):
+        assert f"  - engagements.csv, row {row}, column 'latest_end': got '2999-12-31' — expected a window of " \
+               "at most 1096 days" in out
 
 
 def test_problems_in_every_file_are_listed_at_once(scenario_copy, edit, validate, folder_hashes):

@@ -314,3 +314,41 @@ def test_saved_files_get_ordinary_permissions(mini_dir, tmp_path):
     os.umask(mask)
     for path in folder.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path
+
+
+# --- the longest horizon (horizon.max_days) ----------------------------------------------------------------
+
+
+def _with_horizon(scenario_copy: Path, horizon: str) -> Path:
+    path = scenario_copy / "scenario.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    [index] = [i for i, line in enumerate(lines) if line.startswith("horizon:")]
+    lines[index] = horizon + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    return scenario_copy
+
+
+def test_the_default_bound_is_three_years(scenario_copy):
+    assert planner.core.model.HORIZON_MAX_DAYS == 1096
+    three_years = load_scenario(_with_horizon(scenario_copy, "horizon: {start: 2016-01-01, end: 2018-12-31}"))
+    assert three_years.horizon_max_days == 1096
+    _with_horizon(scenario_copy, "horizon: {start: 2015-12-31, end: 2018-12-31}")  # one day more
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(scenario_copy)
+    assert [(p.file, p.column) for p in info.value.problems] == [("scenario.yaml", "horizon.end")]
+    assert not info.value.unreadable
+
+
+def test_a_scenario_may_raise_its_bound_and_keeps_it_when_saved(scenario_copy, tmp_path):
+    folder = _with_horizon(scenario_copy, "horizon: {start: 2015-01-01, end: 2018-12-31, max_days: 1461}")
+    scenario = load_scenario(folder)
+    assert scenario.horizon_max_days == 1461
+    saved = save_scenario(scenario, tmp_path / "out")
+    assert "max_days: 1461" in (saved / "scenario.yaml").read_text(encoding="utf-8")
+    assert same_content(load_scenario(saved), scenario)
+
+
+def test_the_default_bound_is_not_written(mini_dir, tmp_path):
+    """Scenarios saved before the setting existed are saved again byte for byte."""
+    saved = save_scenario(load_scenario(mini_dir), tmp_path / "out")
+    assert "max_days" not in (saved / "scenario.yaml").read_text(encoding="utf-8")

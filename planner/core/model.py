@@ -226,6 +226,14 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 
+#: The longest horizon, and the longest engagement window, a scenario may have unless its scenario.yaml says
+#: otherwise (``horizon.max_days``): three years. The checks look at every day of every window, so a longer span
+#: is almost always a typing mistake (1900 for 2019) and would make ``kp-plan validate`` crawl.
+HORIZON_MAX_DAYS = 3 * 365 + 1
+#: ``horizon.max_days`` itself goes no further (ten years), so that no input makes the checks slow.
+HORIZON_MAX_DAYS_CEILING = 3660
+
+
 @dataclass(frozen=True)
 class SolverSettings:
     time_limit_s: float = 30.0
@@ -255,6 +263,8 @@ class Scenario:
     # weights derived so that leaving work out never pays (``work_first_weights``), re-derived on every change;
     # loading a scenario.yaml that leaves them out (or says ``auto``) lists them here
     derived_weights: tuple[str, ...] = ()
+    # the longest horizon and engagement window allowed (scenario.yaml ``horizon.max_days``)
+    horizon_max_days: int = HORIZON_MAX_DAYS
 
     def __post_init__(self) -> None:
         if self.derived_weights:

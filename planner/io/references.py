@@ -1,7 +1,8 @@
 """Cross-file checks of a scenario, and the ``validate`` report used by ``kp-plan validate``.
 
 ``check_references`` finds what one table says about another (unknown reviewer, host, attendee tag),
-duplicate ids, inverted or out-of-horizon dates and windows too short for their duration.
+duplicate ids, inverted or out-of-horizon dates, and windows too short for their duration or longer than the
+scenario's ``horizon_max_days``.
 ``validate_scenario`` loads a folder and adds the staffing pre-checks of ``planner.rules.precheck``.
 """
 
@@ -98,6 +99,11 @@ def check_references(scenario: Scenario, rows: dict[str, list[int]]) -> list[Pro
             in_horizon(f, row, "earliest_start", e.earliest_start)
             in_horizon(f, row, "latest_end", e.latest_end)
             window = days_inclusive(e.earliest_start, e.latest_end)
+            if window > scenario.horizon_max_days:
+                problems.append(Problem(f, f"expected a window of at most {scenario.horizon_max_days} days "
+                                        f"(scenario.yaml horizon.max_days); {e.earliest_start}..{e.latest_end} is "
+                                        f"{window} days", row=row, column="latest_end",
+                                        value=e.latest_end.isoformat()))
             if window < e.duration_days:
                 problems.append(Problem(f, f"expected a window of at least duration_days ({e.duration_days}); "
                                         f"{e.earliest_start}..{e.latest_end} is {window} days", row=row,

@@ -20,6 +20,8 @@ from planner.core.model import (
     DEFAULT_WEIGHTS,
     DERIVABLE_WEIGHTS,
     ENGAGEMENT_KINDS,
+    HORIZON_MAX_DAYS,
+    HORIZON_MAX_DAYS_CEILING,
     OBSERVER_ORGANISATIONS,
     PRIORITIES,
     Engagement,
@@ -31,6 +33,7 @@ from planner.core.model import (
     SolverSettings,
     TravelBufferStep,
     Unavailability,
+    days_inclusive,
 )
 from planner.core.problems import Problem, ScenarioError
 from planner.io import tables as t
@@ -108,6 +111,7 @@ FILES = {
 RULE_KEYS = {f.name for f in fields(Rules)}
 SOLVER_KEYS = {"time_limit_s", "workers", "seed", "reproducible", "relative_gap_limit"}
 TOP_KEYS = {"name", "description", "horizon", "rules", "weights", "solver"}
+HORIZON_KEYS = {"start", "end", "max_days"}
 
 
 # --- scenario.yaml -------------------------------------------------------------------------
@@ -283,17 +287,13 @@ def _parse_solver(raw: Any, y: _Yaml) -> SolverSettings:
 
 
 def _read_yaml(folder: Path, problems: list[Problem]) -> dict | None:
-    path = folder / SCENARIO_FILE
-    if not path.exists():
-        problems.append(Problem(SCENARIO_FILE, "the file is missing; expected name, horizon, rules, weights, solver"))
+    raw_bytes = t.read_file(folder / SCENARIO_FILE, problems, "expected name, horizon, rules, weights, solver")
+    if raw_bytes is None:
         return None
     try:
-        content = path.read_bytes().decode("utf-8-sig")
+        content = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError:
         problems.append(Problem(SCENARIO_FILE, "expected UTF-8 text"))
-        return None
-    except OSError as error:
-        problems.append(Problem(SCENARIO_FILE, f"the file could not be read ({error.strerror})"))
         return None
     try:
         raw = yaml.safe_load(content)
@@ -337,13 +337,13 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     raw = _read_yaml(folder, problems)
     tables = {name: t.read_table(folder / name, columns, problems) for name, columns in FILES.items()}
     if raw is None:
-        raise ScenarioError(problems)
+        raise ScenarioError(problems, unreadable=t.any_unreadable(problems))
     y = _Yaml(problems)
     if any(rows is None for rows in tables.values()):
         # a table is unusable: still report what scenario.yaml has wrong, then stop
         y.unknown_keys("scenario", raw, TOP_KEYS)
         _parse_rules(raw.get("rules"), y), _parse_weights(raw.get("weights"), y), _parse_solver(raw.get("solver"), y)
-        raise ScenarioError(problems)
+        raise ScenarioError(problems, unreadable=t.any_unreadable(problems))
 
     y.unknown_keys("scenario", raw, TOP_KEYS)
     name = raw.get("name")
@@ -351,14 +351,22 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
         y.bad("name", name, "expected the scenario's name as text")
         name = folder.name
     horizon = raw.get("horizon")
+    max_days = HORIZON_MAX_DAYS
     if not isinstance(horizon, dict) or "start" not in horizon or "end" not in horizon:
         y.bad("horizon", horizon, "expected 'horizon: {start: YYYY-MM-DD, end: YYYY-MM-DD}'")
         horizon_start = horizon_end = None
     else:
+        y.unknown_keys("horizon", horizon, HORIZON_KEYS)
         horizon_start = y.day("horizon.start", horizon["start"])
         horizon_end = y.day("horizon.end", horizon["end"])
+        if "max_days" in horizon:
+            max_days = y.integer("horizon.max_days", horizon["max_days"], 1, HORIZON_MAX_DAYS_CEILING) or max_days
         if horizon_start and horizon_end and horizon_end < horizon_start:
             y.bad("horizon.end", horizon_end, f"expected a date on or after horizon.start ({horizon_start})")
+        elif horizon_start and horizon_end and days_inclusive(horizon_start, horizon_end) > max_days:
+            # every check looks at each day of a window: an overlong horizon is refused before any of them runs
+            y.bad("horizon.end", horizon_end, f"expected a horizon of at most {max_days} days (horizon.max_days); "
+                  f"{horizon_start} to {horizon_end} is {days_inclusive(horizon_start, horizon_end)} days")
     rules = _parse_rules(raw.get("rules"), y)
     weights, derived_weights = _parse_weights(raw.get("weights"), y)
     solver = _parse_solver(raw.get("solver"), y)
@@ -432,7 +440,7 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
         name=name.strip(), horizon_start=horizon_start, horizon_end=horizon_end, participants=participants,
         reviewers=tuple(reviewers), unavailability=unavailability, events=events, engagements=engagements,
         rules=rules, weights=weights, solver=solver, description=str(description), source_path=str(folder),
-        derived_weights=derived_weights,
+        derived_weights=derived_weights, horizon_max_days=max_days,
     )
     rows = {name: [r.number for r in rows] for name, rows in tables.items()}
     rows["reviewers.csv"] = reviewer_rows
@@ -462,7 +470,10 @@ def _yaml_document(scenario: Scenario) -> dict:
     return {
         "name": scenario.name,
         "description": scenario.description,
-        "horizon": {"start": scenario.horizon_start.isoformat(), "end": scenario.horizon_end.isoformat()},
+        "horizon": {"start": scenario.horizon_start.isoformat(), "end": scenario.horizon_end.isoformat(),
+                    # written only when set, so that scenarios saved before the setting existed stay as they are
+                    **({"max_days": scenario.horizon_max_days}
+                       if scenario.horizon_max_days != HORIZON_MAX_DAYS else {})},
         "rules": {f.name: _rule_value(rules, f.name) for f in fields(Rules)},  # in declaration order
         "weights": {k: "auto" if k in scenario.derived_weights else v for k, v in scenario.weights.items()},
         "solver": {

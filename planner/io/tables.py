@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from planner.core.problems import Problem
+
+
+@dataclass(frozen=True)
+class UnreadableFile(Problem):
+    """A file that is there but cannot be read: a folder of that name, no read permission, a pipe or device.
+    ``kp-plan`` exits with code 2 for these (the input could not be read), not 1 (problems found)."""
+
+
+def any_unreadable(problems: list[Problem]) -> bool:
+    return any(isinstance(p, UnreadableFile) for p in problems)
 
 
 class CellError(ValueError):
@@ -185,6 +196,34 @@ class TableRow:
     extra: dict[str, str]
 
 
+def read_file(path: Path, problems: list[Problem], missing: str | None) -> bytes | None:
+    """The bytes of ``path``, or ``None`` with a problem appended: ``missing`` (what was expected) when there is
+    no such file (nothing when ``missing`` is None: an optional file), an ``UnreadableFile`` when it cannot be
+    read. Only regular files are opened: a pipe or a device in a file's place would block or never end."""
+    name = path.name
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        if missing is not None:
+            problems.append(Problem(name, f"the file is missing; {missing}"))
+        return None
+    except OSError as error:  # no permission to look into the folder, a symlink loop ...
+        problems.append(UnreadableFile(name, f"the file could not be read ({error.strerror})"))
+        return None
+    if stat.S_ISDIR(mode):
+        problems.append(UnreadableFile(name, "the file could not be read: this is a folder; expected a file"))
+        return None
+    if not stat.S_ISREG(mode):
+        problems.append(UnreadableFile(name, "the file could not be read: this is not a regular file (a pipe, "
+                                       "socket or device); expected a file"))
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        problems.append(UnreadableFile(name, f"the file could not be read ({error.strerror})"))
+        return None
+
+
 def read_table(path: Path, columns: list[Column], problems: list[Problem],
                required_file: bool = True) -> TableRows | None:
     """Read one CSV file. Every problem is appended to ``problems``; rows with bad cells are dropped.
@@ -192,15 +231,9 @@ def read_table(path: Path, columns: list[Column], problems: list[Problem],
     Returns ``None`` when the file is missing, unreadable, empty or lacks a required column.
     """
     name = path.name
-    if not path.exists():
-        if required_file:
-            problems.append(Problem(name, "the file is missing; expected a CSV file with columns "
-                                    + ", ".join(c.name for c in columns if c.required)))
-        return None
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        problems.append(Problem(name, f"the file could not be read ({error.strerror})"))
+    expected = "expected a CSV file with columns " + ", ".join(c.name for c in columns if c.required)
+    raw = read_file(path, problems, expected if required_file else None)
+    if raw is None:
         return None
     try:
         content = raw.decode("utf-8-sig")
