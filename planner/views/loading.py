@@ -51,7 +51,8 @@ def load_saved(scenario_dir: str | os.PathLike | None = None,
     """Load the scenario and its saved plan; never solve.
 
     Defaults: ``$KP_SCENARIO`` / ``$KP_PLAN``, else data/scenarios/kp-2018-h2 and plans/kp-2018-h2 under the
-    repository root.
+    repository root. The plan is read by ``load_plan``, whose three files always come from one version of the
+    folder, even while ``make plan`` replaces it (docs/architecture.md, "Atomic folders").
     """
     scenario_path = Path(scenario_dir) if scenario_dir else default_scenario_dir()
     plan_path = Path(plan_dir) if plan_dir else default_plan_dir()

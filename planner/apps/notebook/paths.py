@@ -46,7 +46,8 @@ def plan_folder(name: str = NOTEBOOK_PLAN) -> Path:
 
 
 def save_notebook_plan(plan: Plan, name: str = NOTEBOOK_PLAN) -> Path:
-    """Save ``plan`` under ``plans_dir()/name`` (each file atomically; the notebook's own folder is replaced)."""
+    """Save ``plan`` under ``plans_dir()/name``; the folder is replaced as a whole (``save_plan``), so a
+    dashboard or a second notebook reading it meanwhile sees the old plan or the new one, never a mix."""
     if plan is None:
         raise edits.EditRejected("There is no plan to save yet: solve first.")
     return save_plan(plan, plan_folder(name))
