@@ -223,12 +223,6 @@ def test_guarded_callbacks_show_errors_instead_of_losing_them(capsys):
     assert "ZeroDivisionError" in capsys.readouterr().err  # also logged for whoever runs the kernel
 
 
-def test_format_gap():
-    assert nb.format_gap(None) == "n/a"
-    assert nb.format_gap(0.1234) == "12.3%"
-    assert nb.format_gap(33.6) == "over 100%"
-
-
 # --- tables ----------------------------------------------------------------------------------------------------
 
 
@@ -278,7 +272,7 @@ def test_result_summary_in_words(mini):
     text = nb.result_summary(_result(mini, _plan(), stopped=True))
     assert "2 of 3 engagements scheduled" in text and "stopped by hand" in text and "gap 50.0%" in text
     nothing = SolveResult("INFEASIBLE", None, None, None, 0.1, None, diagnosis=["Nobody speaks Japanese."])
-    assert nb.result_summary(nothing) == "No plan (INFEASIBLE). Nobody speaks Japanese."
+    assert nb.result_summary(nothing) == "No plan exists: the hard rules cannot all hold. Nobody speaks Japanese."
 
 
 # --- where notebooks write ------------------------------------------------------------------------------------
@@ -318,12 +312,12 @@ def test_compare_puts_plans_side_by_side(mini):
     assert nb.compare(mini, _plan(), _plan()).sentences()[0].startswith("No engagement changes")
 
 
-def test_drop_out_marks_the_reviewer_and_publishes_the_plan(mini):
+def test_drop_out_keeps_the_reviewer_off_the_team_and_publishes_the_plan(mini):
     d = nb.drop_out(mini, _plan(), "CM-RV", "RU-1", days_before=14)
     assert d.today == date(2018, 9, 10)
-    assert d.scenario.unavailability[-1].reviewer == "RU-1"
-    assert (d.scenario.unavailability[-1].start, d.scenario.unavailability[-1].end) == (date(2018, 9, 24),
-                                                                                       date(2018, 9, 27))
+    assert d.replanning.exclusions == frozenset({("CM-RV", "RU-1")})  # off that team, whatever its dates
+    assert d.scenario.unavailability == mini.unavailability  # and free for anything else
+    assert "RU-1" not in {a.reviewer_id for a in d.replanning.reference.team("CM-RV")}
     assert d.scenario.engagements_by_id["CM-RV"].published_start == date(2018, 9, 24)
     assert d.scenario.engagements_by_id["CM-RV"].pinned_start is None
     assert nb.drop_out(mini, _plan(), "CM-RV", "RU-1", 0).scenario.engagements_by_id["CM-RV"].pinned_start \
@@ -437,15 +431,17 @@ def test_scenario_editor_applies_checked_edits_and_explains_rejections(mini, tmp
     editor = nb.ScenarioEditor(mini, _plan(), time_limit_s=3)
     assert editor.scenario is mini and "No edits yet" in editor.log.value
 
-    editor.reviewer.value, editor.off_start.value, editor.off_end.value = "ZA-9", date(2018, 9, 20), \
-        date(2018, 9, 25)
-    editor.widget.children[0].children[0].children[-1].click()  # "Mark unavailable"
+    # the reviewer is chosen from a list (id, organisation, home): a typo cannot reach the edit from the widget
+    assert all(value in mini.reviewers_by_id and label.startswith(f"{value} — ")
+               for label, value in editor.reviewer.options)
+    editor.apply("typo", edits.mark_unavailable, "ZA-9", date(2018, 9, 20), date(2018, 9, 25))  # from code
     assert editor.messages.kind == "error"
     assert editor.messages.last == "Not applied: ZA-9 is not a reviewer of this scenario; did you mean ZA-1?"
     assert editor.history == []
 
-    editor.reviewer.value = "ZA-1"
-    editor.widget.children[0].children[0].children[-1].click()
+    editor.reviewer.value, editor.off_start.value, editor.off_end.value = "ZA-1", date(2018, 9, 20), \
+        date(2018, 9, 25)
+    editor.widget.children[0].children[0].children[-1].click()  # "Mark unavailable"
     assert editor.messages.kind == "ok" and len(editor.history) == 1
     assert editor.scenario.unavailability[-1].reviewer == "ZA-1"
 
@@ -477,12 +473,13 @@ def test_scenario_editor_applies_checked_edits_and_explains_rejections(mini, tmp
     assert editor.rule_value.value == 0  # the field follows the variant after an undo
     editor.undo()
     assert "SL-RV" not in editor.scenario.engagements_by_id and len(editor.history) == 2
-    assert editor.edit_log() == ["ZA-1 unavailable 2018-09-20–2018-09-25", "weight max_load = 80"]
+    label = TERM_LABELS["max_load"]
+    assert editor.edit_log() == ["ZA-1 unavailable 20 Sep 2018–25 Sep 2018", f"weight of “{label}”: 80"]
 
     path = editor.save("variant-1")
     assert path == tmp_path / "variant-1" and "Saved the variant" in editor.messages.last
     saved = load_scenario(path)
-    assert saved.weights["max_load"] == 80 and "weight max_load = 80" in saved.description
+    assert saved.weights["max_load"] == 80 and f"weight of “{label}”: 80" in saved.description
     editor.widget.children[-1].children[-1].click()  # "Save variant" to the default folder name: new folder
     editor.variant_folder.value = "variant-1"
     editor.widget.children[-1].children[-1].click()  # the same folder again: refused, not replaced
@@ -491,8 +488,10 @@ def test_scenario_editor_applies_checked_edits_and_explains_rejections(mini, tmp
     editor.widget.children[-1].children[-1].click()
     assert editor.messages.kind == "ok" and editor.confirm.value is False
 
+    editor.comparison = "a comparison of the variant"
     editor.reset()
     assert editor.scenario is mini and slider.value == 40.0 and editor.history == []
+    assert editor.comparison is None and editor.panel.results.outputs == ()  # no stale comparison after Reset
 
 
 def test_scenario_editor_solves_the_variant_and_compares_it(mini, monkeypatch):
@@ -515,6 +514,7 @@ def test_disruption_panel_builds_the_dropout_from_its_widgets(mini):
     panel.reviewer.value = "RU-1"
     job = panel._job(3)
     assert panel.disruption.reviewer_id == "RU-1" and job.reference is not None
+    assert job.fewest_changes and job.exclusions == frozenset({("CM-RV", "RU-1")})
     assert "RU-1 drops out" in panel.panel.messages.last
 
 

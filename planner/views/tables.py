@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from planner.core.model import Plan, Scenario
-from planner.engine.solve import SolveResult, SolveStatus
+from planner.engine.solve import SolveResult, bound_text
 from planner.rules.scoring import TERM_LABELS, TermResult, total_penalty
 from planner.views.i18n import participant_name
 
@@ -156,26 +156,15 @@ def validation_table(report) -> pd.DataFrame:
 
 
 def result_summary(result: SolveResult) -> str:
-    """One paragraph about a solve, in words."""
+    """One paragraph about a solve, in words: what is scheduled, the cost and how sure it is."""
     if result.plan is None:
-        return (f"No plan ({result.status}). " + " ".join(result.diagnosis)).strip()
+        return " ".join([result.quality(), *result.diagnosis])
     scheduled = len(result.plan.scheduled())
     total = len(result.plan.engagements)
-    how = {SolveStatus.OPTIMAL: "the best plan possible (proven optimal)",
-           SolveStatus.FEASIBLE: "a plan that satisfies every hard rule; a better one may exist"}.get(
-        result.status, str(result.status))
     stop = " The solve was stopped by hand; this is the best plan found until then." if result.stopped else ""
-    gap = "" if result.gap is None else f", gap {format_gap(result.gap)}"
-    return (f"{how.capitalize()}: {scheduled} of {total} engagements scheduled. Objective {result.objective:,.2f} "
-            f"(lower is better), bound {result.bound:,.2f}{gap}, after {result.runtime_s:.1f} s.{stop}")
+    return (f"{scheduled} of {total} engagements scheduled; {bound_text(result.objective, result.bound, result.gap)}"
+            f" (lower is better), after {result.runtime_s:.1f} s. {result.quality()}{stop}")
 
 
-def format_gap(gap: float | None) -> str:
-    """The relative gap between objective and bound, for people ("12.3%", "over 100%", "n/a")."""
-    if gap is None:
-        return "n/a"
-    return "over 100%" if gap > 1 else f"{gap:.1%}"
-
-
-__all__ = ["calendar_table", "day_text", "engagements_table", "format_gap", "home_name", "joined", "people_table",
+__all__ = ["calendar_table", "day_text", "engagements_table", "home_name", "joined", "people_table",
            "result_summary", "span_text", "teams_table", "terms_table", "unscheduled_table", "validation_table"]

@@ -51,7 +51,6 @@ from planner.views.regional import RegionalView, regional_map, regional_view
 from planner.views.tables import (
     calendar_table,
     engagements_table,
-    format_gap,
     people_table,
     result_summary,
     teams_table,
@@ -64,7 +63,7 @@ __all__ = [
     "COMMITTED_PLAN", "KPI_LABELS", "NOTEBOOK_PLAN", "NOTEBOOK_TIME_LIMIT_S", "PHASES",
     "BackgroundSolve", "Comparison", "Disruption", "DisruptionPanel", "MessageArea", "RegionalView", "SavedPlan",
     "ScenarioEditor", "SolvePanel", "SolveState", "calendar_table", "compare", "comparison_objects",
-    "describe_error", "drop_out", "engagements_table", "format_gap", "guarded", "heading", "itinerary_picker",
+    "describe_error", "drop_out", "engagements_table", "guarded", "heading", "itinerary_picker",
     "load_saved_plan", "message_html", "people_table", "plan_folder", "plan_sections", "plans_dir",
     "regional_map", "regional_view", "render_plan", "render_summary", "result_summary", "save_notebook_plan",
     "save_plan_box", "scenario_dir", "setup", "show", "solve_panel", "teams_table", "terms_table",

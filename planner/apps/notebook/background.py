@@ -20,7 +20,9 @@ from planner.engine.explain import left_out_reason, with_reasons
 from planner.engine.solve import Progress, SolveResult, bound_text, solve
 from planner.views.palette import MESSAGE_COLOURS
 
-NOTEBOOK_TIME_LIMIT_S = 8.0  # the real scenario uses its whole limit (optimality is not proven quickly)
+# An upper bound: a solve ends as soon as its plan is proven best (kp-2018-h2 and its what-if variants take a
+# few seconds to about 20 s on two cores; a minimal-change re-plan about 2 s).
+NOTEBOOK_TIME_LIMIT_S = 60.0
 PHASES = ("idle", "searching", "explaining", "done", "stopped", "failed")
 
 
@@ -36,6 +38,7 @@ class SolveState:
     gap: float | None = None
     solutions: int = 0
     detail: str = ""
+    stage: str = ""  # a minimal-change re-plan's level being minimised ("" for the soft terms)
 
     @property
     def elapsed_s(self) -> float:
@@ -50,8 +53,12 @@ class SolveState:
     def text(self) -> str:
         if self.phase == "idle":
             return "Not started. Press Solve."
-        figures = (f"{self.elapsed_s:.1f} s; best {bound_text(self.objective, self.bound, self.gap)}; "
-                   f"{self.solutions} plan(s) found")
+        if self.stage and self.running:
+            best = "—" if self.objective is None else f"{self.objective:,g}"
+            figures = f"{self.elapsed_s:.1f} s; first the {self.stage}: {best} so far"
+        else:
+            figures = (f"{self.elapsed_s:.1f} s; best {bound_text(self.objective, self.bound, self.gap)}; "
+                       f"{self.solutions} plan(s) found")
         label = {"searching": "Solving…", "explaining": "Explaining left-out engagements…", "done": "Finished",
                  "stopped": "Stopped by hand", "failed": "Failed"}[self.phase]
         return f"{label} {figures}" + (f". {self.detail}" if self.detail else "")
@@ -71,13 +78,17 @@ class BackgroundSolve:
     ``planner.engine.explain`` (staffing pre-checks first, then a trial solve), except that Stop skips the
     remaining explanations instead of waiting for them; a solve without a plan gets its diagnosis.
 
-    ``reference`` is a published plan to stay close to (re-planning, what-if). ``on_progress(state)`` and
+    ``reference`` is a published plan to stay close to (re-planning; with ``fewest_changes``, lexicographic),
+    ``hint`` a plan to start from without staying close to it (what-if), ``exclusions`` (engagement, person)
+    pairs kept off the teams (drop-outs). ``on_progress(state)`` and
     ``on_done(job)`` are called from the background thread. ``solve_fn`` replaces ``planner.engine.solve.solve``
     (tests).
     """
 
     def __init__(self, scenario: Scenario, *, time_limit_s: float | None = None, reference: Plan | None = None,
-                 workers: int | None = None, explain: bool = True,
+                 hint: Plan | None = None, fewest_changes: bool = False,
+                 exclusions: frozenset[tuple[str, str]] = frozenset(), workers: int | None = None,
+                 explain: bool = True,
                  on_progress: Callable[[SolveState], None] | None = None,
                  on_done: Callable[[BackgroundSolve], None] | None = None,
                  solve_fn: Callable[..., SolveResult] = solve):
@@ -86,6 +97,9 @@ class BackgroundSolve:
         self.scenario = scenario
         self.time_limit_s = time_limit_s
         self.reference = reference
+        self.hint = hint
+        self.fewest_changes = fewest_changes
+        self.exclusions = exclusions
         self.workers = workers
         self.explain = explain
         self.on_progress = on_progress
@@ -148,16 +162,23 @@ class BackgroundSolve:
                 traceback.print_exc()
 
     def _progress(self, p: Progress) -> None:
-        self._update(objective=p.objective, bound=p.bound, gap=p.gap, solutions=p.solutions)
+        self._update(objective=p.objective, bound=p.bound, gap=p.gap, solutions=p.solutions, stage=p.stage)
 
     def _run(self) -> None:
         try:
+            options = {"hint": self.hint} if self.hint is not None else {}
+            if self.fewest_changes:
+                options["fewest_changes"] = True
+            if self.exclusions:
+                options["exclusions"] = self.exclusions
             result = self.solve_fn(self.scenario, time_limit_s=self.time_limit_s, workers=self.workers,
-                                   reference=self.reference, progress=self._progress, stop_event=self._stop)
-            self._update(objective=result.objective, bound=result.bound, gap=result.gap,
+                                   reference=self.reference, progress=self._progress, stop_event=self._stop,
+                                   **options)
+            self._update(objective=result.objective, bound=result.bound, gap=result.gap, stage="",
                          solutions=max(result.solutions, self._state.solutions))
             if result.plan is None:  # why there is no plan (``solve`` itself does not say)
-                result = explain_result(self.scenario, result, reference=self.reference, stop_event=self._stop)
+                result = explain_result(self.scenario, result, reference=self.reference, stop_event=self._stop,
+                                        exclusions=self.exclusions)
             elif self.explain:
                 left_out = [o for o in result.plan.engagements if not o.scheduled]
                 if left_out:
@@ -184,7 +205,7 @@ class BackgroundSolve:
 
         def reason() -> str:
             return left_out_reason(self.scenario, engagement, result.plan, result.settings, stop_event=self._stop,
-                                   reference=self.reference)
+                                   reference=self.reference, exclusions=self.exclusions)
 
         if self._stop.is_set():  # no trial solve after Stop: a pre-check finding or the engine's "skipped"
             return reason()

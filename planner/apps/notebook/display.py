@@ -13,6 +13,7 @@ from IPython import get_ipython
 from IPython.core.formatters import DisplayFormatter
 from IPython.display import HTML
 
+from planner.apps.notebook.messages import message_html
 from planner.core.model import Plan, Scenario
 from planner.exports.download import download_links_html
 from planner.rules.scoring import TermResult, evaluate
@@ -31,11 +32,34 @@ def _plotly_offline() -> None:
     pio.renderers.default = "plotly_mimetype"  # JupyterLab's plotly extension renders it: no CDN needed
 
 
+# Tables in the notebooks: text left-aligned (pandas right-aligns every cell), wrapped rather than cut.
+TABLE_CSS = """<style>
+.jp-RenderedHTMLCommon table.dataframe td, .jp-RenderedHTMLCommon table.dataframe th,
+table.dataframe td, table.dataframe th { text-align: left; vertical-align: top; white-space: normal; }
+</style>"""
+
+
+def number_text(x) -> str:
+    """A table's number for people: whole numbers without decimals, others with two, a missing value blank."""
+    if x is None or x != x:  # NaN
+        return ""
+    if float(x).is_integer():
+        return f"{x:,.0f}"
+    return f"{x:,.2f}"
+
+
 def setup() -> None:
-    """Display settings for the coordinator notebooks: whole tables, readable columns, plotly without a CDN."""
+    """Display settings for the coordinator notebooks: whole tables with whole sentences (no "…"), numbers as
+    people write them (no NaN, no 5.00e+03), text left-aligned, plotly without a CDN."""
     pd.set_option("display.max_rows", 200)
     pd.set_option("display.max_columns", 30)
-    pd.set_option("display.max_colwidth", 140)
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.float_format", number_text)
+    shell = get_ipython()
+    if shell is not None:
+        from IPython.display import display
+
+        display(HTML(TABLE_CSS))
     _plotly_offline()
 
 
@@ -81,7 +105,8 @@ def show(output, objects: Iterable, *, clear: bool = True) -> None:
 def comparison_objects(comparison: Comparison) -> list:
     """Displayable objects for a comparison: what changed, headline figures, both plans side by side."""
     items = "".join(f"<li>{html.escape(s)}</li>" for s in comparison.sentences())
-    return [heading("What changed"), HTML(f"<ul>{items}</ul>"), heading("Headline figures"), comparison.kpis,
+    verdict = HTML(message_html(comparison.verdict, "ok" if comparison.both_proven else "warn"))
+    return [verdict, heading("What changed"), HTML(f"<ul>{items}</ul>"), heading("Headline figures"), comparison.kpis,
             heading("Side by side"), comparison.side_by_side]
 
 

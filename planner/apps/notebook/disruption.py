@@ -1,5 +1,5 @@
 """03-disruption: a reviewer drops out of a scheduled engagement (``drop_out``); ``DisruptionPanel`` re-plans
-with few changes from the plan and shows what changes.
+with the fewest changes from the plan (``planner.engine.replan``) and shows what changes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from planner.apps.notebook.display import Displayable, comparison_objects, show
 from planner.apps.notebook.messages import message_html
 from planner.apps.notebook.panels import SolvePanel
 from planner.core.model import Plan, Scenario
-from planner.engine.replan import published
+from planner.engine.replan import DropOut, Replanning, prepare_replan
 from planner.engine.solve import SolveResult
 from planner.views.comparison import Comparison, compare
 from planner.views.tables import result_summary, span_text
@@ -24,18 +24,29 @@ from planner.views.tables import result_summary, span_text
 
 @dataclass
 class Disruption:
-    """A reviewer drops out of an engagement ``days_before`` its start: what the re-plan solves."""
+    """A reviewer drops out of an engagement ``days_before`` its start: the re-plan to solve."""
 
-    scenario: Scenario  # the published scenario with the dropout (dates of the plan as published_start)
+    replanning: Replanning  # what the re-plan solves, and the plan it counts changes from
     today: date
     reviewer_id: str
     engagement_id: str
     description: str
 
+    @property
+    def scenario(self) -> Scenario:
+        """What the new plan must satisfy: published dates, what started by ``today`` pinned, the drop-out."""
+        return self.replanning.scenario
+
+    def job(self, time_limit_s: float) -> BackgroundSolve:
+        """The minimal-change re-plan, in the background."""
+        r = self.replanning
+        return BackgroundSolve(r.scenario, time_limit_s=time_limit_s, reference=r.reference, fewest_changes=True,
+                               exclusions=r.exclusions)
+
 
 def drop_out(scenario: Scenario, plan: Plan, engagement_id: str, reviewer_id: str, days_before: int = 14
              ) -> Disruption:
-    """``reviewer_id`` cannot do ``engagement_id`` after all (unavailable on its dates), and we learn it
+    """``reviewer_id`` cannot do ``engagement_id`` after all (whatever its dates), and we learn it
     ``days_before`` its start. The plan's dates become published, engagements started by then are pinned."""
     o = plan.outcomes_by_id.get(engagement_id)
     if o is None or not o.scheduled:
@@ -47,15 +58,15 @@ def drop_out(scenario: Scenario, plan: Plan, engagement_id: str, reviewer_id: st
     days = edits._whole_number(days_before, "number of days before the start", 0, 365)
     today = o.start - timedelta(days=days)
     title = scenario.engagements_by_id[engagement_id].title
-    changed = edits.mark_unavailable(scenario, reviewer_id, o.start, o.end, f"dropped out of {title}")
+    replanning = prepare_replan(scenario, plan, today=today, drop_outs=[DropOut(reviewer_id, engagement_id)])
     text = (f"On {today:%a %d %b %Y}, {days} days before it starts, {reviewer_id} drops out of {title} "
             f"({span_text(o.start, o.end)}).")
-    return Disruption(published(changed, plan, today), today, reviewer_id, engagement_id, text)
+    return Disruption(replanning, today, reviewer_id, engagement_id, text)
 
 
 class DisruptionPanel(Displayable):
     """03-disruption: choose a scheduled engagement, a member who drops out and how early we learn it;
-    "Re-plan" solves with few changes from the plan and shows what changes."""
+    "Re-plan" solves with the fewest changes from the plan and shows what changes."""
 
     def __init__(self, scenario: Scenario, plan: Plan, *, time_limit_s: float = NOTEBOOK_TIME_LIMIT_S):
         self.scenario, self.plan = scenario, plan
@@ -82,12 +93,13 @@ class DisruptionPanel(Displayable):
         self.disruption = drop_out(self.scenario, self.plan, self.engagement.value, self.reviewer.value,
                                    self.days_before.value)
         self.panel.messages.show(self.disruption.description, "info")
-        return BackgroundSolve(self.disruption.scenario, time_limit_s=time_limit_s, reference=self.plan)
+        return self.disruption.job(time_limit_s)
 
     def _render(self, result: SolveResult, panel: SolvePanel) -> None:
         objects: list = [HTML(message_html(result_summary(result), "ok" if result.plan else "error"))]
         if result.plan is not None:
-            self.comparison = compare(self.disruption.scenario, self.plan, result.plan, ("before", "after"))
+            self.comparison = compare(self.disruption.scenario, self.plan, result.plan, ("before", "after"),
+                                      after_result=result)
             objects += comparison_objects(self.comparison)
         show(panel.results, objects)
 

@@ -25,13 +25,24 @@ from planner.views.comparison import Comparison, compare
 from planner.views.tables import result_summary
 
 
-def _weight_slider_range(default: float) -> tuple[float, float, float]:
+def _weight_slider_range(default: float) -> tuple[float, float, float, str]:
+    """(low, high, step, readout format) of a weight's slider: whole numbers shown whole ("5,000", not
+    "5.00e+3"), small weights with three decimals."""
     if default <= 0:
-        return 0.0, 1.0, 0.01
+        return 0.0, 1.0, 0.01, ".2f"
     if default < 1:
-        return 0.0, round(default * 10, 3), 0.001
+        return 0.0, round(default * 10, 3), 0.001, ".3f"
     high = max(10.0, default * 5)
-    return 0.0, high, max(1.0, round(high / 200))
+    return 0.0, high, max(1.0, round(high / 200)), ",.0f"
+
+
+def _reviewer_label(scenario: Scenario, reviewer_id: str) -> str:
+    r = scenario.reviewers_by_id[reviewer_id]
+    return f"{r.id} — {r.organisation}" + (f", {r.home}" if r.home else "")
+
+
+def _day(value) -> str:
+    return f"{value:%d %b %Y}" if hasattr(value, "strftime") else str(value)
 
 
 class ScenarioEditor(Displayable):
@@ -57,14 +68,15 @@ class ScenarioEditor(Displayable):
         horizon = {"min": scenario.horizon_start, "max": scenario.horizon_end}
 
         # availability
-        self.reviewer = w.Combobox(options=[r.id for r in scenario.reviewers], placeholder="e.g. CM-1",
-                                   description="Reviewer", ensure_option=False, style=wide)
+        self.reviewer = w.Dropdown(options=[(_reviewer_label(scenario, r.id), r.id)
+                                            for r in sorted(scenario.reviewers, key=lambda r: r.id)],
+                                   description="Reviewer", style=wide, layout=w.Layout(width="560px"))
         self.off_start = w.DatePicker(description="First day", style=wide, **horizon)
         self.off_end = w.DatePicker(description="Last day", style=wide, **horizon)
         self.off_reason = w.Text(value="unavailable (what-if)", description="Reason (private)", style=wide)
         mark = w.Button(description="Mark unavailable", icon="user-times")
         mark.on_click(guarded(self.messages, lambda _b: self.apply(
-            f"{self.reviewer.value} unavailable {self.off_start.value}–{self.off_end.value}",
+            f"{self.reviewer.value} unavailable {_day(self.off_start.value)}–{_day(self.off_end.value)}",
             edits.mark_unavailable, self.reviewer.value, self.off_start.value, self.off_end.value,
             self.off_reason.value)))
         availability = w.VBox([self.reviewer, self.off_start, self.off_end, self.off_reason, mark])
@@ -83,15 +95,15 @@ class ScenarioEditor(Displayable):
         self.weight_sliders: dict[str, object] = {}
         sliders = []
         for name, value in scenario.weights.items():
-            low, high, step = _weight_slider_range(float(value))
+            low, high, step, readout = _weight_slider_range(float(value))
             slider = w.FloatSlider(value=float(value), min=low, max=max(high, float(value)), step=step,
-                                   description=name, continuous_update=False, readout_format=".3g",
-                                   style={"description_width": "140px"}, layout=w.Layout(width="520px"),
+                                   continuous_update=False, readout_format=readout, layout=w.Layout(width="360px"),
                                    tooltip=TERM_LABELS.get(name, name))
             slider.observe(guarded(self.messages, lambda change, name=name: self._weight_changed(name, change)),
                            names="value")
             self.weight_sliders[name] = slider
-            sliders.append(w.HBox([slider, w.HTML(f"<small>{html.escape(TERM_LABELS.get(name, name))}</small>")]))
+            label = w.HTML(f"{html.escape(TERM_LABELS.get(name, name))}", layout=w.Layout(width="400px"))
+            sliders.append(w.HBox([label, slider]))
         weights = w.VBox(sliders)
 
         # pins
@@ -101,7 +113,7 @@ class ScenarioEditor(Displayable):
         pin_button = w.Button(description="Pin", icon="thumb-tack")
         unpin_button = w.Button(description="Unpin", icon="unlock")
         pin_button.on_click(guarded(self.messages, lambda _b: self.apply(
-            f"pin {self.pin_engagement.value} on {self.pin_day.value}", edits.pin, self.pin_engagement.value,
+            f"pin {self.pin_engagement.value} on {_day(self.pin_day.value)}", edits.pin, self.pin_engagement.value,
             self.pin_day.value)))
         unpin_button.on_click(guarded(self.messages, lambda _b: self.apply(
             f"unpin {self.pin_engagement.value}", edits.unpin, self.pin_engagement.value)))
@@ -134,8 +146,9 @@ class ScenarioEditor(Displayable):
         reset.on_click(guarded(self.messages, lambda _b: self.reset()))
 
         # solve and compare
-        self.stay_close = w.Checkbox(value=saved is not None, disabled=saved is None, indent=False,
-                                     description="Start from the saved plan and keep changes small")
+        self.stay_close = w.Checkbox(value=False, disabled=saved is None, indent=False,
+                                     description="Keep changes to the saved plan few (fewest changes first, "
+                                     "then the best plan)", layout=w.Layout(width="640px"))
         self.panel = SolvePanel(self._job, time_limit_s=time_limit_s, render=self._render,
                                 solve_label="Solve variant")
 
@@ -186,6 +199,8 @@ class ScenarioEditor(Displayable):
         self.history.clear()
         self._sync_sliders()
         self._refresh_log()
+        self.result, self.comparison = None, None  # the comparison was of a variant that no longer exists
+        self.panel.results.outputs = ()
         self.messages.show("Back to the scenario as loaded.", "ok")
 
     def edit_log(self) -> list[str]:
@@ -223,7 +238,9 @@ class ScenarioEditor(Displayable):
     def _change_rule(self) -> None:
         name = self.rule.value
         value = self.rule_flag.value if edits.EDITABLE_RULES[name][1] is None else self.rule_value.value
-        self.apply(f"{name} = {value}", edits.set_rule, name, value)
+        label = edits.EDITABLE_RULES[name][0]
+        shown = ("yes" if value else "no") if isinstance(value, bool) else f"{value:,}"
+        self.apply(f"{label}: {shown}", edits.set_rule, name, value)
 
     def _weight_changed(self, name: str, change) -> None:
         if self._syncing:
@@ -231,18 +248,22 @@ class ScenarioEditor(Displayable):
         value = round(float(change["new"]), 3)
         if value == self.scenario.weights.get(name):
             return
-        self.apply(f"weight {name} = {value:g}", edits.set_weight, name, value)
+        self.apply(f"weight of “{TERM_LABELS.get(name, name)}”: {value:,g}", edits.set_weight, name, value)
 
     # --- solve and compare ---------------------------------------------------------------------------------
     def _job(self, time_limit_s: float) -> BackgroundSolve:
-        reference = self.saved if (self.saved is not None and self.stay_close.value) else None
-        return BackgroundSolve(self.scenario, time_limit_s=time_limit_s, reference=reference)
+        """The best plan for the variant, starting from the saved plan (so that the variant is never worse when
+        the saved plan still fits it); with "keep changes few", the fewest changes to it first."""
+        if self.saved is not None and self.stay_close.value:
+            return BackgroundSolve(self.scenario, time_limit_s=time_limit_s, reference=self.saved,
+                                   fewest_changes=True)
+        return BackgroundSolve(self.scenario, time_limit_s=time_limit_s, hint=self.saved)
 
     def _render(self, result: SolveResult, panel: SolvePanel) -> None:
         self.result = result
         objects: list = [HTML(message_html(result_summary(result), "ok" if result.plan else "error"))]
         if result.plan is not None and self.saved is not None:
-            self.comparison = compare(self.scenario, self.saved, result.plan)
+            self.comparison = compare(self.scenario, self.saved, result.plan, after_result=result)
             objects += comparison_objects(self.comparison)
         if result.plan is not None:
             objects += plan_sections(self.scenario, result.plan, result.terms, map=False)
