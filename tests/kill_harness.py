@@ -12,8 +12,9 @@ version; then a forked child writes the new version and is killed with SIGKILL, 
 * by the harness, after a random delay between 0 and 1.2 times the length of a whole write (N of them).
 
 Then the folder is read back and classified: ``old`` or ``new`` when every file and folder in it is
-byte-for-byte the old or the new version (and, for plans and variants, ``load_plan`` / ``load_scenario`` read
-it); anything else, a missing folder included, is ``mixed``. Both transitions are run (A over B, B over A).
+byte-for-byte the old or the new version (exports: but for what two exports of one plan never share, see
+``ExportWriter.normalise``) and, for plans and variants, ``load_plan`` / ``load_scenario`` read it as that
+version; anything else, a missing folder included, is ``mixed``. Both transitions are run (A over B, B over A).
 Finally one write that is not interrupted must leave no leftover beside the folder.
 """
 

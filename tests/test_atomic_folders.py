@@ -66,6 +66,7 @@ def test_a_killed_writer_leaves_the_old_or_the_new_folder_never_a_mix(tmp_path, 
     assert summary["failed"] == [] and summary["finished_but_not_new"] == []
     assert summary["kills"] >= fewest_kills and summary["operation_kills"] and summary["random_kills"]
     assert summary["states"]["old"] and summary["states"]["new"], "kills before and after the switch"
+    assert summary["most_leftovers_after_a_kill"] <= 1, "each write removes what the killed one before it left"
     assert summary["leftovers_after_whole_write"] == [], "the next write removes what killed writes left"
 
 
