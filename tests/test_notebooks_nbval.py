@@ -30,7 +30,7 @@ def _hashes(folder: Path) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_coordinator_notebooks_run_top_to_bottom(tmp_path):
-    """Every notebook in notebooks/ runs without an error within five minutes, writing plans and variants only
+    """Every notebook in notebooks/ runs without an error within fifteen minutes, writing plans and variants only
     into temporary folders (KP_PLANS_DIR, KP_VARIANTS_DIR); the published plan and the scenarios are untouched."""
     notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
     assert notebooks == ["01-plan-the-season.ipynb", "02-what-if.ipynb", "03-disruption.ipynb",
@@ -43,7 +43,7 @@ def test_coordinator_notebooks_run_top_to_bottom(tmp_path):
     report = tmp_path / "nbval.xml"
     completed = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider", "-q",
-         f"--junitxml={report}", "notebooks/"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+         f"--junitxml={report}", "notebooks/"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output[-6000:]
     cells: dict[str, list[str]] = {}
