@@ -37,9 +37,11 @@ system-deps:
 plan: install
 	$(VENV)/bin/kp-plan solve $(SCENARIO) --out $(PLAN) --reproducible --force
 
-# Serve the read-only stakeholder dashboards (voila.json: fixed port, no sources, no tracebacks).
+# Serve the read-only stakeholder dashboards: Voila with a cap on its kernels (planner.apps.serving; voila.json:
+# fixed port, no sources, no tracebacks, culling). -P keeps the repository's voila.py from shadowing Voila itself.
 dashboard: install
-	$(VENV)/bin/voila dashboards/ --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) --Voila.port_retries=0
+	$(VENV)/bin/python -P -m planner.apps.serving dashboards/ --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) \
+		--Voila.port_retries=0
 
 # The whole demo on a fresh machine: install, plan, serve.
 demo: install plan dashboard

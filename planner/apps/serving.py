@@ -1,0 +1,139 @@
+"""The stakeholder dashboards' server: Voilà with a bound on its kernels and strict template files.
+
+Every page Voilà serves starts a kernel of its own (about 190 MB, docs/benchmarks.md "Dashboards"), and Voilà has
+no limit of its own (voila-dashboards/voila#617). Three pieces, all configured in voila.json:
+
+- ``BoundedKernelManager``, Voilà's kernel manager (``VoilaConfiguration.multi_kernel_manager_class``), starts at
+  most ``max_kernels`` kernels at once: by default as many as ``memory_share`` of the machine's memory holds at
+  ``kernel_memory_mb`` each. A page asked for beyond that gets ``ServerBusy`` (503) and starts nothing. Idle
+  kernels are culled by jupyter_server (``MappingKernelManager.cull_*`` in voila.json).
+- ``DashboardServer`` is Voilà with two handlers made stricter: a page answered ``ServerBusy`` carries a
+  ``Retry-After`` header (the page itself is the template's 503.html), and the template static files answer
+  404 to anything but ``<template>/static/<file>`` inside a template (Voilà's own handler fails with 500 on
+  ``..``, a missing ``static`` part or a NUL byte).
+- ``main`` starts it, taking Voilà's own arguments (``make dashboard``)::
+
+    .venv/bin/python -m planner.apps.serving dashboards/ --no-browser --Voila.ip=127.0.0.1 --port=8866
+
+Started as plain ``voila`` from the repository root, the kernel bound and the busy page still apply (voila.json);
+only the Retry-After header and the 404s need ``DashboardServer``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import tornado.web
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from traitlets import Float, Integer, default
+from voila.app import Voila
+from voila.static_file_handler import TemplateStaticFileHandler
+from voila.tornado.handler import TornadoVoilaHandler
+
+MIB = 2**20
+
+
+def memory_bytes() -> int:
+    """Memory this process may use: the machine's, or its control group's limit when that is lower."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    try:  # cgroup v2: "0::/some/group"; a container's limit is in that group's memory.max
+        group = Path("/proc/self/cgroup").read_text().strip().split("::", 1)[1]
+        limit = (Path("/sys/fs/cgroup") / group.lstrip("/") / "memory.max").read_text().strip()
+    except (OSError, IndexError):
+        return total
+    return min(total, int(limit)) if limit.isdigit() else total
+
+
+class ServerBusy(tornado.web.HTTPError):
+    """Every kernel the server may run is in use: 503, try again in ``retry_after_s`` seconds."""
+
+    def __init__(self, max_kernels: int, retry_after_s: int):
+        super().__init__(503, "all %d dashboard kernels are in use", max_kernels, reason="Busy")
+        self.retry_after_s = retry_after_s
+
+
+class BoundedKernelManager(AsyncMappingKernelManager):
+    """Voilà's kernel manager with a cap on the kernels alive (or starting) at once."""
+
+    max_kernels = Integer(config=True, help="Most kernels alive at once, every one a viewer's page. Default: "
+                          "memory_share of the machine's memory (or its cgroup limit) at kernel_memory_mb each.")
+    kernel_memory_mb = Integer(256, config=True, help="Memory planned per kernel (a dashboard kernel measured "
+                               "about 190 MB resident; the rest is headroom for widgets and a viewer's filters).")
+    memory_share = Float(0.5, config=True, help="Share of the memory the kernels may take together (the rest is "
+                         "for Voilà, the system and anything else on the machine).")
+    retry_after_s = Integer(15, config=True, help="Seconds a refused viewer is asked to wait (Retry-After).")
+
+    @default("max_kernels")
+    def _max_kernels_from_memory(self) -> int:
+        return max(1, int(memory_bytes() * self.memory_share / (self.kernel_memory_mb * MIB)))
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._starting: set[str] = set()  # ids of kernels being started: they count before they exist
+
+    async def start_kernel(self, *, kernel_id: str | None = None, path: str | None = None, **kwargs) -> str:
+        if kernel_id is not None and kernel_id in self:  # asks for a running kernel: nothing new starts
+            return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+        # counted and reserved with no await in between: concurrent requests cannot both take the last place
+        if len(set(self.list_kernel_ids()) | self._starting) >= self.max_kernels:
+            raise ServerBusy(self.max_kernels, self.retry_after_s)
+        kernel_id = kernel_id or str(uuid.uuid4())
+        self._starting.add(kernel_id)
+        try:
+            return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+        finally:
+            self._starting.discard(kernel_id)
+
+
+class BusyAwareVoilaHandler(TornadoVoilaHandler):
+    """Voilà's page handler; a page refused with ``ServerBusy`` says when to come back (Retry-After)."""
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        exception = (kwargs.get("exc_info") or (None, None, None))[1]
+        if isinstance(exception, ServerBusy):
+            self.set_header("Retry-After", str(exception.retry_after_s))
+            self.set_header("Cache-Control", "no-store")
+        super().write_error(status_code, **kwargs)  # renders the template's 503.html
+
+
+class StrictTemplateStaticFileHandler(TemplateStaticFileHandler):
+    """Template static files: 404 for any path that is not ``<template>/static/<file>`` inside a template."""
+
+    def parse_url_path(self, url_path: str) -> str:
+        parts = url_path.split("/")
+        if (len(parts) < 3 or parts[1] != "static" or any(p in ("", ".", "..") for p in parts)
+                or "\\" in url_path or any(ord(ch) < 32 for ch in url_path)):
+            raise tornado.web.HTTPError(404)
+        try:
+            return super().parse_url_path(url_path)
+        except ValueError as error:  # Voilà's "no template of that name"
+            raise tornado.web.HTTPError(404) from error
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        try:
+            return super().validate_absolute_path(root, absolute_path)
+        except tornado.web.HTTPError as error:  # outside every root of the template (403), or absent
+            raise tornado.web.HTTPError(404) from error
+
+
+class DashboardServer(Voila):
+    """Voilà with the stricter handlers above in place of Voilà's own."""
+
+    replaced_handlers = {TornadoVoilaHandler: BusyAwareVoilaHandler,
+                         TemplateStaticFileHandler: StrictTemplateStaticFileHandler}
+
+    def init_handlers(self) -> list:
+        return [(spec[0], self.replaced_handlers.get(spec[1], spec[1]), *spec[2:])
+                for spec in super().init_handlers()]
+
+
+main = DashboardServer.launch_instance
+
+if __name__ == "__main__":
+    # run the classes of the module voila.json names, not those of this __main__ copy of it (two ServerBusy
+    # classes would not recognise each other's exceptions)
+    from planner.apps.serving import main as serve
+
+    serve()

@@ -1,0 +1,347 @@
+"""The dashboard server's limits (planner.apps.serving, voila.json, the kp-offline template).
+
+- A cap on the kernels alive at once, sized to memory by default; beyond it a page is answered 503 with a
+  Retry-After header and a self-contained "busy" page; a reclaimed kernel frees its place.
+- Kernels of pages that never connected are culled within about a minute (voila.json).
+- No page the server sends asks another server for anything: the landing page `/`, folder listings, error
+  pages, the busy page and the dashboards' HTML.
+- Path-traversal attempts on template static files answer 404, and no static route answers 500.
+
+Servers are started as `make dashboard` starts them (`python -P -m planner.apps.serving` from the repository
+root, reading voila.json), on a free port, with a small cap given on the command line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import importlib
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from traitlets.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _import_serving():
+    """planner.apps.serving imports Voilà, and `python -m pytest` puts the working directory, the repository root,
+    first on sys.path, where the repository's voila.py (Voilà's config file) would be found as the voila package.
+    The servers below run with `python -P` for the same reason."""
+    saved = list(sys.path)
+    sys.path[:] = [p for p in sys.path if Path(p or os.getcwd()).resolve() != ROOT]
+    try:
+        return importlib.import_module("planner.apps.serving")
+    finally:
+        sys.path[:] = saved
+
+
+serving = _import_serving()
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+LOCAL = re.compile(r"^(data:|blob:|about:|(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?/)")
+PAGE = "/voila/render/plan.ipynb"
+
+
+# --- starting a server --------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A dashboard server started like `make dashboard`, with extra traitlets options."""
+
+    def __init__(self, name: str, *options: str):
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log = ARTIFACTS / f"voila-{name}.log"
+        with self.log.open("w") as handle:
+            self.process = subprocess.Popen(
+                [sys.executable, "-P", "-m", "planner.apps.serving", "dashboards/", "--no-browser",
+                 "--Voila.ip=127.0.0.1", f"--port={self.port}", "--Voila.port_retries=0", *options],
+                cwd=ROOT, env=dict(os.environ, KP_MAP_TILES="offline"), stdout=handle, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(self.base + "/", timeout=5):
+                    return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("the server did not start:\n" + self.log.read_text()[-3000:]) from None
+                time.sleep(0.3)
+
+    def get(self, path: str, timeout: float = 300) -> tuple[int, dict[str, str], str]:
+        """Status, headers and body of a GET, the path sent as it is (no `..` folded away)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
+
+    def kernels(self) -> int:
+        """Kernel processes the server runs now."""
+        import psutil
+
+        return sum("ipykernel" in " ".join(c.cmdline()) for c in psutil.Process(self.process.pid).children())
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="module")
+def one_kernel_server():
+    """At most one kernel, never culled during the tests."""
+    server = Server("one-kernel", "--BoundedKernelManager.max_kernels=1",
+                    "--MappingKernelManager.cull_idle_timeout=3600")
+    yield server
+    server.stop()
+
+
+# --- what a page may load ----------------------------------------------------------------------------------
+
+
+class _Assets(HTMLParser):
+    """Every URL an HTML page makes the browser fetch by itself: scripts, style sheets, images, frames, fonts
+    and CSS url(...) / @import, including those of iframe srcdoc documents. Plain links (<a href>) are not."""
+
+    FETCHED = {"script": "src", "img": "src", "iframe": "src", "source": "src", "video": "src", "audio": "src",
+               "embed": "src", "input": "src", "link": "href", "object": "data"}
+    CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if self.FETCHED.get(tag) in attributes and attributes[self.FETCHED[tag]]:
+            self.urls.append(attributes[self.FETCHED[tag]])
+        if attributes.get("srcset"):
+            self.urls += [item.split()[0] for item in attributes["srcset"].split(",") if item.strip()]
+        if attributes.get("style"):
+            self._css(attributes["style"])
+        if attributes.get("srcdoc"):
+            self.urls += asset_urls(attributes["srcdoc"])
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self._css(data)
+
+    def _css(self, text: str) -> None:
+        self.urls += [a or b for a, b in self.CSS_URL.findall(text)]
+
+
+def asset_urls(html: str) -> list[str]:
+    parser = _Assets()
+    parser.feed(html)
+    parser.close()
+    return parser.urls
+
+
+def other_servers(html: str) -> list[str]:
+    """Asset URLs that point at another server (absolute or protocol-relative)."""
+    return [u for u in asset_urls(html) if re.match(r"^\s*((https?|wss?|ftp):)?//", u, re.I)]
+
+
+def test_the_asset_check_sees_what_a_cdn_link_looks_like():
+    page = ('<link rel="stylesheet" href="https://cdn.jsdelivr.net/x.css"><script src="//cdn.example/y.js">'
+            '</script><style>@import "https://fonts.example/z.css"; b { background: url(/local.png) }</style>'
+            '<iframe srcdoc="&lt;script src=&quot;https://unpkg.example/l.js&quot;&gt;&lt;/script&gt;"></iframe>'
+            '<a href="https://voila.readthedocs.io/">docs</a><img src="data:image/png;base64,AAAA">')
+    assert sorted(other_servers(page)) == ["//cdn.example/y.js", "https://cdn.jsdelivr.net/x.css",
+                                           "https://fonts.example/z.css", "https://unpkg.example/l.js"]
+
+
+@pytest.mark.parametrize("path, status, templated", [
+    ("/", 200, True),  # the landing page: Voilà's page.html linked Font Awesome from cdn.jsdelivr.net
+    ("/voila/tree", 200, True),
+    ("/voila/tree/", 200, True),
+    ("/?template=lab", 200, True),  # no switching to Voilà's own templates (allow_template_override NO)
+    ("/voila/render/no-such-notebook.ipynb", 404, True),  # Voilà's error pages extend page.html too
+    ("/voila/tree/no-such-folder", 404, True),
+    ("/no-such-page", 404, False),  # tornado's own plain error page
+])
+def test_no_page_the_server_sends_loads_anything_from_another_server(one_kernel_server, path, status,
+                                                                     templated):
+    code, headers, body = one_kernel_server.get(path)
+    assert code == status
+    assert headers.get("Content-Type", "").startswith("text/html")
+    if templated:  # the page loads its style sheets from the server itself: the check sees them
+        assert any("/voila/templates/kp-offline/static/" in u for u in asset_urls(body)), asset_urls(body)
+    assert other_servers(body) == []
+
+
+# --- the cap and the busy page -----------------------------------------------------------------------------
+
+
+def test_beyond_the_cap_a_page_is_answered_busy(one_kernel_server):
+    first, _, page = one_kernel_server.get(PAGE)
+    assert first == 200
+    assert other_servers(page) == []  # the dashboard's own HTML (its widgets come over the kernel's socket)
+    assert one_kernel_server.kernels() == 1  # a plain GET leaves its kernel until it is culled
+    code, headers, body = one_kernel_server.get("/voila/render/itinerary.ipynb")
+    assert code == 503
+    assert int(headers["Retry-After"]) == 15  # voila.json BoundedKernelManager.retry_after_s
+    assert headers["Cache-Control"] == "no-store"
+    assert 'class="kp-busy"' in body and "try again" in body.lower() and 'lang="fr"' in body
+    assert '<meta http-equiv="refresh" content="15">' in body  # the page retries by itself
+    assert asset_urls(body) == []  # self-contained: nothing to fetch from the busy server, nor from another
+    assert one_kernel_server.kernels() == 1  # the refused page started nothing
+
+
+def test_a_reclaimed_kernel_frees_its_place():
+    server = Server("reclaim", "--BoundedKernelManager.max_kernels=1", "--MappingKernelManager.cull_idle_timeout=5",
+                    "--MappingKernelManager.cull_interval=1")
+    try:
+        assert server.get(PAGE)[0] == 200
+        statuses = [server.get(PAGE)[0]]  # right away: the first page's kernel is still there
+        deadline = time.monotonic() + 180  # a guard against hanging, not a speed requirement
+        while statuses[-1] != 200 and time.monotonic() < deadline:
+            time.sleep(1)
+            statuses.append(server.get(PAGE)[0])
+        assert statuses[0] == 503
+        assert statuses[-1] == 200, statuses
+        assert "Culling 'idle' kernel" in server.log.read_text()
+    finally:
+        server.stop()
+
+
+def test_kernels_of_pages_that_never_connect_are_culled_within_a_minute():
+    config = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
+    culling = config["MappingKernelManager"]
+    assert culling["cull_idle_timeout"] + culling["cull_interval"] <= 60
+    assert culling["cull_connected"] is False  # an open tab keeps its kernel: its filters keep working
+    assert config["VoilaConfiguration"]["multi_kernel_manager_class"] == "planner.apps.serving.BoundedKernelManager"
+
+
+def test_the_default_cap_is_sized_to_memory(monkeypatch):
+    monkeypatch.setattr(serving, "memory_bytes", lambda: 24 * 2**30)
+    assert serving.BoundedKernelManager().max_kernels == 48  # half of 24 GiB at 256 MB: above 20 viewers
+    monkeypatch.setattr(serving, "memory_bytes", lambda: 2 * 2**30)
+    assert serving.BoundedKernelManager().max_kernels == 4
+    small = Config({"BoundedKernelManager": {"kernel_memory_mb": 512, "memory_share": 0.25}})
+    assert serving.BoundedKernelManager(config=small).max_kernels == 1
+    assert serving.BoundedKernelManager(config=Config({"BoundedKernelManager": {"max_kernels": 7}})).max_kernels == 7
+
+
+def test_memory_is_what_the_machine_has_at_most():
+    assert 0 < serving.memory_bytes() <= os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def test_simultaneous_requests_never_start_more_kernels_than_the_cap(monkeypatch):
+    """Requests that arrive together are counted before any of their kernels exists."""
+    started: list[str] = []
+
+    async def slow_start(self, *, kernel_id=None, path=None, **kwargs):
+        await asyncio.sleep(0.05)  # a kernel takes a while to start; other requests arrive meanwhile
+        self._kernels[kernel_id] = object()
+        started.append(kernel_id)
+        return kernel_id
+
+    monkeypatch.setattr(serving.AsyncMappingKernelManager, "start_kernel", slow_start)
+    manager = serving.BoundedKernelManager(config=Config({"BoundedKernelManager": {"max_kernels": 2}}))
+
+    async def five_at_once():
+        return await asyncio.gather(*(manager.start_kernel(path="") for _ in range(5)), return_exceptions=True)
+
+    results = asyncio.run(five_at_once())
+    refused = [r for r in results if isinstance(r, serving.ServerBusy)]
+    assert len(started) == 2 and len(refused) == 3
+    assert all(r.status_code == 503 and r.retry_after_s == 15 for r in refused)
+    manager._kernels.clear()  # both kernels gone (culled): places free again
+    assert asyncio.run(manager.start_kernel(path="")) in started
+
+
+# --- path traversal on static files ------------------------------------------------------------------------
+
+TRAVERSALS = [
+    "../../../../etc/passwd",
+    "..%2f..%2f..%2f..%2fetc%2fpasswd",
+    "%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "..%5c..%5c..%5cconf.json",
+    "/etc/passwd",
+    "a%00b",
+    "",
+]
+
+
+@pytest.mark.parametrize("path", [
+    *(f"/voila/templates/lab/static/{t}" for t in TRAVERSALS),
+    *(f"/voila/templates/kp-offline/static/{t}" for t in TRAVERSALS),
+    "/voila/templates/kp-offline/static/../conf.json",
+    "/voila/templates/../../../../etc/passwd",
+    "/voila/templates/..%2f..%2fetc%2fpasswd",
+    "/voila/templates/lab/static",
+    "/voila/templates/lab/not-static/voila-style.js",
+    "/voila/templates/x",
+    "/voila/templates/no-such-template/static/no-such-file.js",
+    "/voila/templates/lab/static/no-such-file.js",
+])
+def test_traversal_on_template_static_files_is_404(one_kernel_server, path):
+    assert one_kernel_server.get(path)[0] == 404
+
+
+def test_template_static_files_are_still_served(one_kernel_server):
+    code, _, body = one_kernel_server.get("/voila/templates/kp-offline/static/voila-style.js")
+    assert code == 200 and body
+
+
+@pytest.mark.parametrize("route", ["/voila/static/", "/voila/files/", "/voila/labextensions/",
+                                   "/voila/api/themes/"])
+@pytest.mark.parametrize("attempt", TRAVERSALS)
+def test_no_static_route_answers_500(one_kernel_server, route, attempt):
+    code = one_kernel_server.get(route + attempt)[0]
+    assert code in (403, 404), code  # refused, and never an error of the server
+
+
+# --- the landing page in a real browser --------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_the_landing_page_makes_no_request_to_another_server(one_kernel_server):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make system-deps)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            requests: list[str] = []
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(one_kernel_server.base + "/", timeout=90_000)
+            page.get_by_text("plan.ipynb").first.wait_for(timeout=90_000)  # the listing drawn by treepage.js
+            page.wait_for_load_state("networkidle", timeout=90_000)
+            page.screenshot(path=str(ARTIFACTS / "landing-page.png"), full_page=True)
+        finally:
+            browser.close()
+    assert requests, "no request recorded at all"
+    assert [u for u in requests if not LOCAL.match(u)] == []
