@@ -400,6 +400,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2 if error.unreadable else 1
     except BrokenPipeError:  # output piped into a pager or head that closed early
         return 0
+    except OSError as error:  # a folder that cannot be written (permissions, a full disk, a failed switch)
+        print(f"kp-plan {args.command}: could not write or read {error.filename or 'a file'}: "
+              f"{error.strerror or error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

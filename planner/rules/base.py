@@ -24,6 +24,12 @@ from planner.core.model import Engagement, EngagementOutcome, Plan, Reviewer, Sc
 from planner.rules.names import RuleName, TermName
 
 
+def country_name(scenario: Scenario, code: str) -> str:
+    """A participant's name for sentences ("Cameroon", not "CM"); an unknown code as it is."""
+    known = scenario.participants_by_code.get(code)
+    return known.name if known is not None else code
+
+
 @dataclass(frozen=True)
 class Violation:
     """A hard rule that a plan breaks, with the ids it concerns and a sentence for people."""

@@ -21,6 +21,7 @@ from planner.core.calendar import (
 )
 from planner.core.model import Engagement, Reviewer, Scenario
 from planner.core.problems import Problem
+from planner.rules.base import country_name
 from planner.rules.hard import eligible_reviewers, staffing_needs
 from planner.rules.names import RuleName
 
@@ -82,7 +83,7 @@ def engagement_findings(scenario: Scenario, engagement: Engagement,
     title = engagement.title
     for host in engagement.hosts:
         def finding(rule: str, sentence: str, host: str = host) -> StaffingFinding:
-            where = f" (host {host})" if len(engagement.hosts) > 1 else ""
+            where = f" (in {country_name(scenario, host)})" if len(engagement.hosts) > 1 else ""
             return StaffingFinding(engagement.id, engagement.required, rule, sentence + where, engagement.source_row)
 
         starts = allowed_starts(scenario, engagement, host)

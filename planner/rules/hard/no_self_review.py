@@ -3,7 +3,7 @@ EU), whether government or observer. The model never makes a variable for such a
 
 from __future__ import annotations
 
-from planner.rules.base import HardRule, PlanContext
+from planner.rules.base import HardRule, PlanContext, country_name
 from planner.rules.names import RuleName
 
 
@@ -20,7 +20,8 @@ class NoSelfReview(HardRule):
                 continue
             for a in c.team(e.id):
                 if c.scenario.reviewer_participant(c.reviewers[a.reviewer_id]) == o.host:
-                    yield self.violation(e.id, a.reviewer_id, f"{a.reviewer_id} is from {o.host} and cannot review it")
+                    yield self.violation(e.id, a.reviewer_id, f"{a.reviewer_id} is from "
+                                         f"{country_name(c.scenario, o.host)} and cannot review it")
 
 
 RULE = NoSelfReview()
