@@ -96,11 +96,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
     result = solve(scenario, time_limit_s=args.time_limit, reproducible=True if args.reproducible else None,
                    progress=None if args.quiet else progress)
     result = explain(scenario, result, progress=None if args.quiet else _say)
-    print(result.summary())
     if result.plan is None:
-        for sentence in result.diagnosis:
-            print(f"  - {sentence}")
+        _no_plan(result)
         return 1
+    print(result.summary())
     _plan_table(scenario, result.plan)
     _terms_table(result.terms)
     save_plan(result.plan, out)
@@ -128,6 +127,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     _terms_table(report.terms)
     print(f"Objective recomputed from the plan: {report.objective:,.2f}")
     return 0 if report.ok else 1
+
+
+def _no_plan(result) -> None:
+    print(f"{result.status}: {result.quality()}")
+    for sentence in result.diagnosis:
+        print(f"  - {sentence}")
 
 
 def _say(line: str) -> None:
@@ -233,11 +238,10 @@ def cmd_replan(args: argparse.Namespace) -> int:
     reference = None if policy == ReplanPolicy.FREE else replanning.reference
     result = explain(replanning.scenario, result, reference=reference, exclusions=replanning.exclusions,
                      progress=None if args.quiet else _say)
-    print(result.summary())
     if result.plan is None:
-        for sentence in result.diagnosis:
-            print(f"  - {sentence}")
+        _no_plan(result)
         return 1
+    print(result.summary())
     given = replanning.given()
     if given:
         print("Given (the drop-outs, not counted as changes):")

@@ -51,7 +51,7 @@ class FixedCommitments(HardRule):
             blocked = [d for d in horizon_days if commitment_blocks(m.scenario, c, e, host, m.date_of(d))]
             if not blocked:
                 continue
-            switch = m.switch(self.assumption(e.id, r.id, c.label))
+            switch = m.switch(self.assumption(e.id, r.id, _with_dates(c)))
             allowed = cp_model.Domain.from_values(blocked).complement()
             m.model.add_linear_expression_in_domain(m.vars.start[e.id], allowed).only_enforce_if([a, lit, *switch])
 
@@ -67,6 +67,12 @@ class FixedCommitments(HardRule):
 
     def phrase(self, scenario, a) -> str:
         return f"{a.reviewer_id} is {a.detail}"
+
+
+def _with_dates(c) -> str:
+    """A commitment for a sentence, with its days ("unavailable 28 Aug–09 Sep"); one assumption per period."""
+    days = f"on {c.start:%d %b}" if c.start == c.end else f"{c.start:%d %b}–{c.end:%d %b}"
+    return f"{c.label} {days}" + (" (with the travel to and from it)" if c.place is not None else "")
 
 
 RULE = FixedCommitments()
