@@ -148,3 +148,16 @@ def test_a_dropped_out_attendee_is_no_longer_required_and_is_kept_off(kp, publis
 def test_drop_out_parses_reviewer_and_optional_engagement():
     assert DropOut.parse("EU-2") == DropOut("EU-2", None)
     assert DropOut.parse("EU-2:CI-RV") == DropOut("EU-2", "CI-RV")
+
+
+def test_a_what_if_variant_started_from_the_published_plan_is_never_worse_when_that_plan_still_fits(
+        kp, published_plan):
+    """Even with a time limit far too short to prove anything, the hinted published plan is the first solution."""
+    from planner.apps import edits
+    from planner.engine.solve import solve
+
+    variant = edits.set_weight(kp, "max_load", 80)
+    assert check(variant, published_plan).ok  # a weight change leaves the published plan valid
+    published_cost = total_penalty(evaluate(variant, published_plan))
+    result = solve(variant, hint=published_plan, time_limit_s=0.5, workers=1)
+    assert result.plan is not None and result.objective <= published_cost + 1e-6
