@@ -400,8 +400,11 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
     if fewest_changes and reference is None:
         raise ValueError("fewest_changes needs the reference plan to count changes from")
     builder = ModelBuilder(scenario, reference, count_changes=fewest_changes, exclusions=exclusions).build()
+    start_plan = None  # a plan the search starts from that holds every rule: never return less than it
     if reference is not None or hint is not None:
-        complete_hint(builder, reference if reference is not None else hint, settings)
+        start = reference if reference is not None else hint
+        if complete_hint(builder, start, settings):
+            start_plan = dataclasses.replace(start, meta={})
     elif warm_start:  # a spreadsheet-style first plan gives large scenarios a quick first solution
         hint_from_plan(builder, greedy_plan(scenario))
     stages: list[Stage] = []
@@ -418,7 +421,7 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
         solutions += found
         if cp_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _result(builder, scenario, settings, solver, cp_status, time.monotonic() - called, solutions,
-                           stop_event, reference, tuple(stages))
+                           stop_event, reference, tuple(stages), start_plan=start_plan)
         value = round(solver.objective_value)
         stages.append(Stage(name, value / scale, solver.best_objective_bound / scale, cp_status == cp_model.OPTIMAL))
         builder.model.add(expr <= value)  # later levels keep this one at its value
@@ -437,15 +440,24 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
         return _result(builder, scenario, settings, last, cp_model.FEASIBLE, time.monotonic() - called, solutions,
                        stop_event, reference, tuple(stages), keep_objective=False)
     return _result(builder, scenario, settings, solver, cp_status, time.monotonic() - called if levels else runtime,
-                   solutions, stop_event, reference, tuple(stages))
+                   solutions, stop_event, reference, tuple(stages), start_plan=start_plan)
 
 
 def _result(builder: ModelBuilder, scenario: Scenario, settings: SolverSettings, solver: cp_model.CpSolver,
             cp_status, runtime: float, solutions: int, stop_event, reference: Plan | None,
-            stages: tuple[Stage, ...], keep_objective: bool = True) -> SolveResult:
+            stages: tuple[Stage, ...], keep_objective: bool = True, start_plan: Plan | None = None) -> SolveResult:
     """The result of the solver's last solution; ``keep_objective=False`` when that solution minimised a level
-    before the soft terms (its soft-terms objective is then recomputed from the plan, with no bound)."""
+    before the soft terms (its soft-terms objective is then recomputed from the plan, with no bound). When the
+    search stopped before any solution (e.g. inside presolve) but started from ``start_plan``, a plan that holds
+    every rule, that plan is the result: a solve never returns less than the plan it started from."""
     status = _FROM_CP_SAT.get(cp_status, SolveStatus.UNKNOWN)
+    if status == SolveStatus.UNKNOWN and start_plan is not None:
+        result = SolveResult(SolveStatus.FEASIBLE, None, None, None, runtime, None, settings=settings,
+                             stopped=bool(stop_event is not None and stop_event.is_set()), solutions=solutions,
+                             chain_credit_modelled=builder.chain_credit_modelled,
+                             candidates_pruned=builder.candidates_pruned, stages=stages)
+        result = dataclasses.replace(result, objective=total_penalty(evaluate(scenario, start_plan, reference)))
+        return with_plan(scenario, result, start_plan, reference)
     if status == SolveStatus.OPTIMAL and any(not stage.proven for stage in stages):
         status = SolveStatus.FEASIBLE  # a level before was not proven least
     if not keep_objective and status == SolveStatus.OPTIMAL:
