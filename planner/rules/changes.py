@@ -51,6 +51,8 @@ class Change:
             return f"{self.title} is dropped (was {self.before})"
         if self.kind == ChangeKind.ADDED:
             return f"{self.title} is newly scheduled ({self.after})"
+        if self.kind == ChangeKind.LEAD and self.after == "nobody":
+            return f"{self.title} loses its lead {self.before}"
         return f"{self.title}: {self.kind}, {self.before} → {self.after}"
 
     def as_dict(self) -> dict[str, str]:
