@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -187,11 +188,8 @@ def test_a_filter_changes_map_timeline_and_table(voila, kp_browser, shown):
         after = page.timeline_labels()
         for v in views:
             assert (v.title in after) == (v in expected)
-        page.page.wait_for_function(
-            "n => { const f = document.querySelector('.jupyter-widgets iframe');"
-            " return f && f.contentDocument"
-            " && f.contentDocument.querySelectorAll('.kp-site').length === n; }",
-            arg=len({(v.lat, v.lon) for v in expected}), timeout=30_000)
+        # the map's iframe is sandboxed (no same origin): the page cannot read it, Playwright's frame locator can
+        expect(page.map.locator(".kp-site")).to_have_count(len({(v.lat, v.lon) for v in expected}), timeout=30_000)
         page.assert_no_error()
         assert page.outside_requests() == []
     finally:
