@@ -21,7 +21,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +35,7 @@ ERROR_TEXT = "There was an error when executing cell"
 if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed (make system-deps)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
 
 
 def _free_port() -> int:
