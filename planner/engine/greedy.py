@@ -7,9 +7,18 @@ no optimisation. Used by the benchmarks to show what CP-SAT adds; its plans pass
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from datetime import date
 
-from planner.core.calendar import allowed_starts, blocked_starts, engagements_clash, reviewer_commitments
+import numpy as np
+
+from planner.core.calendar import (
+    Commitment,
+    allowed_starts,
+    blocked_starts,
+    engagements_clash,
+    reviewer_commitments,
+)
 from planner.core.model import PRIORITIES, Assignment, Engagement, EngagementOutcome, Plan, Reviewer, Scenario
 from planner.rules.hard import BY_NAME, eligible_reviewers, staffing_needs
 from planner.rules.names import RuleName
@@ -53,6 +62,33 @@ def _pick_team(scenario: Scenario, e: Engagement, host: str, free: list[Reviewer
     return [(r, "attendee") for r in team]
 
 
+def _holders(commitments: dict[str, list[Commitment]]) -> dict[tuple, list[str]]:
+    """Who holds each distinct commitment (a fixed event is shared by its attendees), by its dates and place."""
+    holders: dict[tuple, list[str]] = {}
+    for rid, items in commitments.items():
+        for c in items:
+            holders.setdefault((c.start, c.end, c.place), []).append(rid)
+    return holders
+
+
+def _free_matrix(scenario: Scenario, e: Engagement, host: str, eligible: list[Reviewer], starts: list[date],
+                 holders: dict[tuple, list[str]]) -> np.ndarray:
+    """(person × start day) → free of fixed commitments: each distinct commitment is turned into blocked start
+    days once, for all who hold it."""
+    days = [d.toordinal() for d in starts]
+    row_of = {r.id: i for i, r in enumerate(eligible)}
+    free = np.ones((len(eligible), len(starts)), dtype=bool)
+    for (start, end, place), rids in holders.items():
+        rows = [row_of[rid] for rid in rids if rid in row_of]
+        if not rows:
+            continue
+        first, last = blocked_starts(scenario, Commitment(start, end, "", place), e, host)
+        low, high = bisect_left(days, first.toordinal()), bisect_right(days, last.toordinal())
+        if low < high:
+            free[rows, low:high] = False
+    return free
+
+
 def greedy_plan(scenario: Scenario) -> Plan:
     """Schedule greedily; engagements that do not fit are left unscheduled with a short reason."""
     commitments = reviewer_commitments(scenario)
@@ -60,18 +96,22 @@ def greedy_plan(scenario: Scenario) -> Plan:
     order = sorted(scenario.engagements, key=lambda e: (PRIORITIES.index(e.priority), e.earliest_start, e.id))
     assignments: list[Assignment] = []
     outcomes: list[EngagementOutcome] = []
+    holders = _holders(commitments)
     for e in order:
         placed = False
         for host in e.hosts:
+            starts = allowed_starts(scenario, e, host)
+            if not starts:
+                continue
             eligible = sorted(eligible_reviewers(scenario, e, host), key=lambda r: r.id)
-            # each person's blocked start ranges for this engagement and host, computed once
-            blocked = {r.id: [blocked_starts(scenario, c, e, host) for c in commitments[r.id]] for r in eligible}
-            for start in allowed_starts(scenario, e, host):
-                free = [r for r in eligible
-                        if len(booked[r.id]) < r.max_engagements
-                        and not any(first <= start <= last for first, last in blocked[r.id])
-                        and not any(engagements_clash(scenario, e, host, start, f, fh, fs)
-                                    for f, fh, fs in booked[r.id])]
+            open_ = [i for i, r in enumerate(eligible) if len(booked[r.id]) < r.max_engagements]
+            eligible_free = _free_matrix(scenario, e, host, eligible, starts, holders)
+            busy = [i for i in open_ if booked[eligible[i].id]]  # only they can clash with what is booked
+            for j, start in enumerate(starts):
+                column = eligible_free[:, j]
+                clashing = {i for i in busy if column[i] and any(
+                    engagements_clash(scenario, e, host, start, f, fh, fs) for f, fh, fs in booked[eligible[i].id])}
+                free = [eligible[i] for i in open_ if column[i] and i not in clashing]
                 team = _pick_team(scenario, e, host, free)
                 if team is None:
                     continue
