@@ -20,12 +20,13 @@ How calendar programs are told about a re-plan (docs/exports.md):
   scenario's first day (the value only has to be a valid UTC time; updates are ordered by SEQUENCE). An
   event whose SEQUENCE is unchanged keeps the DTSTAMP of the earlier file.
 
-Text (titles, places, names, reasons, ids) is written as RFC 5545 TEXT by icalendar's ``vText``: backslash,
-``;``, ``,`` and line breaks escaped, lines folded at 75 octets. Calendar text cannot hold other control
-characters, so they are shown as their control pictures (``planner.views.escape.visible_text``). icalendar
-types ``NAME``, ``X-WR-CALNAME``, ``X-WR-CALDESC`` and the ``X-KP-*`` properties as "unknown" and would write
-them verbatim (a line break there broke the file), so they are given as ``vText`` with an explicit
-``VALUE=TEXT`` (the default type of those properties), which also makes a reader decode them as text.
+Text (titles, places, names, reasons, ids) is written as RFC 5545 TEXT (``_Text``: icalendar's ``vText`` with
+exact escaping): backslash, ``;``, ``,`` and line breaks escaped; icalendar folds the lines at 75 octets.
+Calendar text cannot hold other control characters, so they are shown as their control pictures
+(``planner.views.escape.visible_text``). icalendar types ``NAME``, ``X-WR-CALNAME``, ``X-WR-CALDESC`` and the
+``X-KP-*`` properties as "unknown" and would write them verbatim (a line break there broke the file), so
+they are given as TEXT with an explicit ``VALUE=TEXT`` (the default type of those properties), which also
+makes a reader decode them as text.
 
 Unavailability (and its private reason) never appears in a calendar.
 """
@@ -41,7 +42,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from icalendar import Calendar, Event
-from icalendar.prop import vCategory, vText
+from icalendar.prop import vText
 
 from planner.core.model import FixedEvent, Plan, Scenario
 from planner.exports.common import (
@@ -191,9 +192,21 @@ class _Known:
     component: Event
 
 
-def _text(value: object) -> vText:
-    """A TEXT value: escaped and folded by icalendar, with characters a calendar can carry."""
-    return vText(visible_text(value))
+class _Text(vText):
+    """RFC 5545 TEXT escaped exactly as section 3.3.11 says: backslash, ``;``, ``,`` and line breaks. (vText
+    itself takes the two characters backslash-N of a text for a line break, as its documentation says, which
+    would change a title such as ``C:\\Notes``; reading is icalendar's and exact.)"""
+
+    __slots__ = ()
+
+    def to_ical(self) -> bytes:
+        text = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+        return text.encode(self.encoding)
+
+
+def _text(value: object) -> _Text:
+    """A TEXT value with characters a calendar can carry (the lines are folded by icalendar)."""
+    return _Text(visible_text(value))
 
 
 def _add_text(component, name: str, value: object) -> None:
@@ -252,7 +265,7 @@ def _vevent(item: EventItem, sequence: int, stamp: datetime) -> Event:
         event.add("geo", (round(item.lat, 6), round(item.lon, 6)))
     event.add("description", _text(item.description))
     if item.category:
-        event.add("categories", vCategory([visible_text(item.category)]))
+        event.add("categories", _text(item.category))  # one category: commas in it are escaped
         _add_text(event, "x-kp-category", item.category)
     event.add("status", item.status)
     event.add("transp", "OPAQUE" if item.status == CONFIRMED else "TRANSPARENT")

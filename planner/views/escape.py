@@ -13,6 +13,11 @@ Markdown              :func:`markdown_text` (a Markdown cell or ``IPython.displa
 spreadsheet cell      :func:`looks_like_formula` (a text cell a spreadsheet could read as a formula)
 ====================  =====================================================================================
 
+Braces are encoded too (``&#123;``, ``\\u007b``): folium's maps are built with Jinja, and branca renders each
+script it has assembled as a Jinja template once more, so a ``{{ … }}`` or ``{% … %}`` in scenario text would
+otherwise run as a template on the server (Python objects reachable: code execution in the kernel or in
+``kp-plan export``), and a ``{#`` would end the map in a template syntax error.
+
 All of them first apply :func:`visible_text`, so every view and export shows the same characters: line
 breaks are kept (CR LF and CR become LF), tab is kept, and the characters that no HTML page, XML workbook
 or iCalendar file can carry (other C0 control characters and DEL) become their visible Unicode "control
@@ -48,23 +53,29 @@ def visible_text(value: object) -> str:
     return text.translate(_INVISIBLE)
 
 
+def _html(text: str) -> str:
+    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
 def html_text(value: object) -> str:
-    """Text for the content of an HTML element: ``&``, ``<``, ``>`` and both quotes become entities, so no
-    tag, comment or entity of the data is ever parsed."""
-    return html.escape(visible_text(value), quote=True)
+    """Text for the content of an HTML element: ``&``, ``<``, ``>``, both quotes and braces become entities,
+    so no tag, comment or entity of the data is ever parsed (nor a template: see the module docstring)."""
+    return _html(visible_text(value))
 
 
 def html_attr(value: object) -> str:
     """Text for a double- or single-quoted HTML attribute value (write the quotes around it)."""
-    return html.escape(visible_text(value), quote=True)
+    return _html(visible_text(value))
 
 
 def js_string(value: object) -> str:
     """A JavaScript string literal (quotes included) holding the text, safe inside an HTML ``<script>``:
     JSON with ``<``, ``>``, ``&`` and ``'`` as ``\\u`` escapes, so neither ``</script>`` nor ``<!--`` can end
-    the script, and with every non-ASCII character escaped (U+2028 included). Never use it inside a
-    template literal (backticks): use the literal it returns as a whole expression."""
-    return str(htmlsafe_json_dumps(visible_text(value)))
+    the script, with braces escaped (no template, see the module docstring) and every non-ASCII character
+    escaped (U+2028 included). Never use it inside a template literal (backticks): use the literal it
+    returns as a whole expression."""
+    literal = str(htmlsafe_json_dumps(visible_text(value)))
+    return literal.replace("{", "\\u007b").replace("}", "\\u007d")  # the literal holds no brace of its own
 
 
 def plotly_text(value: object) -> str:
