@@ -318,6 +318,105 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from datetime import date
+    from pathlib import Path
+
+    out = Path(args.out)
+    _refuse_overwrite(out, args.force)
+    kind = args.kind
+    wrong = [flag for flag, used, kinds in (
+        ("--pairs", args.pairs, ("dropouts",)), ("--weight", args.weight, ("weights",)),
+        ("--grid", args.grid is not None, ("weights",)), ("--samples", args.samples is not None, ("weights",)),
+        ("--shocks", args.shocks is not None, ("shocks",)), ("--days-lost", args.days_lost is not None, ("shocks",)),
+        ("--shock", args.shock is not None, ("shocks",))) if used and kind not in kinds]
+    if wrong:
+        raise UsageError(f"{', '.join(wrong)} cannot be used with --kind {kind}")
+    if args.scheduler and args.workers is not None:
+        raise UsageError("--workers sizes the embedded local cluster; with --scheduler the cluster's own workers "
+                         "run the sweep")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers {args.workers}: expected at least 1")
+    if args.time_limit is not None and args.time_limit <= 0:
+        raise UsageError(f"--time-limit {args.time_limit:g}: expected a positive number of seconds")
+    if kind == "weights" and args.grid is not None and args.samples is not None:
+        raise UsageError("--grid and --samples are two ways to choose the points: use one")
+    today = None
+    if args.today:
+        try:
+            today = date.fromisoformat(args.today)
+        except ValueError:
+            raise UsageError(f"--today {args.today}: expected a date as YYYY-MM-DD, e.g. 2018-09-10") from None
+
+    from planner.io.plan_files import load_plan, scenario_hash
+    from planner.io.scenario_files import load_scenario
+    from planner.sweeps import cases as sweep_cases
+    from planner.sweeps.progress import TerminalProgress
+    from planner.sweeps.runner import SweepError, dask_client, run_sweep
+    from planner.sweeps.saving import save_sweep
+
+    scenario = load_scenario(args.scenario)
+    plan = load_plan(args.from_plan)
+    if plan.meta.get("scenario_hash") not in (None, scenario_hash(scenario)):
+        print("Note: the plan was made for a different version of this scenario (scenario_hash differs).")
+    options: dict = {}
+    try:
+        if kind == "dropouts":
+            made = sweep_cases.dropout_cases(scenario, plan, pairs=args.pairs, today=today)
+            options = {"pairs": args.pairs}
+        elif kind == "weights":
+            ranges = [sweep_cases.WeightRange.parse(text) for text in args.weight]
+            if args.samples is not None:
+                made = sweep_cases.latin_hypercube_cases(ranges, args.samples, args.seed)
+                options = {"design": "latin hypercube", "samples": args.samples}
+            else:
+                points = 3 if args.grid is None else args.grid
+                made = sweep_cases.grid_cases(ranges, points)
+                options = {"design": "grid", "points": points}
+            options["weights"] = {r.name: [r.low, r.high] for r in ranges}
+        else:
+            count = 100 if args.shocks is None else args.shocks
+            days_lost = 2 if args.days_lost is None else args.days_lost
+            shock = args.shock or "mixed"
+            made = sweep_cases.shock_cases(scenario, count, args.seed, days_lost=days_lost, kind=shock, today=today)
+            options = {"shocks": count, "days_lost": days_lost, "shock": shock}
+    except sweep_cases.CaseError as error:
+        raise UsageError(str(error)) from None
+    spec = sweep_cases.SweepSpec(sweep_cases.SweepKind(kind), tuple(made), today, args.time_limit, args.seed,
+                                 options)
+    where = args.scheduler or f"a local cluster of {args.workers or 'one worker per core'}"
+    print(f"Sweeping {len(made)} {kind} case(s) of {scenario.name} on {where}…", file=sys.stderr, flush=True)
+    try:
+        with dask_client(args.scheduler, args.workers) as client:
+            if args.quiet:
+                result = run_sweep(spec, scenario, plan, client)
+            else:
+                with TerminalProgress(len(made), kind) as bar:
+                    result = run_sweep(spec, scenario, plan, client, progress=bar)
+    except SweepError as error:
+        raise UsageError(str(error)) from None
+    save_sweep(result, out)
+    m = result.meta
+    print(f"{m['cases']} case(s) in {m['wall_s']:.1f} s on {m['cluster']['workers']} worker(s); "
+          f"{m['failed']} failed. Results written to {out}/ (summary.html, results.parquet, results.csv …)")
+    if kind == "dropouts" and len(result.solved):
+        from planner.sweeps.resilience import resilience
+
+        for sentence in resilience(result).sentences:
+            print(f"  - {sentence}")
+    elif kind == "shocks" and len(result.solved):
+        stats = result.statistics()
+        print(f"  changes per shock: median {stats['changes_median']:g}, 90th percentile {stats['changes_p90']:g}, "
+              f"at most {stats['changes_max']:g}; {stats['share_losing_work']:.0%} of shocks lose an engagement")
+    elif kind == "weights" and len(result.solved):
+        flips = result.flip_summary()
+        for row in flips[flips["points_differing"] > 0].itertuples():
+            print(f"  - {row.title}: differs at {row.points_differing} of {row.points} points")
+    for failure in m["failures"]:
+        print(f"kp-plan sweep: case {failure['case_id']} failed: {failure['error']}", file=sys.stderr)
+    return 1 if m["failed"] else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kp-plan", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -385,6 +484,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", metavar="PLAN_DIR", help="the plan people already have: its engagements "
                    "that this plan no longer has are exported as cancelled")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("sweep", help="re-plan every drop-out, a grid of weights or random shocks, on Dask",
+                       description="Robustness and sensitivity sweeps of the published plan PLAN_DIR on Dask "
+                       "distributed (docs/sweeps.md): dropouts (every person on the plan, or with --pairs every "
+                       "engagement and team member, re-planned with the fewest changes), weights (a grid or a Latin "
+                       "hypercube over named weights), shocks (seeded random availability shocks). Runs on an "
+                       "embedded local cluster (one worker per core) unless --scheduler names a running one. "
+                       "Writes DIR as a whole: Parquet and CSV tables, summary.html, sweep.json. Exit 1 when a "
+                       "case failed (it is in the results, with its error).")
+    p.add_argument("scenario")
+    p.add_argument("--from", dest="from_plan", required=True, metavar="PLAN_DIR", help="the published plan")
+    p.add_argument("--kind", required=True, choices=["dropouts", "weights", "shocks"])
+    p.add_argument("--out", required=True, metavar="DIR", help="the result folder to write")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://HOST:8786 "
+                   "(default: an embedded local cluster)")
+    p.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the shocks and of a Latin hypercube (default 0)")
+    p.add_argument("--pairs", action="store_true", help="dropouts: one case per engagement and team member "
+                   "(--drop REVIEWER:ENGAGEMENT) instead of one per person")
+    p.add_argument("--weight", action="append", default=[], metavar="NAME=LOW:HIGH",
+                   help="weights: a weight to vary between LOW and HIGH; repeatable")
+    p.add_argument("--grid", type=int, metavar="K", help="weights: K evenly spaced values per weight, every "
+                   "combination (default 3)")
+    p.add_argument("--samples", type=int, metavar="N", help="weights: N points of a Latin hypercube instead")
+    p.add_argument("--shocks", type=int, metavar="N", help="shocks: how many (default 100)")
+    p.add_argument("--days-lost", type=int, metavar="K", help="shocks: days each person loses (default 2)")
+    p.add_argument("--shock", choices=["days", "ban", "mixed"], help="shocks: every person loses days, or one "
+                   "participant's reviewers cannot travel for a week, or either, drawn per shock (default mixed)")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="engagements started by then stay where they are")
+    p.add_argument("--time-limit", type=float, help="seconds per case, deterministic (default: scenario.yaml)")
+    p.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_sweep)
     return parser
 
 
