@@ -62,7 +62,7 @@ def _pick_team(scenario: Scenario, e: Engagement, host: str, free: list[Reviewer
     return [(r, "attendee") for r in team]
 
 
-def _holders(commitments: dict[str, list[Commitment]]) -> dict[tuple, list[str]]:
+def commitment_holders(commitments: dict[str, list[Commitment]]) -> dict[tuple, list[str]]:
     """Who holds each distinct commitment (a fixed event is shared by its attendees), by its dates and place."""
     holders: dict[tuple, list[str]] = {}
     for rid, items in commitments.items():
@@ -71,7 +71,7 @@ def _holders(commitments: dict[str, list[Commitment]]) -> dict[tuple, list[str]]
     return holders
 
 
-def _free_matrix(scenario: Scenario, e: Engagement, host: str, eligible: list[Reviewer], starts: list[date],
+def free_matrix(scenario: Scenario, e: Engagement, host: str, eligible: list[Reviewer], starts: list[date],
                  holders: dict[tuple, list[str]]) -> np.ndarray:
     """(person × start day) → free of fixed commitments: each distinct commitment is turned into blocked start
     days once, for all who hold it."""
@@ -96,7 +96,7 @@ def greedy_plan(scenario: Scenario) -> Plan:
     order = sorted(scenario.engagements, key=lambda e: (PRIORITIES.index(e.priority), e.earliest_start, e.id))
     assignments: list[Assignment] = []
     outcomes: list[EngagementOutcome] = []
-    holders = _holders(commitments)
+    holders = commitment_holders(commitments)
     for e in order:
         placed = False
         for host in e.hosts:
@@ -105,7 +105,7 @@ def greedy_plan(scenario: Scenario) -> Plan:
                 continue
             eligible = sorted(eligible_reviewers(scenario, e, host), key=lambda r: r.id)
             open_ = [i for i, r in enumerate(eligible) if len(booked[r.id]) < r.max_engagements]
-            eligible_free = _free_matrix(scenario, e, host, eligible, starts, holders)
+            eligible_free = free_matrix(scenario, e, host, eligible, starts, holders)
             busy = [i for i in open_ if booked[eligible[i].id]]  # only they can clash with what is booked
             for j, start in enumerate(starts):
                 column = eligible_free[:, j]

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 from ortools.sat.python import cp_model
 
-from planner.core.calendar import allowed_starts, blocked_starts, home_of, km_between, reviewer_commitments, site_of
+from planner.core.calendar import allowed_starts, home_of, km_between, reviewer_commitments, site_of
 from planner.core.model import Engagement, Plan, Reviewer, Scenario
+from planner.engine.greedy import commitment_holders, free_matrix
 from planner.engine.variables import Variables
 from planner.rules.base import Assumption, ModelTerm
 from planner.rules.changes import change_count, published_work
@@ -56,6 +58,7 @@ class ModelBuilder:
         self.reviewers = sorted(scenario.reviewers, key=lambda r: r.id)
         self.reviewer_by_id = {r.id: r for r in self.reviewers}
         self.commitments = reviewer_commitments(scenario)
+        self.holders = commitment_holders(self.commitments)  # who holds each distinct commitment
         self.allowed: dict[tuple[str, str], list[int]] = {}
         self.eligible: dict[str, list[Reviewer]] = {}
         self.km_cache: dict[tuple, int] = {}
@@ -175,24 +178,12 @@ class ModelBuilder:
         overall and for every staffing need (leads, each observer organisation, French speakers, languages,
         expertise, distinct governments) — plus every required attendee. Plans stay valid (the checker
         proves it); optimality then holds for this candidate set, which the result reports."""
-        commitments = self.commitments
-        days_by_host = {h: self.allowed[(e.id, h)] for h in e.hosts}
-
-        def free_somewhere(r: Reviewer) -> bool:
-            for host, days in days_by_host.items():
-                if not days:
-                    continue
-                blocked = []
-                for c in commitments[r.id]:
-                    first, last = blocked_starts(self.scenario, c, e, host)
-                    blocked.extend([self.day(first), self.day(last)])
-                free = cp_model.Domain.from_values(days).intersection_with(
-                    cp_model.Domain.from_flat_intervals(blocked).complement())
-                if not free.is_empty():
-                    return True
-            return False
-
-        available = [r for r in people if free_somewhere(r)]
+        days_by_host = {h: [self.date_of(d) for d in self.allowed[(e.id, h)]] for h in e.hosts}
+        free = np.zeros(len(people), dtype=bool)  # free of fixed commitments on some allowed day at some host
+        for host, starts in days_by_host.items():
+            if starts:
+                free |= free_matrix(self.scenario, e, host, people, starts, self.holders).any(axis=1)
+        available = [r for r, ok in zip(people, free, strict=True) if ok]
         distance = {r.id: min(self.travel_km(r, e, h) for h in e.hosts) for r in available}
         ranked = sorted(available, key=lambda r: (distance[r.id], r.id))
         _, high = self.scenario.team_bounds(e)
