@@ -1,18 +1,25 @@
-"""Benchmark of the stakeholder dashboards: time to a fully rendered plan.ipynb, memory per viewer kernel, and
-ten viewers at once. Writes the "## Dashboards" section of docs/benchmarks.md (other sections are kept).
+"""Benchmark of the stakeholder dashboards under load: time to a fully rendered plan.ipynb, memory per viewer
+kernel, 20 viewers at once, 50 plain GETs in a row, and what happens beyond the kernel cap. Writes the
+"## Dashboards" section of docs/benchmarks.md (other sections are kept).
 
-    .venv/bin/python bench/bench_dashboards.py [--runs 5] [--viewers 10] [--no-write]
+    .venv/bin/python bench/bench_dashboards.py [--runs 5] [--viewers 20] [--bursts 3] [--gets 50]
+                                               [--capped 10] [--no-write]
 
-Voilà is started as `make dashboard` starts it (the repository's voila.json), on a free local port, with the
-default plan (plans/kp-2018-h2); Debian's Chromium is driven by Playwright. "Fully rendered" means: Voilà's
-spinner is gone, the map's engagement-site markers are drawn inside the map frame and the timeline's plotly
-axis is drawn. Kernel memory is the resident set size (RSS) of each ipykernel process Voilà started.
+The server is started as `make dashboard` starts it (`python -P -m planner.apps.serving`, the repository's
+voila.json: kernel cap, culling), on a free local port, with the default plan (plans/kp-2018-h2). Viewers are
+real pages of Debian's Chromium driven by Playwright, each in a fresh browser context (nothing cached);
+"rendered" means: Voilà's spinner is gone, the map's engagement-site markers are drawn inside the map frame and
+the timeline's plotly axis is drawn. A viewer's tab is then closed as a person closes it (beforeunload runs).
+Plain GETs are what a crawler or `curl` does: the whole page read, no JavaScript, so the page's kernel never
+hears from a browser. Throughout, a sampler records every second the kernels alive and the resident memory
+(RSS) of the server process plus all its kernels.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import re
@@ -20,18 +27,31 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
+ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
 LOCAL = re.compile(r"^(data:|blob:|about:|(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?/)")
+PAGE = "/voila/render/plan.ipynb"
+RECLAIM_WAIT_S = 180  # how long to watch for kernels to go after the load stops
+
+
+def say(text: str) -> None:
+    """Progress on stderr (the report goes to stdout)."""
+    print(f"[{datetime.now():%H:%M:%S}] {text}", file=sys.stderr, flush=True)
 
 
 def free_port() -> int:
@@ -40,88 +60,265 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_voila(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("voila")), "dashboards/", "--no-browser", "--Voila.ip=127.0.0.1",
-         f"--port={port}", "--Voila.port_retries=0"], cwd=ROOT, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, env=dict(os.environ, KP_MAP_TILES="offline"))
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
-                return process
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("Voilà did not start") from None
-            time.sleep(0.3)
+class Server:
+    """The dashboard server as `make dashboard` starts it, plus traitlets options."""
 
-
-def kernel_rss_mb(voila_pid: int) -> list[float]:
-    """RSS (MB) of each ipykernel process below the Voilà process (psutil, else /proc)."""
-    try:
-        import psutil
-
-        children = psutil.Process(voila_pid).children(recursive=True)
-        return [c.memory_info().rss / 2**20 for c in children if "ipykernel" in " ".join(c.cmdline())]
-    except ImportError:
-        sizes = []
-        for status in Path("/proc").glob("[0-9]*/status"):
+    def __init__(self, *options: str):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log = ARTIFACTS / f"bench-voila-{self.port}.log"
+        with self.log.open("w") as handle:
+            self.process = subprocess.Popen(
+                [sys.executable, "-P", "-m", "planner.apps.serving", "dashboards/", "--no-browser",
+                 "--Voila.ip=127.0.0.1", f"--port={self.port}", "--Voila.port_retries=0", *options],
+                cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, env=dict(os.environ, KP_MAP_TILES="offline"))
+        deadline = time.monotonic() + 120
+        while True:
             try:
-                text = status.read_text()
-                cmdline = (status.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                with urllib.request.urlopen(self.base + "/", timeout=5):
+                    return
             except OSError:
-                continue
-            ppid = int(re.search(r"PPid:\s+(\d+)", text).group(1))
-            if "ipykernel" in cmdline and ppid == voila_pid:
-                sizes.append(int(re.search(r"VmRSS:\s+(\d+)", text).group(1)) / 1024)
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise SystemExit("the dashboard server did not start") from None
+                time.sleep(0.3)
+
+    def kernel_processes(self) -> list[psutil.Process]:
+        try:
+            children = psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+        alive = []
+        for child in children:
+            try:
+                if "ipykernel" in " ".join(child.cmdline()):
+                    alive.append(child)
+            except psutil.Error:  # it just ended
+                pass
+        return alive
+
+    def kernel_rss_mb(self) -> list[float]:
+        sizes = []
+        for kernel in self.kernel_processes():
+            try:
+                sizes.append(kernel.memory_info().rss / 2**20)
+            except psutil.Error:
+                pass
         return sizes
 
+    def sample(self) -> tuple[int, float]:
+        """Kernels alive, and RSS (MB) of the server process plus its kernels."""
+        kernels = self.kernel_rss_mb()
+        try:
+            own = psutil.Process(self.process.pid).memory_info().rss / 2**20
+        except psutil.Error:
+            own = 0.0
+        return len(kernels), own + sum(kernels)
 
-async def render(browser, url: str) -> tuple[float, list[str]]:
-    """Seconds from navigation to a fully rendered plan.ipynb, and the non-local request URLs."""
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+class Sampler(threading.Thread):
+    """Samples a server every second: (seconds since start, kernels alive, MB)."""
+
+    def __init__(self, server: Server):
+        super().__init__(daemon=True)
+        self.server = server
+        self.started = time.monotonic()
+        self.samples: list[tuple[float, int, float]] = []
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            kernels, mb = self.server.sample()
+            self.samples.append((time.monotonic() - self.started, kernels, mb))
+            self._done.wait(1.0)
+
+    def now(self) -> float:
+        return time.monotonic() - self.started
+
+    def stop(self) -> list[tuple[float, int, float]]:
+        self._done.set()
+        self.join()
+        return self.samples
+
+    def wait_for_kernels(self, at_most: int, timeout: float = RECLAIM_WAIT_S) -> float | None:
+        """Seconds until at most ``at_most`` kernels are alive (None: not within ``timeout``)."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if self.server.sample()[0] <= at_most:
+                return time.monotonic() - started
+            time.sleep(0.5)
+        return None
+
+
+# --- viewers in a browser ----------------------------------------------------------------------------------
+
+
+@dataclass
+class View:
+    outcome: str  # "rendered", "busy" (503) or "failed"
+    seconds: float
+    retry_after: str | None = None
+    outside: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+async def open_view(browser, url: str) -> tuple[View, object]:
+    """A fresh viewer's page: how long until fully rendered (or refused), and the context to close later."""
     context = await browser.new_context(viewport={"width": 1280, "height": 1600})
     page = await context.new_page()
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url) if not LOCAL.match(r.url) else None)
     started = time.monotonic()
     try:
-        await page.goto(url, timeout=180_000)
-        await page.wait_for_selector("#loading", state="detached", timeout=180_000)
-        await page.frame_locator(".kp-map iframe").first.locator(".kp-site").first.wait_for(timeout=180_000)
-        await page.wait_for_selector(".js-plotly-plot .ytick text", timeout=180_000)
-    except Exception:
-        (ROOT / "test-artifacts").mkdir(exist_ok=True)
-        await page.screenshot(path=str(ROOT / "test-artifacts" / f"bench-failed-{id(page):x}.png"), full_page=True)
-        raise
-    finally:
-        seconds = time.monotonic() - started
+        response = await page.goto(url, timeout=600_000)
+        if response is not None and response.status == 503:
+            return View("busy", time.monotonic() - started, response.headers.get("retry-after"), outside), context
+        await page.wait_for_selector("#loading", state="detached", timeout=600_000)
+        await page.frame_locator(".kp-map iframe").first.locator(".kp-site").first.wait_for(timeout=600_000)
+        await page.wait_for_selector(".js-plotly-plot .ytick text", timeout=600_000)
+        return View("rendered", time.monotonic() - started, outside=outside), context
+    except Exception as error:  # noqa: BLE001 - a failed viewer is a result, reported with its error
+        ARTIFACTS.mkdir(exist_ok=True)
+        try:
+            await page.screenshot(path=str(ARTIFACTS / f"bench-failed-{id(page):x}.png"), full_page=True)
+        except Exception:  # noqa: BLE001 - the page may be gone
+            pass
+        return View("failed", time.monotonic() - started, outside=outside, error=repr(error)[:200]), context
+
+
+async def close_view(context) -> None:
+    """Close the tab as a person does (beforeunload runs: Voilà's page asks the server to shut its kernel
+    down), then the browser context."""
+    for page in context.pages:
+        await page.close(run_before_unload=True)
+    await asyncio.sleep(1)
     await context.close()
-    return seconds, outside
 
 
-async def measure(base: str, runs: int, viewers: int, voila_pid: int) -> dict:
+async def one_by_one(browser, url: str, runs: int) -> tuple[float, list[float], list[str]]:
+    first, context = await open_view(browser, url)
+    await close_view(context)
+    times, outside = [], list(first.outside)
+    for _ in range(runs):
+        view, context = await open_view(browser, url)
+        await close_view(context)
+        times.append(view.seconds)
+        outside += view.outside
+    return first.seconds, times, outside
+
+
+@dataclass
+class Burst:
+    views: list[View]
+    wall: float  # until the last viewer rendered (or was refused, or failed)
+    peak_kernels: int
+    peak_mb: float
+    reclaimed_s: float | None  # from closing the tabs until no kernel is left
+    samples: list[tuple[float, int, float]]
+
+
+async def burst(browser, server: Server, viewers: int) -> Burst:
+    sampler = Sampler(server)
+    sampler.start()
+    started = time.monotonic()
+    opened = await asyncio.gather(*(open_view(browser, server.base + PAGE) for _ in range(viewers)))
+    wall = time.monotonic() - started
+    await asyncio.sleep(2)
+    await asyncio.gather(*(close_view(context) for _, context in opened))
+    reclaimed = await asyncio.to_thread(sampler.wait_for_kernels, 0)
+    samples = sampler.stop()
+    return Burst([v for v, _ in opened], wall, max(k for _, k, _ in samples), max(m for _, _, m in samples),
+                 reclaimed, samples)
+
+
+async def browser_phase(server: Server, runs: int, viewers: int, bursts: int) -> dict:
     from playwright.async_api import async_playwright
 
-    url = f"{base}/voila/render/plan.ipynb"
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        first, outside = await render(browser, url)
-        sequential = []
-        for _ in range(runs):
-            seconds, more = await render(browser, url)
-            sequential.append(seconds)
-            outside += more
-        rss = kernel_rss_mb(voila_pid)
-        started = time.monotonic()
-        results = await asyncio.gather(*(render(browser, url) for _ in range(viewers)), return_exceptions=True)
-        wall = time.monotonic() - started
-        rss_after = kernel_rss_mb(voila_pid)
+        say(f"{runs + 1} pages one after another")
+        first, sequential, outside = await one_by_one(browser, server.base + PAGE, runs)
+        say(f"pages took {first:.1f} s, then {', '.join(f'{t:.1f}' for t in sequential)} s")
+        # a kernel's memory once its page is drawn and idle (one viewer on its own)
+        view, context = await open_view(browser, server.base + PAGE)
+        await asyncio.sleep(3)
+        kernel_mb = server.kernel_rss_mb()
+        await close_view(context)
+        say(f"kernel memory {kernel_mb} MB; waiting for the kernels to go")
+        gone = await asyncio.to_thread(Sampler(server).wait_for_kernels, 0)
+        say(f"kernels gone after {gone} s")
+        results = []
+        for run in range(bursts):
+            say(f"{viewers} viewers at once, run {run + 1} of {bursts}")
+            results.append(await burst(browser, server, viewers))
+            b = results[-1]
+            say(f"  {[v.outcome for v in b.views].count('rendered')} rendered, last after {b.wall:.1f} s, "
+                f"peak {b.peak_kernels} kernels / {b.peak_mb:.0f} MB, reclaimed after {b.reclaimed_s} s")
+            outside += [u for v in results[-1].views for u in v.outside]
         await browser.close()
-    ok = [r[0] for r in results if not isinstance(r, BaseException)]
-    outside += [u for r in results if not isinstance(r, BaseException) for u in r[1]]
-    return {"first": first, "sequential": sequential, "rss": rss, "viewers": viewers, "ok": len(ok),
-            "concurrent": ok, "wall": wall, "rss_after": rss_after, "outside": sorted(set(outside)),
-            "errors": [repr(r)[:200] for r in results if isinstance(r, BaseException)]}
+    return {"first": first, "sequential": sequential, "kernel_mb": kernel_mb, "bursts": results,
+            "outside": sorted(set(outside))}
+
+
+async def capped_phase(viewers: int, cap: int) -> Burst:
+    """``viewers`` at once against a server allowed ``cap`` kernels: the rest get the busy page."""
+    from playwright.async_api import async_playwright
+
+    server = Server(f"--BoundedKernelManager.max_kernels={cap}")
+    try:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            result = await burst(browser, server, viewers)
+            await browser.close()
+        return result
+    finally:
+        server.stop()
+
+
+# --- plain GETs --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Gets:
+    statuses: list[int]
+    seconds: list[float]
+    wall: float
+    peak_kernels: int
+    peak_mb: float
+    reclaimed_s: float | None  # from the last GET until no kernel is left
+    samples: list[tuple[float, int, float]]
+
+
+def plain_gets(server: Server, count: int) -> Gets:
+    sampler = Sampler(server)
+    sampler.start()
+    statuses, seconds = [], []
+    started = time.monotonic()
+    for _ in range(count):
+        began = time.monotonic()
+        try:
+            with urllib.request.urlopen(server.base + PAGE, timeout=600) as response:
+                response.read()
+                statuses.append(response.status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+        seconds.append(time.monotonic() - began)
+    wall = time.monotonic() - started
+    reclaimed = sampler.wait_for_kernels(0)
+    samples = sampler.stop()
+    return Gets(statuses, seconds, wall, max(k for _, k, _ in samples), max(m for _, _, m in samples), reclaimed,
+                samples)
+
+
+# --- the report --------------------------------------------------------------------------------------------
 
 
 def machine() -> str:
@@ -131,12 +328,7 @@ def machine() -> str:
                    if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    memory = ""
-    try:
-        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-        memory = f", {kb / 2**20:.0f} GiB RAM"
-    except (OSError, AttributeError):
-        pass
+    memory = f", {psutil.virtual_memory().total / 2**30:.0f} GiB RAM"
     load = ", load average before the run {:.1f} / {:.1f} / {:.1f}".format(*os.getloadavg())
     return f"{os.cpu_count()} cores ({cpu}){memory}, {platform.system()} {platform.release()}{load}"
 
@@ -148,49 +340,126 @@ def chromium_version() -> str:
         return "chromium (version unknown)"
 
 
-def section(result: dict, header: str) -> str:
-    seq = result["sequential"]
-    conc = result["concurrent"]
-    rss = result["rss"]
+def default_cap() -> int:
+    """The cap the server computes for this machine (voila.json's settings)."""
+    code = ("from traitlets.config import Config; import json; from planner.apps.serving import "
+            "BoundedKernelManager as B; c = json.load(open('voila.json'))['BoundedKernelManager']; "
+            "print(B(config=Config({'BoundedKernelManager': c})).max_kernels)")
+    done = subprocess.run([sys.executable, "-P", "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return int(done.stdout.strip())
+
+
+def timeline(samples: list[tuple[float, int, float]], every: float) -> str:
+    """'t s: kernels / MB' every ``every`` seconds (and the last sample)."""
+    picked, next_t = [], 0.0
+    for t, kernels, mb in samples:
+        if t >= next_t:
+            picked.append((t, kernels, mb))
+            next_t = t + every
+    if samples and picked[-1] != samples[-1]:
+        picked.append(samples[-1])
+    return ", ".join(f"{t:.0f} s: {k} / {mb / 1024:.1f} GB" for t, k, mb in picked)
+
+
+def seconds_range(values: list[float]) -> str:
+    return f"median {statistics.median(values):.1f} s (min {min(values):.1f}, max {max(values):.1f})"
+
+
+def median_of(values: list[float | None]) -> str:
+    known = [v for v in values if v is not None]
+    if not known:
+        return f"not within {RECLAIM_WAIT_S} s"
+    text = f"{statistics.median(known):.0f} s"
+    return text if len(known) == len(values) else f"{text} ({len(values) - len(known)} not within {RECLAIM_WAIT_S} s)"
+
+
+def section(result: dict, header: str, command: str) -> str:
+    seq, kernel_mb, bursts = result["sequential"], result["kernel_mb"], result["bursts"]
+    viewers = len(bursts[0].views)
+    rendered = [[v.seconds for v in b.views if v.outcome == "rendered"] for b in bursts]
+    middle = sorted(bursts, key=lambda b: b.wall)[len(bursts) // 2]
+    gets: Gets = result["gets"]
+    capped: Burst | None = result["capped"]
+    config = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
+    limits, culling = config["BoundedKernelManager"], config["MappingKernelManager"]
+    cull_after = f"{culling['cull_idle_timeout']} to {culling['cull_idle_timeout'] + culling['cull_interval']} s"
     lines = [
         "## Dashboards",
         "",
-        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `.venv/bin/python bench/bench_dashboards.py` "
-        "(Voilà started as `make dashboard` does, with voila.json, on a free local port; the default plan "
-        "plans/kp-2018-h2; Debian's Chromium through Playwright; each viewer in a fresh browser context).",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `{command}` (the server started as `make dashboard` "
+        "starts it: `python -P -m planner.apps.serving`, voila.json; a free local port; the default plan "
+        "plans/kp-2018-h2; Debian's Chromium through Playwright, each viewer in a fresh browser context, its tab "
+        "closed as a person closes it). Memory is the resident set (RSS) of the server process plus all its "
+        "kernels, sampled every second.",
         "",
         f"- Machine: {header}",
-        f"- Versions: Python {platform.python_version()}, voila {version('voila')}, "
-        f"ipywidgets {version('ipywidgets')}, plotly {version('plotly')}, folium {version('folium')}, "
-        f"{chromium_version()}",
-        "- \"Rendered\": from navigation until Voilà's spinner is gone, the map frame shows the site markers "
-        "and the timeline's axis is drawn (every viewer gets a new kernel: Voilà executes the notebook for "
-        "each page).",
+        f"- Versions: Python {platform.python_version()}, voila {version('voila')}, jupyter_server "
+        f"{version('jupyter_server')}, ipywidgets {version('ipywidgets')}, plotly {version('plotly')}, "
+        f"folium {version('folium')}, {chromium_version()}",
+        f"- Server limits (voila.json): at most {result['cap']} kernels on this machine "
+        f"({limits['memory_share']:.0%} of its memory at {limits['kernel_memory_mb']} MB a kernel); a kernel idle "
+        f"for {culling['cull_idle_timeout']} s without a connected page is culled (checked every "
+        f"{culling['cull_interval']} s). Server log: test-artifacts/bench-voila-*.log.",
+        "- \"Rendered\": Voilà's spinner is gone, the map frame shows the site markers and the timeline's axis is "
+        "drawn (each page gets a kernel of its own that executes the notebook).",
         "",
         "| measure | result | target |",
         "|---|---|---|",
-        f"| plan.ipynb, first page after the server started | {result['first']:.2f} s | |",
-        f"| plan.ipynb, {len(seq)} pages one after another | median {statistics.median(seq):.2f} s "
-        f"(min {min(seq):.2f}, max {max(seq):.2f}) | under 5 s |",
-        f"| memory per viewer kernel (RSS) | median {statistics.median(rss):.0f} MB "
-        f"(min {min(rss):.0f}, max {max(rss):.0f}; {len(rss)} kernels) | |",
-        f"| {result['viewers']} viewers at once: rendered | {result['ok']} of {result['viewers']} | all |",
-        (f"| {result['viewers']} viewers at once: time to rendered | median {statistics.median(conc):.1f} s, "
-         f"slowest {max(conc):.1f} s (all done after {result['wall']:.1f} s) | |") if conc else
-        f"| {result['viewers']} viewers at once | none rendered | |",
-        f"| kernels alive after the burst | {len(result['rss_after'])}, "
-        f"{sum(result['rss_after']) / 1024:.1f} GB in all | |",
+        f"| plan.ipynb, first page after the server started | {result['first']:.1f} s | |",
+        f"| plan.ipynb, {len(seq)} more pages one after another | {seconds_range(seq)} | under 5 s |",
+        f"| memory of a viewer's kernel, page drawn (RSS) | {statistics.median(kernel_mb):.0f} MB | |",
+        f"| {viewers} viewers at once, runs: {len(bursts)}; rendered | "
+        + ", ".join(f"{len(r)} of {viewers}" for r in rendered) + " | all |",
+        f"| {viewers} viewers at once: time to rendered, median of the runs' medians | "
+        + (f"{statistics.median(statistics.median(r) for r in rendered if r):.1f} s (runs: "
+           + ", ".join(f"{statistics.median(r):.1f}" for r in rendered if r) + " s) | |"
+           if any(rendered) else "none rendered | |"),
+        f"| {viewers} viewers at once: the last one rendered after (median of the runs) | "
+        f"{statistics.median(b.wall for b in bursts):.1f} s | |",
+        f"| {viewers} viewers at once: most kernels alive, most memory (median of the runs) | "
+        f"{statistics.median(b.peak_kernels for b in bursts):.0f} kernels, "
+        f"{statistics.median(b.peak_mb for b in bursts) / 1024:.1f} GB | |",
+        f"| {viewers} viewers: tabs closed until no kernel is left (median of the runs) | "
+        f"{median_of([b.reclaimed_s for b in bursts])} | about a minute |",
+        f"| {len(gets.statuses)} plain GETs in a row (no browser): answered 200 | "
+        f"{gets.statuses.count(200)} of {len(gets.statuses)}, each {seconds_range(gets.seconds)} | |",
+        f"| {len(gets.statuses)} plain GETs: most kernels alive, most memory | {gets.peak_kernels} kernels, "
+        f"{gets.peak_mb / 1024:.1f} GB (with the former 300 s culling all {len(gets.statuses)} would be alive at "
+        f"the end: about {len(gets.statuses) * statistics.median(kernel_mb) / 1024:.0f} GB) | stays bounded |",
+        f"| {len(gets.statuses)} plain GETs: from the last one until no kernel is left | "
+        f"{median_of([gets.reclaimed_s])} | about a minute |",
+    ]
+    if capped is not None:
+        busy = [v for v in capped.views if v.outcome == "busy"]
+        lines += [
+            f"| {len(capped.views)} viewers at once, server capped at {result['capped_cap']} kernels | "
+            f"{sum(v.outcome == 'rendered' for v in capped.views)} rendered, {len(busy)} got the busy page "
+            f"(503, Retry-After {busy[0].retry_after if busy else '-'} s) in "
+            + (f"median {statistics.median(v.seconds for v in busy):.2f} s" if busy else "-")
+            + f"; at most {capped.peak_kernels} kernels | busy page beyond the cap |",
+        ]
+    lines += [
         f"| requests that left 127.0.0.1 | {len(result['outside'])} | 0 |",
         "",
-        "Notes: most of a page's time is Voilà starting a kernel and executing the notebook (Python imports "
-        "of pandas, folium and plotly, then building the widgets), then the browser loading Voilà's "
-        "JupyterLab bundle and drawing the widgets, the map frame and the plot. On 2 cores, ten viewers at "
-        "once queue for the CPU: each one still renders, later. Each viewer holds a kernel while the tab is "
-        "open; a closed tab's kernel is culled after 5 idle minutes (voila.json). Size a server at about "
-        "the kernel RSS above per simultaneous viewer, plus Voilà itself.",
+        f"Kernels alive / memory over time, {viewers} viewers at once (the run of median length; the tabs "
+        f"close after {middle.wall + 2:.0f} s): {timeline(middle.samples, 10)}.",
+        "",
+        f"Kernels alive / memory over time, {len(gets.statuses)} plain GETs in a row (the last one ends at "
+        f"{gets.wall:.0f} s): {timeline(gets.samples, 20)}.",
+        "",
+        "Notes: a page's time is mostly Voilà starting a kernel and executing the notebook (imports of pandas, "
+        "folium and plotly, then the widgets), then the browser loading Voilà's JupyterLab bundle and drawing "
+        "the widgets, the map frame and the plot. On 2 cores, viewers at once queue for the CPU (and here the "
+        "browsers share those cores): each one still renders, later. A closed tab's kernel goes at once (Voilà's "
+        "page asks the server to shut it down as the tab closes, with the cookie DashboardServer sets); a page "
+        f"that never connects (a plain GET, a crawler) keeps its kernel until the culler takes it, {cull_after} "
+        "after the notebook ran, so a crawler holds about as many kernels as it fetches pages in a minute. Size "
+        "a server at the kernel memory above per simultaneous viewer plus the server itself; the cap "
+        "(docs/dashboards.md) keeps a crowd or a crawler from taking more than its share of the memory.",
     ]
-    if result["errors"]:
-        lines += ["", "Errors: " + "; ".join(result["errors"])]
+    errors = [v.error for b in bursts + ([capped] if capped else []) for v in b.views if v.outcome == "failed"]
+    if errors:
+        lines += ["", f"Failed viewers ({len(errors)}): " + "; ".join(sorted(set(errors)))]
     return "\n".join(lines) + "\n"
 
 
@@ -206,22 +475,28 @@ def write_section(text: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--viewers", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=5, help="pages one after another")
+    parser.add_argument("--viewers", type=int, default=20, help="viewers at once")
+    parser.add_argument("--bursts", type=int, default=3, help="runs of the viewers at once")
+    parser.add_argument("--gets", type=int, default=50, help="plain GETs in a row")
+    parser.add_argument("--capped", type=int, default=10, help="cap of the beyond-the-cap run (0: skip it)")
     parser.add_argument("--no-write", action="store_true", help="print, do not update docs/benchmarks.md")
     options = parser.parse_args()
+    command = " ".join([".venv/bin/python", "bench/bench_dashboards.py", *sys.argv[1:]])
     header = machine()
-    port = free_port()
-    process = start_voila(port)
+    result = {"cap": default_cap(), "capped_cap": options.capped}
+    server = Server()
     try:
-        result = asyncio.run(measure(f"http://127.0.0.1:{port}", options.runs, options.viewers, process.pid))
+        result.update(asyncio.run(browser_phase(server, options.runs, options.viewers, options.bursts)))
+        say(f"{options.gets} plain GETs in a row")
+        result["gets"] = plain_gets(server, options.gets)
+        say(f"  peak {result['gets'].peak_kernels} kernels, reclaimed {result['gets'].reclaimed_s} s after the last")
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    text = section(result, header)
+        server.stop()
+    if options.capped:
+        say(f"{options.viewers} viewers at once against a cap of {options.capped}")
+    result["capped"] = asyncio.run(capped_phase(options.viewers, options.capped)) if options.capped else None
+    text = section(result, header, command)
     print(text)
     if not options.no_write:
         write_section(text)

@@ -245,9 +245,9 @@ def test_kernels_of_pages_that_never_connect_are_culled_within_a_minute():
 
 def test_the_default_cap_is_sized_to_memory(monkeypatch):
     monkeypatch.setattr(serving, "memory_bytes", lambda: 24 * 2**30)
-    assert serving.BoundedKernelManager().max_kernels == 48  # half of 24 GiB at 256 MB: above 20 viewers
+    assert serving.BoundedKernelManager().max_kernels == 38  # half of 24 GiB at 320 MB: above 20 viewers
     monkeypatch.setattr(serving, "memory_bytes", lambda: 2 * 2**30)
-    assert serving.BoundedKernelManager().max_kernels == 4
+    assert serving.BoundedKernelManager().max_kernels == 3
     small = Config({"BoundedKernelManager": {"kernel_memory_mb": 512, "memory_share": 0.25}})
     assert serving.BoundedKernelManager(config=small).max_kernels == 1
     assert serving.BoundedKernelManager(config=Config({"BoundedKernelManager": {"max_kernels": 7}})).max_kernels == 7
@@ -323,25 +323,55 @@ def test_no_static_route_answers_500(one_kernel_server, route, attempt):
     assert code in (403, 404), code  # refused, and never an error of the server
 
 
-# --- the landing page in a real browser --------------------------------------------------------------------
+# --- in a real browser -------------------------------------------------------------------------------------
 
 
-@pytest.mark.browser
-def test_the_landing_page_makes_no_request_to_another_server(one_kernel_server):
+@pytest.fixture(scope="module")
+def chromium():
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make system-deps)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            requests: list[str] = []
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(one_kernel_server.base + "/", timeout=90_000)
-            page.get_by_text("plan.ipynb").first.wait_for(timeout=90_000)  # the listing drawn by treepage.js
-            page.wait_for_load_state("networkidle", timeout=90_000)
-            page.screenshot(path=str(ARTIFACTS / "landing-page.png"), full_page=True)
-        finally:
-            browser.close()
+        yield browser
+        browser.close()
+
+
+@pytest.mark.browser
+def test_the_landing_page_makes_no_request_to_another_server(one_kernel_server, chromium):
+    page = chromium.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    try:
+        page.goto(one_kernel_server.base + "/", timeout=90_000)
+        page.get_by_text("plan.ipynb").first.wait_for(timeout=90_000)  # the listing drawn by treepage.js
+        page.wait_for_load_state("networkidle", timeout=90_000)
+        page.screenshot(path=str(ARTIFACTS / "landing-page.png"), full_page=True)
+    finally:
+        page.close()
     assert requests, "no request recorded at all"
     assert [u for u in requests if not LOCAL.match(u)] == []
+
+
+@pytest.mark.browser
+def test_closing_a_tab_shuts_its_kernel_down_at_once(chromium):
+    """Voilà's page asks the server to shut its kernel down when its tab closes; that request needs the _xsrf
+    cookie, which Voilà's own page handler never sets (voila-dashboards/voila#1458: refused with 403)."""
+    server = Server("tab-close", "--MappingKernelManager.cull_idle_timeout=3600")  # not the culler's doing
+    context = chromium.new_context()  # a page of its own context would take the context down as it closes
+    try:
+        page = context.new_page()
+        page.goto(server.base + PAGE, timeout=180_000)
+        page.wait_for_selector("#loading", state="detached", timeout=180_000)
+        page.wait_for_selector(".jupyter-widgets", timeout=120_000)
+        assert server.kernels() == 1
+        page.close(run_before_unload=True)
+        deadline = time.monotonic() + 60  # a guard against hanging, not a speed requirement
+        while server.kernels() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert server.kernels() == 0
+        log = server.log.read_text()
+        assert "Kernel shutdown" in log and "403 POST /voila/api/shutdown" not in log
+    finally:
+        context.close()
+        server.stop()

@@ -1,22 +1,23 @@
 """The stakeholder dashboards' server: Voilà with a bound on its kernels and strict template files.
 
-Every page Voilà serves starts a kernel of its own (about 190 MB, docs/benchmarks.md "Dashboards"), and Voilà has
+Every page Voilà serves starts a kernel of its own (about 265 MB, docs/benchmarks.md "Dashboards"), and Voilà has
 no limit of its own (voila-dashboards/voila#617). Three pieces, all configured in voila.json:
 
 - ``BoundedKernelManager``, Voilà's kernel manager (``VoilaConfiguration.multi_kernel_manager_class``), starts at
   most ``max_kernels`` kernels at once: by default as many as ``memory_share`` of the machine's memory holds at
   ``kernel_memory_mb`` each. A page asked for beyond that gets ``ServerBusy`` (503) and starts nothing. Idle
   kernels are culled by jupyter_server (``MappingKernelManager.cull_*`` in voila.json).
-- ``DashboardServer`` is Voilà with two handlers made stricter: a page answered ``ServerBusy`` carries a
-  ``Retry-After`` header (the page itself is the template's 503.html), and the template static files answer
-  404 to anything but ``<template>/static/<file>`` inside a template (Voilà's own handler fails with 500 on
-  ``..``, a missing ``static`` part or a NUL byte).
+- ``DashboardServer`` is Voilà with two handlers replaced: the page handler sets the ``_xsrf`` cookie that a
+  closing tab needs to shut its kernel down at once, and adds ``Retry-After`` to a page refused with
+  ``ServerBusy`` (the page itself is the template's 503.html); the template static files answer 404 to
+  anything but ``<template>/static/<file>`` inside a template (Voilà's own handler fails with 500 on ``..``, a
+  missing ``static`` part or a NUL byte).
 - ``main`` starts it, taking Voilà's own arguments (``make dashboard``)::
 
     .venv/bin/python -m planner.apps.serving dashboards/ --no-browser --Voila.ip=127.0.0.1 --port=8866
 
 Started as plain ``voila`` from the repository root, the kernel bound and the busy page still apply (voila.json);
-only the Retry-After header and the 404s need ``DashboardServer``.
+the Retry-After header, the shutdown of a closed tab's kernel and the 404s need ``DashboardServer``.
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ class BoundedKernelManager(AsyncMappingKernelManager):
 
     max_kernels = Integer(config=True, help="Most kernels alive at once, every one a viewer's page. Default: "
                           "memory_share of the machine's memory (or its cgroup limit) at kernel_memory_mb each.")
-    kernel_memory_mb = Integer(256, config=True, help="Memory planned per kernel (a dashboard kernel measured "
-                               "about 190 MB resident; the rest is headroom for widgets and a viewer's filters).")
+    kernel_memory_mb = Integer(320, config=True, help="Memory planned per kernel (a dashboard kernel with its page "
+                               "drawn measured about 265 MB resident; the rest is headroom for a viewer's filters).")
     memory_share = Float(0.5, config=True, help="Share of the memory the kernels may take together (the rest is "
                          "for Voilà, the system and anything else on the machine).")
     retry_after_s = Integer(15, config=True, help="Seconds a refused viewer is asked to wait (Retry-After).")
@@ -88,7 +89,17 @@ class BoundedKernelManager(AsyncMappingKernelManager):
 
 
 class BusyAwareVoilaHandler(TornadoVoilaHandler):
-    """Voilà's page handler; a page refused with ``ServerBusy`` says when to come back (Retry-After)."""
+    """Voilà's page handler; a page refused with ``ServerBusy`` says when to come back (Retry-After), and every
+    page gets the ``_xsrf`` cookie.
+
+    When its tab closes, Voilà's page asks the server to shut its kernel down (a beacon to
+    /voila/api/shutdown/<kernel>), sending the ``_xsrf`` cookie's value as the XSRF check requires; Voilà's own
+    handler never sets that cookie, so the request is refused (403, voila-dashboards/voila#1458) and the kernel
+    waits for the culler."""
+
+    async def get(self, path: str | None = None) -> None:
+        self.xsrf_token  # noqa: B018 - reading it sets the cookie (before the page's first byte is sent)
+        await super().get(path)
 
     def write_error(self, status_code: int, **kwargs) -> None:
         exception = (kwargs.get("exc_info") or (None, None, None))[1]
