@@ -6,8 +6,9 @@ of workers.
   ``kp-plan replan --drop X``), or with ``pairs`` one per (engagement, team member) (``--drop X:E``).
 - ``weights``: a grid (every combination of ``points`` values per weight) or a Latin hypercube of ``samples``
   points over named weights, each between its low and high value.
-- ``shocks``: ``count`` seeded random availability shocks: every person loses ``days_lost`` random days, or the
-  reviewers of one participant cannot travel for a random week (a travel ban on that country's delegation).
+- ``shocks``: ``count`` seeded random availability shocks: every person (or ``people`` random people) loses
+  ``days_lost`` random days, or the reviewers of one participant cannot travel for a random week (a travel ban
+  on that country's delegation).
 """
 
 from __future__ import annotations
@@ -185,11 +186,14 @@ def _distinct(ranges: list[WeightRange]) -> None:
 # --- shocks ------------------------------------------------------------------------------------------------
 
 
-def shock_cases(scenario: Scenario, count: int, seed: int, *, days_lost: int = 2,
+def shock_cases(scenario: Scenario, count: int, seed: int, *, days_lost: int = 2, people: int | None = None,
                 kind: ShockKind | str = ShockKind.MIXED, today: date | None = None) -> list[ShockCase]:
     """``count`` shocks; shock ``i`` is drawn from its own generator seeded by (``seed``, ``i``), so a case does
-    not depend on how many others there are. Days are drawn from the horizon after ``today``."""
+    not depend on how many others there are. A days shock takes ``days_lost`` random days from every reviewer,
+    or from ``people`` reviewers drawn at random; days come from the horizon after ``today``."""
     kind = ShockKind(kind)
+    if people is not None and people < 1:
+        raise CaseError("a days shock hits at least one person")
     if count < 0:
         raise CaseError("the number of shocks cannot be negative")
     if days_lost < 1:
@@ -214,7 +218,8 @@ def shock_cases(scenario: Scenario, count: int, seed: int, *, days_lost: int = 2
             cases.append(ShockCase(f"shock-{i:04d}", ShockKind.BAN, absences, country, week))
             continue
         absences = []
-        for rid in reviewers:
+        hit = reviewers if people is None or people >= len(reviewers) else sorted(rng.sample(reviewers, people))
+        for rid in hit:
             for offset in sorted(rng.sample(range(span), min(days_lost, span))):
                 day = first + timedelta(days=offset)
                 absences.append(Absence(rid, day, day))

@@ -44,7 +44,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, *, pro
     """A ``distributed.Client``: connected to ``scheduler`` (``tcp://HOST:8786``), or to an embedded
     ``LocalCluster`` of ``workers`` single-threaded workers (default: one per core; ``processes=False`` runs them
     as threads of this process). Closed, with the embedded cluster, when the block ends."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if scheduler:
         try:
@@ -61,13 +61,26 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, *, pro
         finally:
             client.close()
         return
+    client = local_client(workers, processes=processes)
+    try:
+        yield client
+    finally:
+        client.close()  # and its cluster
+
+
+def local_client(workers: int | None = None, *, processes: bool = True):
+    """A ``distributed.Client`` of its own embedded ``LocalCluster``: ``workers`` single-threaded workers
+    (default: one per core), processes or (``processes=False``) threads of this one. ``client.close()`` closes
+    the cluster too (a notebook keeps one for several sweeps)."""
+    from distributed import Client
+
     count = workers or os.cpu_count() or 1
     if count < 1:
         raise SweepError("a local cluster needs at least one worker")
-    # one thread per worker: each case is one single-threaded CP-SAT search
-    with LocalCluster(n_workers=count, threads_per_worker=1, processes=processes, dashboard_address=None,
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
-        yield client
+    # one thread per worker: each case is one single-threaded CP-SAT search; the scheduler's web server on a
+    # free port of this machine only (the default 8787 may be taken by another cluster)
+    return Client(n_workers=count, threads_per_worker=1, processes=processes, dashboard_address="127.0.0.1:0",
+                  silence_logs=logging.ERROR)
 
 
 def _failure_row(case, error: BaseException | str) -> CaseOutcome:
