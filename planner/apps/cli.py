@@ -329,7 +329,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         ("--pairs", args.pairs, ("dropouts",)), ("--weight", args.weight, ("weights",)),
         ("--grid", args.grid is not None, ("weights",)), ("--samples", args.samples is not None, ("weights",)),
         ("--shocks", args.shocks is not None, ("shocks",)), ("--days-lost", args.days_lost is not None, ("shocks",)),
-        ("--shock", args.shock is not None, ("shocks",))) if used and kind not in kinds]
+        ("--shock", args.shock is not None, ("shocks",)), ("--people", args.people is not None, ("shocks",)))
+        if used and kind not in kinds]
     if wrong:
         raise UsageError(f"{', '.join(wrong)} cannot be used with --kind {kind}")
     if args.scheduler and args.workers is not None:
@@ -378,8 +379,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             count = 100 if args.shocks is None else args.shocks
             days_lost = 2 if args.days_lost is None else args.days_lost
             shock = args.shock or "mixed"
-            made = sweep_cases.shock_cases(scenario, count, args.seed, days_lost=days_lost, kind=shock, today=today)
-            options = {"shocks": count, "days_lost": days_lost, "shock": shock}
+            made = sweep_cases.shock_cases(scenario, count, args.seed, days_lost=days_lost, people=args.people,
+                                           kind=shock, today=today)
+            options = {"shocks": count, "days_lost": days_lost, "people": args.people, "shock": shock}
     except sweep_cases.CaseError as error:
         raise UsageError(str(error)) from None
     spec = sweep_cases.SweepSpec(sweep_cases.SweepKind(kind), tuple(made), today, args.time_limit, args.seed,
@@ -509,6 +511,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=int, metavar="N", help="weights: N points of a Latin hypercube instead")
     p.add_argument("--shocks", type=int, metavar="N", help="shocks: how many (default 100)")
     p.add_argument("--days-lost", type=int, metavar="K", help="shocks: days each person loses (default 2)")
+    p.add_argument("--people", type=int, metavar="P", help="shocks: only P random people lose days (default: "
+                   "everyone)")
     p.add_argument("--shock", choices=["days", "ban", "mixed"], help="shocks: every person loses days, or one "
                    "participant's reviewers cannot travel for a week, or either, drawn per shock (default mixed)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="engagements started by then stay where they are")
