@@ -330,3 +330,21 @@ def test_ctrl_c_cancels_the_sweep_and_leaves_no_output(published, tmp_path):
     assert not alive, f"worker processes left running: {alive}"
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_the_notebook_charts_are_built_from_the_result(dropouts, mini, plan):
+    import dataclasses
+
+    from planner.sweeps import charts
+
+    matrix = dropouts.fragility_matrix()
+    assert list(matrix.index) == dropouts.meta["scheduled_engagements"]
+    assert list(matrix.columns) == sorted(dropouts.solved["reviewer_id"])
+    assert int(matrix.values.sum()) == int(dropouts.solved["changes"].sum())
+    hostile = "<b>bold</b> & co"
+    eid = matrix.index[0]
+    meta = {**dropouts.meta, "engagement_titles": {**dropouts.meta["engagement_titles"], eid: hostile}}
+    figure = charts.fragility_heatmap(dataclasses.replace(dropouts, meta=meta))
+    assert figure.data[0].z.shape == matrix.shape
+    assert figure.data[0].y[0] == f"&lt;b&gt;bold&lt;/b&gt; &amp; co ({eid})"
+    assert len(charts.criticality_chart(dropouts).data[0].y) == len(dropouts.criticality())
