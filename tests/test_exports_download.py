@@ -45,6 +45,26 @@ def test_link_escapes_names():
     assert 'download="a&quot;b.ics"' in link and "&lt;label&gt;" in link
 
 
+def test_link_holds_hostile_names_as_text():
+    """A file name and a label from scenario text (a reviewer id) stay one attribute and one text."""
+    from html.parser import HTMLParser
+
+    name = '"><img src=x onerror=alert(1)> {{ 7*7 }}.ics'
+    label = "Calendar of </a><script>alert(2)</script>\n{# x"
+    seen: list = []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            seen.append((tag, dict(attrs)))
+
+        def handle_data(self, data):
+            seen.append(data)
+
+    Reader(convert_charrefs=True).feed(download_link(b"x", name, label))
+    assert [item[0] for item in seen if isinstance(item, tuple)] == ["a"]
+    assert seen[0][1]["download"] == name and seen[1] == label
+
+
 @pytest.mark.browser
 def test_click_downloads_the_file(mini, plan, tmp_path):
     if not CHROMIUM.exists():

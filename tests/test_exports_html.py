@@ -71,6 +71,30 @@ def test_report_shows_the_plan(report, left_out):
         assert f'id="person-{rid}"' in report.read_text(encoding="utf-8")
 
 
+def test_report_map_is_sandboxed(report):
+    page = report.read_text(encoding="utf-8")
+    (frame,) = re.findall(r"<iframe\b[^>]*>", page)
+    assert ' sandbox="allow-scripts" ' in frame and "allow-same-origin" not in frame
+
+
+def test_report_shows_hostile_text_as_text(left_out):
+    """Titles, the scenario name and soft-term sentences holding markup are text: the report's own tags are
+    all there is, and a title's line break stays inside its sentence (one list item per sentence)."""
+    from planner.exports.html import report_html
+
+    scenario, plan = left_out
+    hostile = "<script>alert(1)</script>\n<img src=x onerror=alert(2)>"
+    scenario = dataclasses.replace(scenario, name=f"Name {hostile}", engagements=tuple(
+        dataclasses.replace(e, title=f"{e.title} {hostile}") for e in scenario.engagements))
+    page = report_html(scenario, plan)
+    markup = _SRCDOC.sub('srcdoc=""', _SCRIPT.sub("", page))
+    assert "<script>alert" not in page and "<img src=x" not in page  # not in the map or timeline either
+    assert html.escape(f"Name {hostile}") in markup
+    unscheduled = next(e for e in scenario.engagements if e.id == "CM-RV")
+    item = f"<li>{html.escape(unscheduled.title)} is not scheduled"
+    assert item in markup  # the unscheduled term's sentence, the title's line break inside it
+
+
 def test_report_of_a_plan_with_nothing_scheduled(mini, tmp_path):
     from planner.exports.html import report_html
 

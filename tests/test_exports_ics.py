@@ -297,3 +297,50 @@ def test_no_unavailability_in_calendars(mini, replanned, tmp_path):
         text = path.read_bytes().decode("utf-8").replace("\r\n ", "")  # unfolded content lines
         assert secret not in text
         assert "unavailab" not in text.lower()
+
+
+# --- any text: line breaks, RFC 5545 specials, control characters (issue 12) --------------------------------
+
+AWKWARD = "Line one\nline two; a, b \\ back\\Nslash\r\nCR\rend\x07bell <b>x</b> {{ 7*7 }}"
+AWKWARD_SHOWN = "Line one\nline two; a, b \\ back\\Nslash\nCR\nend\u2407bell <b>x</b> {{ 7*7 }}"  # visible_text
+
+
+def _awkward(mini: Scenario) -> Scenario:
+    """Line breaks in the scenario name and in a title (both once crashed the export), and more."""
+    s = dataclasses.replace(mini, name=f"Scenario {AWKWARD}")
+    s = _replace_engagement(s, "AO-RV", title=f"Title {AWKWARD}", place=f"Place {AWKWARD}")
+    return dataclasses.replace(s, events=tuple(dataclasses.replace(v, title=f"Event {AWKWARD}")
+                                               if v.id == "ASM18" else v for v in s.events))
+
+
+def test_line_breaks_and_specials_export_and_parse_back_intact(mini, first, tmp_path):
+    scenario = _awkward(mini)
+    written = write_calendars(scenario, first, tmp_path)
+    assert tmp_path / "plan.ics" in written and tmp_path / "engagements" / "AO-RV.ics" in written
+    for path in written:
+        data = path.read_bytes()
+        lines = data.split(b"\r\n")
+        assert all(len(line) <= 75 and b"\n" not in line and b"\r" not in line for line in lines), path
+        assert b"\x07" not in data
+        calendar = Calendar.from_ical(data)
+        assert str(calendar["X-KP-SCENARIO"]) == f"Scenario {AWKWARD_SHOWN}"
+        assert f"Scenario {AWKWARD_SHOWN}" in str(calendar["X-WR-CALDESC"])
+    whole = Calendar.from_ical((tmp_path / "plan.ics").read_bytes())
+    assert str(whole["NAME"]) == str(whole["X-WR-CALNAME"]) == f"KP plan – Scenario {AWKWARD_SHOWN}"
+    events = {str(e["SUMMARY"]): e for e in whole.walk("VEVENT")}
+    ao = events[f"Title {AWKWARD_SHOWN}"]
+    assert str(ao["LOCATION"]).startswith(f"Place {AWKWARD_SHOWN}")
+    assert str(ao["DESCRIPTION"]).startswith(f"Title {AWKWARD_SHOWN}\n")
+    assert f"Event {AWKWARD_SHOWN}" in events
+    one = Calendar.from_ical((tmp_path / "engagements" / "AO-RV.ics").read_bytes())
+    assert str(one["NAME"]) == f"KP plan – Title {AWKWARD_SHOWN}"
+
+
+def test_a_scenario_name_with_line_breaks_keeps_its_sequences_on_reexport(mini, first, replanned, tmp_path):
+    """The earlier files are recognised as the same scenario's (X-KP-SCENARIO is read back as text)."""
+    scenario, second, _ = replanned
+    name = f"Scenario {AWKWARD}"
+    write_calendars(dataclasses.replace(mini, name=name), first, tmp_path)
+    write_calendars(dataclasses.replace(scenario, name=name), second, tmp_path)
+    whole = _by_engagement(_events(Calendar.from_ical((tmp_path / "plan.ics").read_bytes())))
+    assert whole["AO-RV"]["sequence"] == 1 and whole["CM-RV"]["status"] == CANCELLED

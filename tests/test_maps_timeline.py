@@ -7,6 +7,8 @@ They use the mini scenario and a hand-written plan of it (no solver), so they ar
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import json
 import re
 import shutil
@@ -29,6 +31,7 @@ from planner.views.maps import (
     external_urls,
     itinerary_map,
     leaflet_assets,
+    map_iframe,
     offline_html,
     plan_map,
 )
@@ -334,3 +337,64 @@ def test_load_saved_reads_a_saved_plan_and_flags_another_scenario_version(tmp_pa
     loaded = load_saved()
     assert loaded.plan is not None and len(loaded.plan.scheduled()) == 3
     assert loaded.mismatch
+
+
+# --- scenario text is shown, never run (issue 12) ---------------------------------------------------------
+
+
+def _with_title(scenario, engagement_id: str, title: str):
+    return dataclasses.replace(scenario, engagements=tuple(
+        dataclasses.replace(e, title=title) if e.id == engagement_id else e for e in scenario.engagements))
+
+
+def test_maps_are_shown_in_sandboxed_frames(scenario, plan, loaded):
+    m = plan_map(scenario, plan)
+    frame = map_iframe(m, title="A map")
+    assert frame.startswith('<iframe class="kp-map-frame" sandbox="allow-scripts" title="A map"')
+    assert "allow-same-origin" not in frame
+    srcdoc = re.search(r'srcdoc="([^"]*)"', frame).group(1)
+    page = html.unescape(srcdoc)
+    assert page.startswith("<!DOCTYPE html>") and _sites(page) == 3 and external_urls(page) == []
+    assert m._repr_html_().startswith('<iframe class="kp-map-frame" sandbox="allow-scripts"')  # notebooks
+    assert itinerary_map(scenario, plan, ["CSC-2"])._repr_html_().startswith(
+        '<iframe class="kp-map-frame" sandbox="allow-scripts"')
+    dashboard = PlanDashboard(loaded)
+    assert dashboard.map_out.value.startswith('<iframe class="kp-map-frame" sandbox="allow-scripts"')
+    trips = ItineraryDashboard(loaded, person="IN-1")
+    assert trips.map_out.value.startswith('<iframe class="kp-map-frame" sandbox="allow-scripts"')
+
+
+def test_map_text_is_escaped_html_inside_json_strings(scenario, plan):
+    """folium's Tooltip pastes its text unescaped into a JavaScript template literal: never used here."""
+    hostile = "`${alert(1)}` <img src=x onerror=alert(2)> </script><script>alert(3)</script>"
+    s = _with_title(scenario, "CHAIRS", hostile)
+    for page in (offline_html(plan_map(s, plan)), offline_html(itinerary_map(s, plan, ["IN-1"]))):
+        assert not re.search(r"bindTooltip\(\s*`", page) and not re.search(r"bindPopup\(\s*`", page)
+        assert hostile not in page and "<img src=x" not in page and "</script><script>alert" not in page
+        literals = [json.loads(x) for x in re.findall(r'"(?:[^"\\\n]|\\.)*"', page) if "alert(1)" in x]
+        assert literals and all(html.escape(hostile).replace("{", "&#123;").replace("}", "&#125;") in x
+                                for x in literals)
+
+
+def test_template_syntax_in_scenario_text_is_shown_not_run(scenario, plan):
+    """branca renders every script of a folium map as a Jinja template once more: a title such as
+    ``{{ 7*7 }}`` once came out as 49 (any Python reachable from Jinja ran), and ``{#`` broke the map."""
+    for title in ("Sum {{ 7*7 }} here", "Loop {% for x in range(3) %}{{ x }}{% endfor %}", "Comment {# open"):
+        s = _with_title(scenario, "CHAIRS", title)
+        for page in (offline_html(plan_map(s, plan)), offline_html(itinerary_map(s, plan, ["IN-1"]))):
+            texts = [html.unescape(json.loads(x)) for x in re.findall(r'"(?:[^"\\\n]|\\.)*"', page)]
+            assert any(title in text for text in texts), title
+            assert not any("Sum 49 here" in text or "Loop 012" in text for text in texts)
+
+
+def test_timeline_text_is_plotly_safe(scenario, plan):
+    """plotly.js reads labels and hover text as HTML-ish markup: scenario text has no tag but plotly's line
+    break, and decodes to the text."""
+    title = "<b>bold</b> & <a href='javascript:alert(1)'>link</a>\nsecond line"
+    fig = plan_timeline(_with_title(scenario, "CHAIRS", title), plan)
+    rows = [y for trace in fig.data for y in trace.y]
+    encoded = "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;a href='javascript:alert(1)'&gt;link&lt;/a&gt;<br>second line"
+    assert encoded in rows and encoded in fig.layout.yaxis.categoryarray
+    hover = [c[0] for trace in fig.data for c in trace.customdata]
+    assert encoded in hover
+    assert timeline_rows(_with_title(scenario, "CHAIRS", title), plan)[2]["label"] == title  # the data as is
