@@ -460,3 +460,32 @@ def test_dashboard_widgets_hold_escaped_html_and_sandboxed_maps(mini, texts):
         reader = read_html(after)
         assert reader.structure == read_html(before).structure
         assert all(value == "allow-scripts" for value in reader.attrs.get("sandbox", []))
+
+
+# --- the crash of issue 12: line breaks in names, through the command line -----------------------------------
+
+
+def test_kp_plan_export_with_line_breaks_in_the_scenario_name_and_a_title(mini, tmp_path, capsys):
+    """``kp-plan export`` once stopped with a traceback after writing part of the files."""
+    from planner.apps.cli import main
+    from planner.io.plan_files import save_plan
+    from planner.io.scenario_files import save_scenario
+
+    s = _engagement(dataclasses.replace(mini, name="Mini\nsecond line"), "CM-RV", title="Review visit\nto Cameroon")
+    p = base_plan()
+    save_scenario(s, tmp_path / "scenario")
+    save_plan(p, tmp_path / "plan")
+    assert main(["export", str(tmp_path / "plan"), "--scenario", str(tmp_path / "scenario"),
+                 "--out", str(tmp_path / "out")]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    out = tmp_path / "out"  # found by name below: how the folder is laid out is export_plan's business
+    calendars = sorted(out.rglob("*.ics"))
+    assert {path.name for path in calendars} >= {"plan.ics", "CM-RV.ics", "CSC-2.ics"}
+    for path in calendars:
+        assert str(Calendar.from_ical(path.read_bytes())["X-KP-SCENARIO"]) == "Mini\nsecond line"
+    names = {str(Calendar.from_ical(path.read_bytes())["NAME"]) for path in calendars}
+    assert "KP plan – Review visit\nto Cameroon" in names
+    (workbook,) = {path.resolve() for path in out.rglob("plan.xlsx")}
+    assert openpyxl.load_workbook(workbook)["Summary"]["B2"].value == "Mini\nsecond line"
+    (report,) = {path.resolve() for path in out.rglob("report.html")}
+    assert "Review visit\nto Cameroon" in report.read_text(encoding="utf-8")
