@@ -34,7 +34,7 @@ def test_coordinator_notebooks_run_top_to_bottom(tmp_path):
     into temporary folders (KP_PLANS_DIR, KP_VARIANTS_DIR); the published plan and the scenarios are untouched."""
     notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
     assert notebooks == ["01-plan-the-season.ipynb", "02-what-if.ipynb", "03-disruption.ipynb",
-                         "04-regional-cooperation.ipynb"]
+                         "04-regional-cooperation.ipynb", "05-robustness.ipynb"]
     published = _hashes(ROOT / "plans" / "kp-2018-h2")
     scenarios = sorted(p.name for p in (ROOT / "data" / "scenarios").iterdir())
     env = dict(os.environ, KP_PLANS_DIR=str(tmp_path / "plans"), KP_VARIANTS_DIR=str(tmp_path / "variants"),
