@@ -4,6 +4,9 @@ Every text a stakeholder sees goes through :func:`t` with a key of :data:`LABELS
 places, reviewer ids) is shown as the scenario spells it; participant names are translated with the ISO 3166
 French names that pycountry ships. To add a label: add the key to both ``LABELS["en"]`` and ``LABELS["fr"]``
 (``tests/test_maps_timeline.py`` checks that both languages have the same keys and placeholders).
+
+Labels are plain text, and :func:`t` fills their placeholders with data as it is: whatever puts a label into
+HTML, a script, a figure or a file encodes it there (``planner.views.escape``), as it does the data itself.
 """
 
 from __future__ import annotations
