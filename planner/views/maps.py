@@ -322,7 +322,7 @@ def plan_map(scenario: Scenario, plan: Plan, *, lang: str = "en", offline: bool 
         marker = folium.CircleMarker(
             [lat, lon], radius=7 + 2 * min(len(here), 5), color="#1d2b36" if len(kinds) > 1 else colour,
             weight=2, fill=True, fill_color=colour, fill_opacity=0.85,
-            class_name="kp-site " + " ".join(f"kp-kind-{k}" for k in kinds))
+            class_name="kp-site " + " ".join(f"kp-kind-{re.sub(r'[^A-Za-z0-9_-]', '_', k)}" for k in kinds))
         _with_tooltip(marker, t("site_tooltip", lang, place=place, count=len(here)))
         marker.add_child(_Popup(f"<b>{html_text(place)}</b><ul style='padding-left:16px;margin:4px 0'>{names}</ul>"))
         marker.add_to(sites)
