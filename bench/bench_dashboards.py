@@ -482,7 +482,9 @@ def main() -> None:
     parser.add_argument("--capped", type=int, default=10, help="cap of the beyond-the-cap run (0: skip it)")
     parser.add_argument("--no-write", action="store_true", help="print, do not update docs/benchmarks.md")
     options = parser.parse_args()
-    command = " ".join([".venv/bin/python", "bench/bench_dashboards.py", *sys.argv[1:]])
+    # the command as it is to be repeated: --no-write changes where the report goes, not the figures
+    repeated = [a for a in sys.argv[1:] if a != "--no-write"]
+    command = " ".join([".venv/bin/python", "bench/bench_dashboards.py", *repeated])
     header = machine()
     result = {"cap": default_cap(), "capped_cap": options.capped}
     server = Server()

@@ -281,6 +281,61 @@ def test_simultaneous_requests_never_start_more_kernels_than_the_cap(monkeypatch
     assert asyncio.run(manager.start_kernel(path="")) in started
 
 
+def test_a_browsers_page_gets_longer_to_connect_than_a_crawlers(monkeypatch):
+    """A page a browser asked for may take a while to start its scripts on a busy machine: its kernel waits
+    browser_connect_grace_s for the page to connect; any other page's kernel is culled after cull_idle_timeout."""
+    from datetime import UTC, datetime, timedelta
+    from types import SimpleNamespace
+
+    culled: list[str] = []
+
+    async def jupyter_server_culling(self, kernel_id):  # stands for jupyter_server's: culls an idle kernel
+        culled.append(kernel_id)
+
+    monkeypatch.setattr(serving.AsyncMappingKernelManager, "cull_kernel_if_idle", jupyter_server_culling)
+    manager = serving.BoundedKernelManager(config=Config({"BoundedKernelManager": {"browser_connect_grace_s": 180}}))
+
+    def kernel(kernel_id: str, idle_s: float, browser: bool, connections: int = 0) -> None:
+        manager._kernels[kernel_id] = SimpleNamespace(last_activity=datetime.now(UTC) - timedelta(seconds=idle_s))
+        manager._kernel_connections[kernel_id] = connections
+        if browser:
+            manager._awaiting_browser.add(kernel_id)
+
+    kernel("curl", 100, browser=False)
+    kernel("browser-loading", 100, browser=True)
+    kernel("browser-gone", 200, browser=True)  # asked for by a browser that never connected: past the grace
+    kernel("browser-connected", 100, browser=True, connections=1)
+
+    async def cull_all():
+        for kernel_id in list(manager._kernels):
+            await manager.cull_kernel_if_idle(kernel_id)
+
+    asyncio.run(cull_all())
+    assert culled == ["curl", "browser-gone", "browser-connected"]  # the last one: jupyter_server's rules now
+    assert manager._awaiting_browser == {"browser-loading", "browser-gone"}
+    del manager._kernels["browser-gone"]
+    asyncio.run(cull_all())
+    assert manager._awaiting_browser == {"browser-loading"}  # forgotten once its kernel is gone
+
+
+@pytest.mark.parametrize("headers, browser", [({"Sec-Fetch-Dest": "document"}, True), ({}, False),
+                                               ({"Sec-Fetch-Dest": "iframe"}, False)])
+def test_only_a_browser_navigating_to_a_page_gets_the_grace(monkeypatch, headers, browser):
+    async def start(self, *, kernel_id=None, path=None, **kwargs):
+        self._kernels[kernel_id] = object()
+        return kernel_id
+
+    monkeypatch.setattr(serving.AsyncMappingKernelManager, "start_kernel", start)
+    manager = serving.BoundedKernelManager(config=Config({"BoundedKernelManager": {"max_kernels": 5}}))
+
+    async def page_request():  # what BusyAwareVoilaHandler.get does before Voilà starts the page's kernel
+        serving._browser_page.set(headers.get("Sec-Fetch-Dest") == "document")
+        return await manager.start_kernel(path="")
+
+    kernel_id = asyncio.run(page_request())
+    assert (kernel_id in manager._awaiting_browser) is browser
+
+
 # --- path traversal on static files ------------------------------------------------------------------------
 
 TRAVERSALS = [

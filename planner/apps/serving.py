@@ -6,24 +6,28 @@ no limit of its own (voila-dashboards/voila#617). Three pieces, all configured i
 - ``BoundedKernelManager``, Voilà's kernel manager (``VoilaConfiguration.multi_kernel_manager_class``), starts at
   most ``max_kernels`` kernels at once: by default as many as ``memory_share`` of the machine's memory holds at
   ``kernel_memory_mb`` each. A page asked for beyond that gets ``ServerBusy`` (503) and starts nothing. Idle
-  kernels are culled by jupyter_server (``MappingKernelManager.cull_*`` in voila.json).
+  kernels are culled by jupyter_server (``MappingKernelManager.cull_*`` in voila.json), except that the kernel
+  of a page a browser asked for waits up to ``browser_connect_grace_s`` for the page to connect.
 - ``DashboardServer`` is Voilà with two handlers replaced: the page handler sets the ``_xsrf`` cookie that a
-  closing tab needs to shut its kernel down at once, and adds ``Retry-After`` to a page refused with
-  ``ServerBusy`` (the page itself is the template's 503.html); the template static files answer 404 to
-  anything but ``<template>/static/<file>`` inside a template (Voilà's own handler fails with 500 on ``..``, a
-  missing ``static`` part or a NUL byte).
+  closing tab needs to shut its kernel down at once, tells the kernel manager whether a browser asked for the
+  page, and adds ``Retry-After`` to a page refused with ``ServerBusy`` (the page itself is the template's
+  503.html); the template static files answer 404 to anything but ``<template>/static/<file>`` inside a
+  template (Voilà's own handler fails with 500 on ``..``, a missing ``static`` part or a NUL byte).
 - ``main`` starts it, taking Voilà's own arguments (``make dashboard``)::
 
-    .venv/bin/python -m planner.apps.serving dashboards/ --no-browser --Voila.ip=127.0.0.1 --port=8866
+    .venv/bin/python -P -m planner.apps.serving dashboards/ --no-browser --Voila.ip=127.0.0.1 --port=8866
 
 Started as plain ``voila`` from the repository root, the kernel bound and the busy page still apply (voila.json);
-the Retry-After header, the shutdown of a closed tab's kernel and the 404s need ``DashboardServer``.
+the Retry-After header, the shutdown of a closed tab's kernel, the browsers' grace and the 404s need
+``DashboardServer``.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
+from contextvars import ContextVar
+from datetime import UTC, datetime
 from pathlib import Path
 
 import tornado.web
@@ -34,6 +38,10 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 MIB = 2**20
+
+#: Whether the page request being served comes from a browser navigating to it (``Sec-Fetch-Dest: document``):
+#: set by ``BusyAwareVoilaHandler`` in the request's own task, read by ``BoundedKernelManager.start_kernel``.
+_browser_page: ContextVar[bool] = ContextVar("kp_browser_page", default=False)
 
 
 def memory_bytes() -> int:
@@ -65,6 +73,10 @@ class BoundedKernelManager(AsyncMappingKernelManager):
     memory_share = Float(0.5, config=True, help="Share of the memory the kernels may take together (the rest is "
                          "for Voilà, the system and anything else on the machine).")
     retry_after_s = Integer(15, config=True, help="Seconds a refused viewer is asked to wait (Retry-After).")
+    browser_connect_grace_s = Integer(180, config=True, help="How long the kernel of a page a browser asked for "
+                                      "(Sec-Fetch-Dest: document) waits for that page to connect, counted from its "
+                                      "last activity: a busy or slow machine takes a while to start the page's "
+                                      "scripts. Other pages (curl, crawlers) get cull_idle_timeout like any kernel.")
 
     @default("max_kernels")
     def _max_kernels_from_memory(self) -> int:
@@ -73,6 +85,7 @@ class BoundedKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._starting: set[str] = set()  # ids of kernels being started: they count before they exist
+        self._awaiting_browser: set[str] = set()  # kernels of browsers' pages that have not connected yet
 
     async def start_kernel(self, *, kernel_id: str | None = None, path: str | None = None, **kwargs) -> str:
         if kernel_id is not None and kernel_id in self:  # asks for a running kernel: nothing new starts
@@ -83,14 +96,31 @@ class BoundedKernelManager(AsyncMappingKernelManager):
         kernel_id = kernel_id or str(uuid.uuid4())
         self._starting.add(kernel_id)
         try:
-            return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+            started = await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
         finally:
             self._starting.discard(kernel_id)
+        if _browser_page.get():
+            self._awaiting_browser.add(started)
+        return started
+
+    async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        """jupyter_server's culling, except that a browser's page gets ``browser_connect_grace_s`` to connect.
+
+        A page that never connects (curl, a crawler) and a page whose connection dropped are culled after
+        ``cull_idle_timeout``; a closed tab's kernel is shut down at once by the page itself."""
+        self._awaiting_browser &= set(self._kernels)
+        if kernel_id in self._awaiting_browser:
+            if self._kernel_connections.get(kernel_id, 0):
+                self._awaiting_browser.discard(kernel_id)  # connected: an ordinary kernel from now on
+            elif (datetime.now(UTC) - self._kernels[kernel_id].last_activity).total_seconds() \
+                    < self.browser_connect_grace_s:
+                return
+        await super().cull_kernel_if_idle(kernel_id)
 
 
 class BusyAwareVoilaHandler(TornadoVoilaHandler):
-    """Voilà's page handler; a page refused with ``ServerBusy`` says when to come back (Retry-After), and every
-    page gets the ``_xsrf`` cookie.
+    """Voilà's page handler; a page refused with ``ServerBusy`` says when to come back (Retry-After), every page
+    gets the ``_xsrf`` cookie, and the kernel manager learns whether a browser asked for the page.
 
     When its tab closes, Voilà's page asks the server to shut its kernel down (a beacon to
     /voila/api/shutdown/<kernel>), sending the ``_xsrf`` cookie's value as the XSRF check requires; Voilà's own
@@ -99,6 +129,7 @@ class BusyAwareVoilaHandler(TornadoVoilaHandler):
 
     async def get(self, path: str | None = None) -> None:
         self.xsrf_token  # noqa: B018 - reading it sets the cookie (before the page's first byte is sent)
+        _browser_page.set(self.request.headers.get("Sec-Fetch-Dest") == "document")
         await super().get(path)
 
     def write_error(self, status_code: int, **kwargs) -> None:
