@@ -399,7 +399,8 @@ def section(result: dict, header: str, command: str) -> str:
         f"- Server limits (voila.json): at most {result['cap']} kernels on this machine "
         f"({limits['memory_share']:.0%} of its memory at {limits['kernel_memory_mb']} MB a kernel); a kernel idle "
         f"for {culling['cull_idle_timeout']} s without a connected page is culled (checked every "
-        f"{culling['cull_interval']} s). Server log: test-artifacts/bench-voila-*.log.",
+        f"{culling['cull_interval']} s), except that a browser's page has {limits['browser_connect_grace_s']} s "
+        "to connect. Server logs: test-artifacts/bench-voila-*.log.",
         "- \"Rendered\": Voilà's spinner is gone, the map frame shows the site markers and the timeline's axis is "
         "drawn (each page gets a kernel of its own that executes the notebook).",
         "",
