@@ -134,3 +134,19 @@ def test_explain_explains_the_saved_plan_by_default(left_out, tmp_path, monkeypa
     assert "Explaining the saved plan plans/left-out/" in said.out
     assert "Explaining why" in said.err  # progress while it tries to fit the left-out engagement in
     assert "Unscheduled engagements:" in said.out
+
+
+def test_scenario_text_printed_to_a_terminal_stays_on_its_line_and_sends_no_escape(mini, plan, tmp_path, capsys):
+    import dataclasses
+
+    from planner.io.scenario_files import save_scenario
+
+    hostile = "Visit\nline two \x1b[31mred\x07"
+    s = dataclasses.replace(mini, engagements=tuple(dataclasses.replace(e, title=hostile) if e.id == "AO-RV" else e
+                                                    for e in mini.engagements))
+    folder = save_scenario(s, tmp_path / "hostile")
+    saved = save_plan(plan, tmp_path / "plan")
+    main(["check", str(folder), str(saved)])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert any("Visit ↵ line two ␛[31mred␇" in line for line in out.splitlines())

@@ -28,11 +28,19 @@ def _refuse_overwrite(out, force: bool) -> None:
         raise UsageError(f"{out} already exists; pass --force to replace it, or --out another folder")
 
 
+def _line(text) -> str:
+    """Scenario text for a terminal: control characters shown as symbols (an ESC never reaches the terminal),
+    a line break inside a title as ↵, so that every printed item stays on its line."""
+    from planner.views.escape import visible_text
+
+    return visible_text(text).replace("\n", " ↵ ")
+
+
 def _print_problems(title: str, problems, stream=None) -> None:
     stream = stream if stream is not None else sys.stdout  # looked up at call time (tests redirect it)
     print(title, file=stream)
     for problem in problems:
-        print(f"  - {problem}", file=stream)
+        print(f"  - {_line(problem)}", file=stream)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -57,7 +65,7 @@ def _terms_table(terms) -> None:
         print(f"  {TERM_LABELS.get(term.name, term.name):<58} {term.value:>10,g} × {term.weight:<7g} = "
               f"{term.penalty:>10,.2f}")
         for sentence in term.sentences[:6]:
-            print(f"      {sentence}")
+            print(f"      {_line(sentence)}")
 
 
 def _plan_table(scenario, plan) -> None:
@@ -67,13 +75,13 @@ def _plan_table(scenario, plan) -> None:
         e = engagements[o.engagement_id]
         team = [a.reviewer_id for a in plan.team(o.engagement_id) if a.role != "lead"]
         lead = plan.lead(o.engagement_id)
-        print(f"  {o.start:%a %d %b}–{o.end:%d %b}  {o.host:<3} {e.title}")
+        print(f"  {o.start:%a %d %b}–{o.end:%d %b}  {o.host:<3} {_line(e.title)}")
         print(f"      {'lead ' + lead + '; ' if lead else ''}team {', '.join(team)}")
     unscheduled = [o for o in plan.engagements if not o.scheduled]
     if unscheduled:
         print("Unscheduled engagements:")
         for o in unscheduled:
-            print(f"  {engagements[o.engagement_id].title}: {o.reason or 'no reason recorded'}")
+            print(f"  {_line(engagements[o.engagement_id].title)}: {_line(o.reason or 'no reason recorded')}")
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
@@ -123,7 +131,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print(f"{args.plan}: {len(report.violations)} violation(s):")
         for v in report.violations:
-            print(f"  - [{v.rule}] {v.sentence}")
+            print(f"  - [{v.rule}] {_line(v.sentence)}")
     _terms_table(report.terms)
     print(f"Objective recomputed from the plan: {report.objective:,.2f}")
     return 0 if report.ok else 1
@@ -132,7 +140,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _no_plan(result) -> None:
     print(f"{result.status}: {result.quality()}")
     for sentence in result.diagnosis:
-        print(f"  - {sentence}")
+        print(f"  - {_line(sentence)}")
 
 
 def _say(line: str) -> None:
@@ -159,7 +167,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if not findings:
         print("  every engagement can be staffed on its own.")
     for sentence in dict.fromkeys(f"{'REQUIRED ' if f.engagement_required else ''}{f.sentence}" for f in findings):
-        print(f"  - {sentence}")
+        print(f"  - {_line(sentence)}")
     saved = Path(args.plan) if args.plan else Path("plans") / Path(args.folder).resolve().name
     budget = args.time_limit if args.time_limit is not None else scenario.solver.time_limit_s
     if args.plan or (not args.solve and saved.is_dir()):
@@ -176,7 +184,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         if result.plan is None:
             print("Why no plan exists:")
             for sentence in result.diagnosis or diagnose(scenario):
-                print(f"  - {sentence}")
+                print(f"  - {_line(sentence)}")
             return 1
     _plan_table(scenario, result.plan)
     _terms_table(result.terms)
@@ -246,11 +254,11 @@ def cmd_replan(args: argparse.Namespace) -> int:
     if given:
         print("Given (the drop-outs, not counted as changes):")
         for change in given:
-            print(f"  - {change.sentence}")
+            print(f"  - {_line(change.sentence)}")
     changes = result.changes or ()
     print(f"Changes to the published plan: {len(changes)}")
     for change in changes:
-        print(f"  - {change.sentence}")
+        print(f"  - {_line(change.sentence)}")
     _plan_table(replanning.scenario, result.plan)
     _terms_table(result.terms)
     save_plan(result.plan, out)
@@ -287,7 +295,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return 0
     print(f"{args.old} → {args.new}: {len(changes)} change{'' if len(changes) == 1 else 's'}")
     for change in changes:
-        print(f"  - {change.sentence}")
+        print(f"  - {_line(change.sentence)}")
     print("Headline figures (before → after, change):")
     for key, row in kpis.items():
         print(f"  {KPI_LABELS.get(key, key):<44} {row['before']:>10,g} → {row['after']:<10,g} "
