@@ -348,3 +348,13 @@ def test_the_notebook_charts_are_built_from_the_result(dropouts, mini, plan):
     assert figure.data[0].z.shape == matrix.shape
     assert figure.data[0].y[0] == f"&lt;b&gt;bold&lt;/b&gt; &amp; co ({eid})"
     assert len(charts.criticality_chart(dropouts).data[0].y) == len(dropouts.criticality())
+
+
+def test_progress_hears_every_finished_case_and_the_failures(mini, plan):
+    calls = []
+    cases = (*dropout_cases(mini, plan)[:2], DropoutCase("NOBODY-9", "NOBODY-9"))
+    with dask_client(workers=1, processes=False) as client:
+        run_sweep(SweepSpec(SweepKind.DROPOUTS, cases, time_limit_s=TIME_LIMIT), mini, plan, client,
+                  progress=lambda done, total, failed: calls.append((done, total, failed)))
+    assert calls[0] == (0, 3, 0) and calls[-1] == (3, 3, 1)
+    assert [done for done, _total, _failed in calls] == [0, 1, 2, 3]
