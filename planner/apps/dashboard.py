@@ -26,6 +26,7 @@ from IPython.display import display
 from planner.core.model import Plan, Scenario
 from planner.exports.common import safe_filename
 from planner.exports.download import ICS_MIME, download_link, person_ics
+from planner.sweeps.resilience import panel_html, resilience_panel
 from planner.views.html import (
     engagements_table_html,
     header_html,
@@ -175,6 +176,10 @@ class PlanDashboard(_Base):
         self.table = w.HTML()
         self.table.add_class("kp-engagement-table")
         self.unscheduled = w.HTML()
+        self.resilience = w.HTML()  # a dropouts sweep saved with the plan (planner.sweeps), else nothing
+        self.resilience.add_class("kp-resilience-panel")
+        self._resilience = (resilience_panel(loaded.plan_dir, loaded.plan)
+                            if loaded.scenario is not None and loaded.plan is not None else None)
         if loaded.scenario is None:
             self.widget = w.VBox([self.language, self.header, self.errors])
             self.language.observe(self._safe(self._render_header), names="value")
@@ -191,7 +196,7 @@ class PlanDashboard(_Base):
             self.header, self.kpis, filters, self.matching, self.errors,
             self.map_title, self.map_out,
             self.timeline_title, self.by, self.timeline_out,
-            self.table_title, self.table, self.unscheduled,
+            self.table_title, self.table, self.unscheduled, self.resilience,
         ], layout=w.Layout(width="100%"))
         self.widget.add_class("kp-plan-dashboard")
         self._when_live(self._draw_first_timeline)
@@ -232,6 +237,8 @@ class PlanDashboard(_Base):
         self.timeline_title.value = section_title_html("timeline", lang)
         self.table_title.value = section_title_html("engagements", lang)
         self.unscheduled.value = unscheduled_html(s, p, lang)
+        self.resilience.value = ("" if self._resilience is None else
+                                 panel_html(self._resilience, title=t("resilience", lang)))
         self.refresh()
 
     def refresh(self) -> None:

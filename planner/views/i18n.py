@@ -69,6 +69,7 @@ LABELS: dict[str, dict[str, str]] = {
         "by_organisation": "Organisation",
         "axis_date": "Date",
         "fixed_event": "Fixed event",
+        "resilience": "Resilience: if one person drops out",
         # table
         "engagements": "Engagements",
         "col_dates": "Dates",
@@ -169,6 +170,7 @@ LABELS: dict[str, dict[str, str]] = {
         "by_organisation": "Organisation",
         "axis_date": "Date",
         "fixed_event": "Événement fixe",
+        "resilience": "Résilience : si une personne se désiste (détails en anglais)",
         "engagements": "Engagements",
         "col_dates": "Dates",
         "col_engagement": "Engagement",
