@@ -150,3 +150,16 @@ def test_scenario_text_printed_to_a_terminal_stays_on_its_line_and_sends_no_esca
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
     assert any("Visit ↵ line two ␛[31mred␇" in line for line in out.splitlines())
+
+
+def test_diff_names_engagements_missing_from_the_scenario_instead_of_failing(mini, plan, published, tmp_path,
+                                                                           capsys):
+    import dataclasses
+
+    from planner.core.model import EngagementOutcome
+
+    extra = dataclasses.replace(plan, engagements=(*plan.engagements, EngagementOutcome("GH-RV", "unscheduled")))
+    save_plan(extra, tmp_path / "variant")
+    assert main(["diff", str(published), str(tmp_path / "variant"), "--scenario", str(MINI_DIR)]) == 2
+    err = capsys.readouterr().err
+    assert "GH-RV is not in the scenario" in err and "Traceback" not in err

@@ -31,3 +31,16 @@ def test_compare_reads_the_saved_plans_certainty_from_plan_json(mini, plan):
     unproven = dataclasses.replace(proven, meta={**proven.meta, "status": "FEASIBLE", "bound": 5.0})
     comparison = compare(mini, proven, unproven)
     assert not comparison.both_proven and "between -5.00 and +0.00" in comparison.verdict
+
+
+def test_a_fewest_changes_re_plan_is_not_called_proven_best_for_the_comparison(mini, plan):
+    from planner.engine.replan import DropOut, prepare_replan
+
+    eid, rid = next((o.engagement_id, a.reviewer_id) for o in plan.scheduled() for a in plan.team(o.engagement_id)
+                    if a.role == "member")
+    proven = dataclasses.replace(plan, meta={**plan.meta, "status": "OPTIMAL", "objective": 10.0, "bound": 10.0})
+    replanning = prepare_replan(mini, proven, drop_outs=[DropOut(rid, eid)])
+    result = replanning.solve(time_limit_s=10)
+    comparison = compare(replanning.scenario, proven, result.plan, after_result=result)
+    assert not comparison.both_proven
+    assert "fewest changes first" in comparison.verdict and "price of changing little" in comparison.verdict

@@ -219,3 +219,13 @@ def test_a_left_out_reason_without_a_victim_says_that_nothing_else_is_left_out()
     assert not cm.scheduled and result.plan.outcomes_by_id["AO-RV"].scheduled
     assert cm.reason.startswith("Fitting it in is possible without leaving anything else out, but costs ")
     assert "travel" in cm.reason.lower() and "for leaving this low-priority engagement out" in cm.reason
+
+
+def test_a_conflict_names_each_cause_once():
+    from planner.rules.base import Assumption
+    from planner.rules.names import RuleName
+
+    s = load_mini()
+    twice = [Assumption(RuleName.REQUIRED_HAPPENS, "AO-RV"), Assumption(RuleName.REQUIRED_HAPPENS, "AO-RV", "x")]
+    sentence = explain_conflict(s, twice)
+    assert sentence.count("is required") == 1

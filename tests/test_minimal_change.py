@@ -161,3 +161,69 @@ def test_a_what_if_variant_started_from_the_published_plan_is_never_worse_when_t
     published_cost = total_penalty(evaluate(variant, published_plan))
     result = solve(variant, hint=published_plan, time_limit_s=0.5, workers=1)
     assert result.plan is not None and result.objective <= published_cost + 1e-6
+
+
+# --- review findings: each one a test -------------------------------------------------------------------
+
+
+def test_a_level_that_finds_nothing_keeps_the_previous_levels_plan(mini, plan, monkeypatch):
+    import planner.engine.solve as solve_module
+
+    real_run, calls = solve_module._run, []
+
+    def second_level_finds_nothing(builder, settings, *args, **kwargs):
+        calls.append(1)
+        solver, status, runtime, found = real_run(builder, settings, *args, **kwargs)
+        return (solver, cp_model.UNKNOWN, runtime, 0) if len(calls) == 2 else (solver, status, runtime, found)
+
+    monkeypatch.setattr(solve_module, "_run", second_level_finds_nothing)
+    eid, rid = next((o.engagement_id, a.reviewer_id) for o in plan.scheduled() for a in plan.team(o.engagement_id)
+                    if a.role == "member")
+    replanning = prepare_replan(mini, plan, drop_outs=[DropOut(rid, eid)])
+    result = replanning.solve(time_limit_s=10)
+    assert result.plan is not None and result.status == "FEASIBLE"  # the first level's plan, not none
+    assert check(replanning.scenario, result.plan).ok
+
+
+def test_the_starting_plan_is_returned_only_when_it_holds_every_rule(mini, plan):
+    from planner.engine.solve import solve
+    from tests.planner_helpers import with_reviewer
+
+    member = next(a for a in plan.assignments if a.role == "member")
+    broken = with_reviewer(mini, member.reviewer_id, max_engagements=0)  # the hint breaks a rule now
+    result = solve(broken, hint=plan, time_limit_s=0.05, workers=1)
+    assert result.plan is None or check(broken, result.plan).ok
+
+
+def test_what_has_started_keeps_its_team_and_lead_even_in_a_free_re_plan(kp, published_plan):
+    first = min(published_plan.scheduled(), key=lambda o: o.start)
+    today = first.start + timedelta(days=1)  # under way
+    replanning = prepare_replan(kp, published_plan, today=today, policy=ReplanPolicy.FREE)
+    result = replanning.solve(time_limit_s=30)
+    assert result.plan is not None
+    team = {(a.reviewer_id, a.role) for a in published_plan.team(first.engagement_id)}
+    assert {(a.reviewer_id, a.role) for a in result.plan.team(first.engagement_id)} == team
+
+
+def test_a_free_re_plan_records_its_changes_and_policy(mini, plan):
+    o = plan.scheduled()[0]
+    who = plan.team(o.engagement_id)[0].reviewer_id
+    from planner.engine.replan import mark_unavailable
+
+    away = mark_unavailable(mini, who, o.start, o.end)
+    result = prepare_replan(away, plan, policy=ReplanPolicy.FREE).solve(time_limit_s=10)
+    assert result.changes and result.plan.meta["changes"]["policy"] == "free"
+    assert result.plan.meta["changes"]["count"] == len(result.changes) == len(plan_changes(away, plan, result.plan))
+
+
+def test_a_single_host_engagement_whose_host_changed_counts_as_one_change_in_both_counts(mini, plan):
+    import dataclasses
+
+    from tests.planner_helpers import rehost
+
+    o = next(o for o in plan.scheduled() if len(mini.engagements_by_id[o.engagement_id].hosts) == 1)
+    other = next(p.code for p in mini.participants if p.code != o.host)
+    before = rehost(plan, o.engagement_id, other)  # published at a host the scenario no longer offers
+    s = dataclasses.replace(mini)
+    assert [c.kind for c in plan_changes(s, before, plan)] == [ChangeKind.REHOSTED]
+    assert _model_count(s, before, plan) == 1

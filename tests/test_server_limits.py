@@ -316,6 +316,9 @@ def test_a_browsers_page_gets_longer_to_connect_than_a_crawlers(monkeypatch):
     del manager._kernels["browser-gone"]
     asyncio.run(cull_all())
     assert manager._awaiting_browser == {"browser-loading"}  # forgotten once its kernel is gone
+    culled.clear()
+    asyncio.run(manager.cull_kernel_if_idle("shut-down-meanwhile"))  # its tab closed while the culler went round
+    assert culled == []
 
 
 @pytest.mark.parametrize("headers, browser", [({"Sec-Fetch-Dest": "document"}, True), ({}, False),

@@ -107,10 +107,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if result.plan is None:
         _no_plan(result)
         return 1
+    save_plan(result.plan, out)  # before the tables: a reader that closes the pipe early loses no plan
     print(result.summary())
     _plan_table(scenario, result.plan)
     _terms_table(result.terms)
-    save_plan(result.plan, out)
     print(f"Plan written to {out}/")
     return 0
 
@@ -175,7 +175,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         if plan.meta.get("scenario_hash") not in (None, scenario_hash(scenario)):
             print("Note: the plan was made for a different version of this scenario (scenario_hash differs).")
         print(f"Explaining the saved plan {saved}/ (kp-plan explain --solve plans afresh).")
-        result = explain(scenario, saved_result(scenario, plan), time_limit_s=budget, progress=_say)
+        dropped = frozenset(tuple(pair) for pair in plan.meta.get("drop_outs", ()))  # a re-plan's drop-outs
+        result = explain(scenario, saved_result(scenario, plan), time_limit_s=budget, progress=_say,
+                         exclusions=dropped)
     else:
         print(f"No saved plan at {saved}/: solving first (up to {scenario.solver.time_limit_s:g} s).")
         result = solve(scenario, progress=_progress)
@@ -245,10 +247,11 @@ def cmd_replan(args: argparse.Namespace) -> int:
     result = replanning.solve(time_limit_s=args.time_limit, progress=progress)
     reference = None if policy == ReplanPolicy.FREE else replanning.reference
     result = explain(replanning.scenario, result, reference=reference, exclusions=replanning.exclusions,
-                     progress=None if args.quiet else _say)
+                     progress=None if args.quiet else _say, trial_options=replanning.options)
     if result.plan is None:
         _no_plan(result)
         return 1
+    save_plan(result.plan, out)  # before the tables: a reader that closes the pipe early loses no plan
     print(result.summary())
     given = replanning.given()
     if given:
@@ -261,7 +264,6 @@ def cmd_replan(args: argparse.Namespace) -> int:
         print(f"  - {_line(change.sentence)}")
     _plan_table(replanning.scenario, result.plan)
     _terms_table(result.terms)
-    save_plan(result.plan, out)
     print(f"Plan written to {out}/")
     return 0
 
@@ -279,12 +281,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
     old, new = load_plan(args.old), load_plan(args.new)
     if args.scenario:
         folder = args.scenario
-    else:
-        try:
-            folder = find_scenario(old, args.old)
+    else:  # the new plan's scenario (a what-if variant may add engagements), else the old one's (a re-plan's
+        try:  # own scenario, with published dates, is in no folder)
+            folder = find_scenario(new, args.new)
         except ScenarioError:
-            folder = find_scenario(new, args.new)  # a re-plan's scenario differs; the published plan's does not
+            folder = find_scenario(old, args.old)
     scenario = load_scenario(folder)
+    known = scenario.engagements_by_id
+    unknown = sorted({o.engagement_id for o in (*old.engagements, *new.engagements)} - set(known))
+    if unknown:
+        raise UsageError(f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not in the scenario "
+                         f"{folder}; name the scenario both plans belong to with --scenario DIR")
     changes = plan_changes(scenario, old, new)
     before, after = plan_kpis(scenario, old), plan_kpis(scenario, new)
     kpis = {k: {"before": before[k], "after": after[k], "change": round(after[k] - before[k], 6)} for k in before}

@@ -109,6 +109,8 @@ class BoundedKernelManager(AsyncMappingKernelManager):
         A page that never connects (curl, a crawler) and a page whose connection dropped are culled after
         ``cull_idle_timeout``; a closed tab's kernel is shut down at once by the page itself."""
         self._awaiting_browser &= set(self._kernels)
+        if kernel_id not in self._kernels:  # shut down (its tab closed) while the culler went through the list
+            return
         if kernel_id in self._awaiting_browser:
             if self._kernel_connections.get(kernel_id, 0):
                 self._awaiting_browser.discard(kernel_id)  # connected: an ordinary kernel from now on

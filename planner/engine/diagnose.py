@@ -22,10 +22,12 @@ def _phrase(scenario: Scenario, a: Assumption) -> str:
     return BY_NAME[a.rule].phrase(scenario, a)
 
 
-def conflicting_rules(scenario: Scenario, time_limit_s: float = 20.0) -> list[Assumption] | None:
-    """A small set of hard rules that cannot hold together, or None when all of them can (or time ran out)."""
+def conflicting_rules(scenario: Scenario, time_limit_s: float = 20.0,
+                      exclusions: frozenset[tuple[str, str]] = frozenset()) -> list[Assumption] | None:
+    """A small set of hard rules that cannot hold together, or None when all of them can (or time ran out).
+    ``exclusions`` (drop-outs) hold throughout: they are given, not rules to blame."""
     deadline = time.monotonic() + time_limit_s
-    builder = ModelBuilder(scenario, diagnosis=True).build()
+    builder = ModelBuilder(scenario, diagnosis=True, exclusions=exclusions).build()
     lits = builder.assumption_literals
 
     def infeasible_core(active: list[Assumption]) -> list[Assumption] | None:
@@ -55,15 +57,18 @@ def conflicting_rules(scenario: Scenario, time_limit_s: float = 20.0) -> list[As
 
 
 def explain_conflict(scenario: Scenario, core: list[Assumption]) -> str:
-    return "These rules cannot all hold: " + "; ".join(_phrase(scenario, a) for a in core) + "."
+    phrases = dict.fromkeys(_phrase(scenario, a) for a in core)  # one commitment can block several engagements
+    return "These rules cannot all hold: " + "; ".join(phrases) + "."
 
 
-def diagnose(scenario: Scenario, time_limit_s: float = 20.0) -> list[str]:
-    """Plain sentences saying why no plan satisfies the hard rules."""
-    findings = list(dict.fromkeys(f.sentence for f in staffing_problems(scenario) if f.engagement_required))
+def diagnose(scenario: Scenario, time_limit_s: float = 20.0,
+             exclusions: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
+    """Plain sentences saying why no plan satisfies the hard rules (given the drop-outs in ``exclusions``)."""
+    findings = list(dict.fromkeys(f.sentence for f in staffing_problems(scenario, exclusions)
+                                  if f.engagement_required))
     if findings:  # one sentence per cause (two hosts can fail for the same reason)
         return findings
-    core = conflicting_rules(scenario, time_limit_s)
+    core = conflicting_rules(scenario, time_limit_s, exclusions)
     if core is None:
         return ["No single small conflict was found within the time allowed; the required engagements together "
                 "need more people or days than the scenario has. Try relaxing one rule at a time in 02-what-if."]

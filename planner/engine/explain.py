@@ -16,6 +16,8 @@ from collections.abc import Callable
 from planner.core.model import Engagement, EngagementOutcome, Plan, Scenario, SolverSettings
 from planner.engine.diagnose import conflicting_rules, diagnose, explain_conflict
 from planner.engine.solve import SolveResult, SolveStatus, solve, with_plan
+from planner.rules.changes import plan_changes
+from planner.rules.names import RuleName
 from planner.rules.precheck import engagement_findings
 from planner.rules.scoring import TERM_LABELS, TermResult, evaluate, total_penalty
 
@@ -32,27 +34,40 @@ def explanation_budget(settings: SolverSettings) -> float:
 
 def why_left_out(scenario: Scenario, engagement: Engagement, plan: Plan, settings: SolverSettings,
                  stop_event: threading.Event | None = None, reference: Plan | None = None,
-                 time_limit_s: float | None = None, exclusions: frozenset[tuple[str, str]] = frozenset()) -> str:
+                 time_limit_s: float | None = None, exclusions: frozenset[tuple[str, str]] = frozenset(),
+                 trial_options: dict | None = None) -> str:
     """Why an optional engagement is not in ``plan``, in one sentence: the best plan that includes it (a
-    solve with it required, staying close to the same ``reference``), what that plan pushes out and what it
-    costs more; or the rules that stop it."""
+    solve with it required, under the same ``trial_options`` as the plan's solve — the same reference, drop-outs,
+    re-plan policy), what that plan pushes out and what it costs more, or how many more changes it needs; or
+    the rules that stop it."""
     # the same weights as the plan's (derived weights would be derived again for one more required engagement)
     forced = dataclasses.replace(
         scenario, derived_weights=(),
         engagements=tuple(dataclasses.replace(e, priority="required") if e.id == engagement.id else e
                           for e in scenario.engagements))
     budget = max(0.5, time_limit_s if time_limit_s is not None else explanation_budget(settings))
+    options = dict(trial_options) if trial_options is not None else {
+        "reference": reference, "exclusions": exclusions}
+    if options.get("reference") is None:
+        options.setdefault("hint", plan)
     trial = solve(forced, time_limit_s=budget, workers=settings.workers, stop_event=stop_event,
-                  reference=reference, hint=None if reference is not None else plan, exclusions=exclusions,
-                  reproducible=settings.reproducible)
+                  reproducible=settings.reproducible, **options)
     if trial.plan is None:
         if trial.status == SolveStatus.INFEASIBLE:
-            core = conflicting_rules(forced, budget)
-            if core:
+            core = [a for a in conflicting_rules(forced, budget, options.get("exclusions", frozenset())) or ()
+                    if not (a.rule == RuleName.REQUIRED_HAPPENS and a.engagement_id == engagement.id)]
+            if core:  # (that it must happen is what the trial asked, not a rule of the scenario)
                 return "It cannot fit with the required engagements. " + explain_conflict(forced, core)
             return "It cannot fit with the required engagements."
         return (f"No plan including it was found within {budget:.1f} s (kp-plan explain looks at it with more "
                 "time).")
+    if trial.stages and trial.changes is not None and options.get("changes_from") is not None:
+        now = len(plan_changes(scenario, options["changes_from"], plan))
+        more = len(trial.changes) - now
+        if more > 0:  # a minimal-change re-plan: it is left out because fitting it in changes more
+            return (f"Fitting it in takes {more} more change{'' if more == 1 else 's'} to the published plan "
+                    f"({len(trial.changes)} instead of {now}); this re-plan makes the fewest changes first "
+                    "(kp-plan replan --free weighs it against the soft terms instead).")
     weight = scenario.weights.get(f"unscheduled_{engagement.priority}", 0)
     without_terms = evaluate(scenario, plan, reference)
     with_terms = evaluate(forced, trial.plan, reference)
@@ -103,18 +118,19 @@ def _costliest(before: list[TermResult], after: list[TermResult]) -> str:
 
 def left_out_reason(scenario: Scenario, engagement: Engagement, plan: Plan, settings: SolverSettings, *,
                     stop_event: threading.Event | None = None, reference: Plan | None = None,
-                    time_limit_s: float | None = None, exclusions: frozenset[tuple[str, str]] = frozenset()
-                    ) -> str:
+                    time_limit_s: float | None = None, exclusions: frozenset[tuple[str, str]] = frozenset(),
+                    trial_options: dict | None = None) -> str:
     """The reason one left-out engagement gets: a staffing pre-check finding, else a trial solve of at most
     ``time_limit_s`` (default: the whole ``explanation_budget``; under half a second left: none)."""
-    findings = engagement_findings(scenario, engagement)
+    findings = engagement_findings(scenario, engagement, excluded=exclusions)
     if findings:
         return " ".join(f.sentence for f in findings)
     if stop_event is not None and stop_event.is_set():
         return STOPPED_REASON
     if time_limit_s is not None and time_limit_s < 0.5:
         return OUT_OF_TIME_REASON
-    return why_left_out(scenario, engagement, plan, settings, stop_event, reference, time_limit_s, exclusions)
+    return why_left_out(scenario, engagement, plan, settings, stop_event, reference, time_limit_s, exclusions,
+                        trial_options)
 
 
 def with_reasons(scenario: Scenario, result: SolveResult, reasons: dict[str, str],
@@ -130,7 +146,7 @@ def with_reasons(scenario: Scenario, result: SolveResult, reasons: dict[str, str
 def explain(scenario: Scenario, result: SolveResult, *, reference: Plan | None = None,
             stop_event: threading.Event | None = None, time_limit_s: float | None = None,
             exclusions: frozenset[tuple[str, str]] = frozenset(),
-            progress: Callable[[str], None] | None = None) -> SolveResult:
+            progress: Callable[[str], None] | None = None, trial_options: dict | None = None) -> SolveResult:
     """``result`` with its explanations: the diagnosis of a solve without a plan, or a reason for every
     left-out engagement of a plan. All of it takes at most ``time_limit_s`` (default ``explanation_budget``)
     plus the cheap pre-checks; ``progress`` hears a line before each trial solve."""
@@ -139,7 +155,7 @@ def explain(scenario: Scenario, result: SolveResult, *, reference: Plan | None =
     deadline = time.monotonic() + budget
     if result.plan is None:
         if result.status == SolveStatus.INFEASIBLE:
-            diagnosis = diagnose(scenario, max(1.0, budget))
+            diagnosis = diagnose(scenario, max(1.0, budget), exclusions)
         else:
             stopped = result.stopped or bool(stop_event is not None and stop_event.is_set())
             diagnosis = ["The solver stopped before finding any plan" + (
@@ -157,5 +173,5 @@ def explain(scenario: Scenario, result: SolveResult, *, reference: Plan | None =
             progress(f"Explaining why {engagements[o.engagement_id].title} is left out (up to {share:.0f} s)…")
         reasons[o.engagement_id] = left_out_reason(scenario, engagements[o.engagement_id], result.plan, settings,
                                                    stop_event=stop_event, reference=reference, time_limit_s=share,
-                                                   exclusions=exclusions)
+                                                   exclusions=exclusions, trial_options=trial_options)
     return with_reasons(scenario, result, reasons, reference)

@@ -36,7 +36,7 @@ def complete_hint(builder: ModelBuilder, plan: Plan, settings: SolverSettings) -
     """Hint *every* variable: fix the plan's decisions, let CP-SAT fill in the rest, and hint that whole
     solution. Falls back to hinting the decisions only when the plan no longer fits the scenario."""
     probe = ModelBuilder(builder.scenario, builder.reference, count_changes=builder.count_changes,
-                         exclusions=builder.exclusions).build()
+                         exclusions=builder.exclusions, frozen=builder.frozen).build()
     hint_from_plan(probe, plan)
     # fix the hinted decisions and keep the objective, so that helper variables (loads, chains) take their
     # best values for these decisions: the hint then costs exactly what the plan costs

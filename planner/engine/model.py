@@ -42,8 +42,10 @@ class ModelBuilder:
 
     def __init__(self, scenario: Scenario, reference: Plan | None = None, diagnosis: bool = False,
                  chain_limit: int = CHAIN_CANDIDATE_LIMIT, prune_above: int = PRUNE_ABOVE_PAIRS,
-                 count_changes: bool = False, exclusions: frozenset[tuple[str, str]] = frozenset()):
+                 count_changes: bool = False, exclusions: frozenset[tuple[str, str]] = frozenset(),
+                 frozen: tuple = ()):
         self.scenario = scenario
+        self.frozen = tuple(frozen)  # assignments whose engagements keep exactly this team and lead (started)
         self.exclusions = exclusions  # (engagement, person) pairs that may not be on a team (drop-outs)
         self.reference = reference
         self.count_changes = count_changes and reference is not None  # a minimal-change re-plan's levels
@@ -110,6 +112,7 @@ class ModelBuilder:
         self._create_engagement_variables()
         self._create_assignment_variables()  # after the engagements': an assignment implies its engagement
         self._create_lead_variables()  # after the assignments': a lead is one of the team
+        self._freeze_started_teams()
         for e in self.engagements:  # per-engagement constraints, engagement by engagement (stable order)
             for rule in HARD_RULES:
                 rule.constrain_engagement(self, e)
@@ -212,6 +215,20 @@ class ModelBuilder:
                     lead = m.new_bool_var(f"lead[{e.id},{r.id}]")
                     v.lead[(e.id, r.id)] = lead
                     m.add_implication(lead, v.assigned[(e.id, r.id)])
+
+    def _freeze_started_teams(self) -> None:
+        """What has started keeps its people: each frozen engagement has exactly its frozen team and lead."""
+        teams: dict[str, dict[str, str]] = {}
+        for a in self.frozen:
+            teams.setdefault(a.engagement_id, {})[a.reviewer_id] = a.role
+        for eid, team in sorted(teams.items()):
+            if eid not in self.vars.scheduled:
+                continue
+            for r in self.eligible[eid]:
+                self.model.add(self.vars.assigned[(eid, r.id)] == int(r.id in team))
+                lead = self.vars.lead.get((eid, r.id))
+                if lead is not None:
+                    self.model.add(lead == int(team.get(r.id) == "lead"))
 
     def team(self, e: Engagement) -> list[cp_model.IntVar]:
         return [self.vars.assigned[(e.id, r.id)] for r in self.eligible[e.id]]

@@ -7,8 +7,9 @@
   against the other soft terms (the chain credit can then outweigh a team change).
 - ``free``: the best plan for the changed scenario, starting from the published plan but not held to it.
 
-In every policy the published plan is the starting point (a complete hint), engagements that have started by
-``today`` are pinned (the past does not move) and the others cannot move into the past.
+In every policy the published plan is the starting point (a complete hint when it still holds every rule;
+otherwise its decisions), engagements that have started by ``today`` keep their dates, teams and leads (the past
+does not move) and the others cannot move into the past.
 """
 
 from __future__ import annotations
@@ -124,21 +125,23 @@ class Replanning:
     reference: Plan  # the published plan without the dropped-out people: changes count from here
     exclusions: frozenset[tuple[str, str]]  # (engagement, person) pairs kept off the teams
     policy: ReplanPolicy
+    frozen: tuple = ()  # the assignments of engagements started by today: their teams and leads do not change
 
     def given(self) -> list[Change]:
         """The drop-outs themselves, as changes to the published plan (not counted as the re-plan's)."""
         return plan_changes(self.scenario, self.published, self.reference)
 
+    @property
+    def options(self) -> dict:
+        """What ``planner.engine.solve.solve`` needs for this re-plan (also for the explanations' trials)."""
+        common = {"exclusions": self.exclusions, "frozen": self.frozen, "policy": str(self.policy),
+                  "changes_from": self.reference}
+        if self.policy == ReplanPolicy.FREE:  # the published plan is only the starting point
+            return {**common, "hint": self.reference}
+        return {**common, "reference": self.reference, "fewest_changes": self.policy == ReplanPolicy.FEWEST}
+
     def solve(self, **solve_options) -> SolveResult:
-        if self.policy == ReplanPolicy.FREE:
-            result = solve(self.scenario, hint=self.reference, exclusions=self.exclusions, **solve_options)
-            if result.plan is None:
-                return result
-            # the changes are counted against the published plan all the same
-            return dataclasses.replace(result, changes=tuple(plan_changes(self.scenario, self.reference,
-                                                                          result.plan)))
-        return solve(self.scenario, reference=self.reference, exclusions=self.exclusions,
-                     fewest_changes=self.policy == ReplanPolicy.FEWEST, **solve_options)
+        return solve(self.scenario, **self.options, **solve_options)
 
 
 def prepare_replan(scenario: Scenario, plan: Plan, *, today: date | None = None,
@@ -153,7 +156,9 @@ def prepare_replan(scenario: Scenario, plan: Plan, *, today: date | None = None,
     if policy == ReplanPolicy.FREE:  # no published dates to stay near
         target = dataclasses.replace(target, engagements=tuple(dataclasses.replace(e, published_start=None)
                                                                for e in target.engagements))
-    return Replanning(target, plan, reference, excluded, policy)
+    outcomes = plan.outcomes_by_id
+    frozen = tuple(a for a in reference.assignments if _started(outcomes.get(a.engagement_id), today))
+    return Replanning(target, plan, reference, excluded, policy, frozen)
 
 
 def replan(scenario: Scenario, plan: Plan, *, today: date | None = None,

@@ -31,6 +31,7 @@ from planner.engine.hints import complete_hint, hint_from_plan
 from planner.engine.model import WEIGHT_SCALE, ModelBuilder
 from planner.io.plan_files import scenario_hash
 from planner.rules.changes import Change, plan_changes
+from planner.rules.checker import check
 from planner.rules.scoring import TermResult, evaluate, total_penalty
 
 
@@ -147,7 +148,10 @@ class SolveResult:
     chain_credit_modelled: bool = True  # False: too large to optimise the chain credit; it is only reported
     candidates_pruned: bool = False  # True: each engagement only considered its nearest candidates
     stages: tuple[Stage, ...] = ()  # a minimal-change re-plan's levels, before the soft terms
-    changes: tuple[Change, ...] | None = None  # changes to the reference plan (None without one)
+    changes: tuple[Change, ...] | None = None  # changes to ``changes_from`` (None without it)
+    changes_from: Plan | None = None  # the published plan a re-plan counts its changes from
+    policy: str = ""  # a re-plan's policy: "fewest", "weighted" or "free"
+    exclusions: frozenset[tuple[str, str]] = frozenset()  # drop-outs: (engagement, person) kept off the teams
 
     @property
     def found_plan(self) -> bool:
@@ -303,10 +307,12 @@ def plan_meta(scenario: Scenario, result: SolveResult) -> dict:
         "ortools_version": ortools.__version__,
     }
     if result.changes is not None:
-        meta["changes"] = {"count": len(result.changes), "policy": "fewest" if result.stages else "weighted",
+        meta["changes"] = {"count": len(result.changes), "policy": result.policy or "weighted",
                            "stages": [{"name": str(st.name), "value": st.value, "bound": st.bound,
                                        "proven": st.proven} for st in result.stages],
                            "list": [c.as_dict() for c in result.changes]}
+    if result.exclusions:  # drop-outs, so that explaining the saved plan respects them
+        meta["drop_outs"] = [list(pair) for pair in sorted(result.exclusions)]
     if not settings.reproducible:  # wall-clock facts would break byte-identical files
         meta["created"] = datetime.now(UTC).isoformat(timespec="seconds")
         meta["runtime_s"] = round(result.runtime_s, 3)
@@ -314,10 +320,12 @@ def plan_meta(scenario: Scenario, result: SolveResult) -> dict:
 
 
 def with_plan(scenario: Scenario, result: SolveResult, plan: Plan, reference: Plan | None = None) -> SolveResult:
-    """``result`` with ``plan`` in it: its soft terms (and its changes to ``reference``) evaluated and its
-    metadata written."""
-    changes = None if reference is None else tuple(plan_changes(scenario, reference, plan))
-    scored = dataclasses.replace(result, plan=plan, terms=evaluate(scenario, plan, reference), changes=changes)
+    """``result`` with ``plan`` in it: its soft terms evaluated, its changes to ``result.changes_from`` (else
+    to ``reference``) listed and its metadata written."""
+    base = result.changes_from if result.changes_from is not None else reference
+    changes = None if base is None else tuple(plan_changes(scenario, base, plan))
+    scored = dataclasses.replace(result, plan=plan, terms=evaluate(scenario, plan, reference), changes=changes,
+                                 changes_from=base)
     return dataclasses.replace(scored, plan=dataclasses.replace(plan, meta=plan_meta(scenario, scored)))
 
 
@@ -380,6 +388,7 @@ def _remaining(settings: SolverSettings, used: float) -> SolverSettings:
 def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible: bool | None = None,
           workers: int | None = None, reference: Plan | None = None, fewest_changes: bool = False,
           hint: Plan | None = None, exclusions: frozenset[tuple[str, str]] = frozenset(),
+          changes_from: Plan | None = None, policy: str = "", frozen: tuple = (),
           progress: Callable[[Progress], None] | None = None,
           stop_event: threading.Event | None = None, log_callback: Callable[[str], None] | None = None,
           warm_start: bool = True) -> SolveResult:
@@ -390,7 +399,9 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
     allow, then make the fewest changes to it (``planner.rules.changes``), then the best soft terms among those
     plans; the whole of it shares ``time_limit_s``. ``hint`` is a plan to start from without staying close to
     it (a what-if variant starts from the published plan). Without either, ``warm_start`` hints the greedy
-    baseline's plan. ``exclusions`` are (engagement, person) pairs kept off the teams (a drop-out).
+    baseline's plan. ``exclusions`` are (engagement, person) pairs kept off the teams (a drop-out);
+    ``frozen`` assignments keep their engagements' teams and leads exactly (what has started). The result's
+    ``changes`` count from ``changes_from`` (default: ``reference``) and it records ``policy``.
     ``stop_event`` stops the search and keeps the best plan found. Progress times count from
     this call (model build included). Left-out engagements carry no reason and a failed solve no diagnosis:
     ``planner.engine.explain.explain`` adds them.
@@ -399,7 +410,8 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
     settings = settings_for(scenario, time_limit_s, reproducible, workers)
     if fewest_changes and reference is None:
         raise ValueError("fewest_changes needs the reference plan to count changes from")
-    builder = ModelBuilder(scenario, reference, count_changes=fewest_changes, exclusions=exclusions).build()
+    builder = ModelBuilder(scenario, reference, count_changes=fewest_changes, exclusions=exclusions,
+                           frozen=frozen).build()
     start_plan = None  # a plan the search starts from that holds every rule: never return less than it
     if reference is not None or hint is not None:
         start = reference if reference is not None else hint
@@ -407,9 +419,11 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
             start_plan = dataclasses.replace(start, meta={})
     elif warm_start:  # a spreadsheet-style first plan gives large scenarios a quick first solution
         hint_from_plan(builder, greedy_plan(scenario))
+    extras = {"changes_from": changes_from if changes_from is not None else reference, "policy": policy,
+              "exclusions": exclusions}
     stages: list[Stage] = []
     used = 0.0  # seconds (deterministic units when reproducible) spent by earlier levels
-    solver = cp_status = None
+    solver = cp_status = last_found = None
     solutions = 0
     levels = [(StageName.LOST_WORK, builder.lost_work_expr, WEIGHT_SCALE),
               (StageName.CHANGES, builder.changes_expr, 1)] if fewest_changes else []
@@ -420,15 +434,20 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
         used += solver.deterministic_time if settings.reproducible else runtime
         solutions += found
         if cp_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if last_found is not None:  # keep the previous level's plan rather than none
+                return _result(builder, scenario, settings, last_found, cp_model.FEASIBLE,
+                               time.monotonic() - called, solutions, stop_event, reference, tuple(stages),
+                               keep_objective=False, extras=extras)
             return _result(builder, scenario, settings, solver, cp_status, time.monotonic() - called, solutions,
-                           stop_event, reference, tuple(stages), start_plan=start_plan)
+                           stop_event, reference, tuple(stages), start_plan=start_plan, extras=extras)
+        last_found = solver
         value = round(solver.objective_value)
         stages.append(Stage(name, value / scale, solver.best_objective_bound / scale, cp_status == cp_model.OPTIMAL))
         builder.model.add(expr <= value)  # later levels keep this one at its value
         _hint_solution(builder, solver)
         if stop_event is not None and stop_event.is_set():
             return _result(builder, scenario, settings, solver, cp_status, time.monotonic() - called, solutions,
-                           stop_event, reference, tuple(stages), keep_objective=False)
+                           stop_event, reference, tuple(stages), keep_objective=False, extras=extras)
     if levels:
         builder.model.minimize(builder.objective_expr)
     last = solver
@@ -438,24 +457,29 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
     if cp_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and last is not None:
         # the soft-terms level found nothing in the time left: keep the previous level's plan
         return _result(builder, scenario, settings, last, cp_model.FEASIBLE, time.monotonic() - called, solutions,
-                       stop_event, reference, tuple(stages), keep_objective=False)
+                       stop_event, reference, tuple(stages), keep_objective=False, extras=extras)
     return _result(builder, scenario, settings, solver, cp_status, time.monotonic() - called if levels else runtime,
-                   solutions, stop_event, reference, tuple(stages), start_plan=start_plan)
+                   solutions, stop_event, reference, tuple(stages), start_plan=start_plan, extras=extras)
 
 
 def _result(builder: ModelBuilder, scenario: Scenario, settings: SolverSettings, solver: cp_model.CpSolver,
             cp_status, runtime: float, solutions: int, stop_event, reference: Plan | None,
-            stages: tuple[Stage, ...], keep_objective: bool = True, start_plan: Plan | None = None) -> SolveResult:
+            stages: tuple[Stage, ...], keep_objective: bool = True, start_plan: Plan | None = None,
+            extras: dict | None = None) -> SolveResult:
     """The result of the solver's last solution; ``keep_objective=False`` when that solution minimised a level
     before the soft terms (its soft-terms objective is then recomputed from the plan, with no bound). When the
     search stopped before any solution (e.g. inside presolve) but started from ``start_plan``, a plan that holds
     every rule, that plan is the result: a solve never returns less than the plan it started from."""
     status = _FROM_CP_SAT.get(cp_status, SolveStatus.UNKNOWN)
-    if status == SolveStatus.UNKNOWN and start_plan is not None:
+    extras = extras or {}
+    # the starting plan only when it holds every rule (the probe that completed it may have dropped a person
+    # the model has no variable for, e.g. one who is no longer eligible)
+    if status == SolveStatus.UNKNOWN and start_plan is not None and check(scenario, start_plan).ok and not any(
+            (a.engagement_id, a.reviewer_id) in extras.get("exclusions", ()) for a in start_plan.assignments):
         result = SolveResult(SolveStatus.FEASIBLE, None, None, None, runtime, None, settings=settings,
                              stopped=bool(stop_event is not None and stop_event.is_set()), solutions=solutions,
                              chain_credit_modelled=builder.chain_credit_modelled,
-                             candidates_pruned=builder.candidates_pruned, stages=stages)
+                             candidates_pruned=builder.candidates_pruned, stages=stages, **extras)
         result = dataclasses.replace(result, objective=total_penalty(evaluate(scenario, start_plan, reference)))
         return with_plan(scenario, result, start_plan, reference)
     if status == SolveStatus.OPTIMAL and any(not stage.proven for stage in stages):
@@ -465,7 +489,7 @@ def _result(builder: ModelBuilder, scenario: Scenario, settings: SolverSettings,
     result = SolveResult(status, None, None, None, runtime, None, settings=settings,
                          stopped=bool(stop_event is not None and stop_event.is_set()), solutions=solutions,
                          chain_credit_modelled=builder.chain_credit_modelled,
-                         candidates_pruned=builder.candidates_pruned, stages=stages)
+                         candidates_pruned=builder.candidates_pruned, stages=stages, **extras)
     if not status.has_plan:
         return result
     plan = extract_plan(builder, solver)

@@ -114,9 +114,11 @@ def change_count(m: ModelContext, reference: Plan) -> Any:
         else:  # the published day is no longer possible
             model.add(moved == sched)
         terms.append(moved)
-        if len(e.hosts) > 1:  # a new host; with one host it cannot change
+        if len(e.hosts) > 1:  # a new host
             same_host = v.host.get((e.id, o.host))
             terms.append(sched if same_host is None else sched - same_host)
+        elif o.host != e.hosts[0]:  # its only host is no longer the published one
+            terms.append(sched)
         team_before = {a.reviewer_id for a in reference.team(e.id)}
         for r in m.eligible[e.id]:
             a = v.assigned[(e.id, r.id)]

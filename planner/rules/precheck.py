@@ -76,15 +76,20 @@ def _smallest_covers(failed_on: dict[int, set[int]], days: int, largest: int = 3
 
 
 def engagement_findings(scenario: Scenario, engagement: Engagement,
-                        commitments: dict[str, list[Commitment]] | None = None) -> list[StaffingFinding]:
-    """Why ``engagement`` cannot be staffed at any host and start (empty when it can)."""
+                        commitments: dict[str, list[Commitment]] | None = None,
+                        excluded: frozenset[tuple[str, str]] = frozenset()) -> list[StaffingFinding]:
+    """Why ``engagement`` cannot be staffed at any host and start (empty when it can); ``excluded``
+    (engagement, person) pairs are drop-outs, named in the sentence when they matter."""
     commitments = commitments if commitments is not None else reviewer_commitments(scenario)
     findings: list[StaffingFinding] = []
     title = engagement.title
     for host in engagement.hosts:
         def finding(rule: str, sentence: str, host: str = host) -> StaffingFinding:
             where = f" (in {country_name(scenario, host)})" if len(engagement.hosts) > 1 else ""
-            return StaffingFinding(engagement.id, engagement.required, rule, sentence + where, engagement.source_row)
+            gone = sorted(rid for eid, rid in excluded if eid == engagement.id)
+            given = f", given that {' and '.join(gone)} dropped out" if gone else ""
+            return StaffingFinding(engagement.id, engagement.required, rule, sentence + where + given,
+                                   engagement.source_row)
 
         starts = allowed_starts(scenario, engagement, host)
         if not starts:
@@ -93,7 +98,8 @@ def engagement_findings(scenario: Scenario, engagement: Engagement,
             findings.append(finding(RuleName.WINDOW_AND_CALENDAR, f"{title} has no allowed start day: every start is "
                                     + " or ".join(reasons)))
             continue
-        eligible = eligible_reviewers(scenario, engagement, host)
+        gone = sorted(rid for eid, rid in excluded if eid == engagement.id)
+        eligible = [r for r in eligible_reviewers(scenario, engagement, host) if r.id not in gone]
         free_on = {r.id: set(free_starts(scenario, engagement, host, r, starts, commitments[r.id]))
                    for r in eligible}
         needs = staffing_needs(scenario, engagement, host)
@@ -142,10 +148,11 @@ def _together(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def staffing_problems(scenario: Scenario) -> list[StaffingFinding]:
+def staffing_problems(scenario: Scenario, excluded: frozenset[tuple[str, str]] = frozenset()
+                      ) -> list[StaffingFinding]:
     """Pre-check every engagement; required ones that fail make the scenario infeasible."""
     commitments = reviewer_commitments(scenario)
     findings: list[StaffingFinding] = []
     for engagement in scenario.engagements:
-        findings.extend(engagement_findings(scenario, engagement, commitments))
+        findings.extend(engagement_findings(scenario, engagement, commitments, excluded))
     return findings

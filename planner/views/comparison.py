@@ -120,6 +120,13 @@ def compare(scenario: Scenario, before: Plan, after: Plan, labels: tuple[str, st
     kpis = diff.kpi_table().rename(index=KPI_LABELS).rename(columns={"before": a, "after": b})
     certain_after = Certainty.of_result(after_result) if after_result is not None else Certainty.of_plan(after)
     verdict, proven = attribution(Certainty.of_plan(before), certain_after)
+    if after_result is not None and after_result.stages and after_result.objective is not None:
+        # a minimal-change re-plan is best only among plans with that few changes
+        delta = after_result.objective - (before.meta.get("objective") or 0.0)
+        verdict = (f"The new plan makes the fewest changes first: {after_result.quality()} Its cost differs by "
+                   f"{delta:+,.2f}: the effect of the change together with the price of changing little "
+                   "(a free re-plan, kp-plan replan --free, finds the best plan whatever it changes).")
+        proven = False
     return Comparison(diff, side, diff.changes_table(), kpis, verdict, proven)
 
 

@@ -91,7 +91,7 @@ class BackgroundSolve:
                  explain: bool = True,
                  on_progress: Callable[[SolveState], None] | None = None,
                  on_done: Callable[[BackgroundSolve], None] | None = None,
-                 solve_fn: Callable[..., SolveResult] = solve):
+                 solve_fn: Callable[..., SolveResult] = solve, **solve_options):
         if time_limit_s is not None and not 0 < float(time_limit_s) <= 86_400:
             raise ValueError(f"The time limit must be between 0 and 86,400 seconds, not {time_limit_s!r}.")
         self.scenario = scenario
@@ -100,6 +100,7 @@ class BackgroundSolve:
         self.hint = hint
         self.fewest_changes = fewest_changes
         self.exclusions = exclusions
+        self.solve_options = solve_options  # more of solve()'s options (a re-plan's frozen teams, policy …)
         self.workers = workers
         self.explain = explain
         self.on_progress = on_progress
@@ -166,11 +167,7 @@ class BackgroundSolve:
 
     def _run(self) -> None:
         try:
-            options = {"hint": self.hint} if self.hint is not None else {}
-            if self.fewest_changes:
-                options["fewest_changes"] = True
-            if self.exclusions:
-                options["exclusions"] = self.exclusions
+            options = self._options()
             result = self.solve_fn(self.scenario, time_limit_s=self.time_limit_s, workers=self.workers,
                                    reference=self.reference, progress=self._progress, stop_event=self._stop,
                                    **options)
@@ -198,6 +195,16 @@ class BackgroundSolve:
                 except Exception:  # noqa: BLE001
                     traceback.print_exc()
 
+    def _options(self) -> dict:
+        options = dict(self.solve_options)
+        if self.hint is not None:
+            options["hint"] = self.hint
+        if self.fewest_changes:
+            options["fewest_changes"] = True
+        if self.exclusions:
+            options["exclusions"] = self.exclusions
+        return options
+
     def _reason(self, result: SolveResult, outcome: EngagementOutcome) -> str:
         """The reason ``planner.engine.explain.left_out_reason`` gives a left-out engagement. Its trial solve
         runs in a helper thread that Stop abandons, so that Stop never waits for an explanation."""
@@ -205,7 +212,8 @@ class BackgroundSolve:
 
         def reason() -> str:
             return left_out_reason(self.scenario, engagement, result.plan, result.settings, stop_event=self._stop,
-                                   reference=self.reference, exclusions=self.exclusions)
+                                   reference=self.reference, exclusions=self.exclusions,
+                                   trial_options={**self._options(), "reference": self.reference})
 
         if self._stop.is_set():  # no trial solve after Stop: a pre-check finding or the engine's "skipped"
             return reason()

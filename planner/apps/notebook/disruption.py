@@ -40,8 +40,7 @@ class Disruption:
     def job(self, time_limit_s: float) -> BackgroundSolve:
         """The minimal-change re-plan, in the background."""
         r = self.replanning
-        return BackgroundSolve(r.scenario, time_limit_s=time_limit_s, reference=r.reference, fewest_changes=True,
-                               exclusions=r.exclusions)
+        return BackgroundSolve(r.scenario, time_limit_s=time_limit_s, **r.options)
 
 
 def drop_out(scenario: Scenario, plan: Plan, engagement_id: str, reviewer_id: str, days_before: int = 14

@@ -19,6 +19,7 @@ from planner.apps.notebook.messages import MessageArea, guarded, message_html
 from planner.apps.notebook.panels import SolvePanel
 from planner.apps.notebook.paths import variants_dir
 from planner.core.model import Plan, Scenario
+from planner.engine.replan import ReplanPolicy, prepare_replan
 from planner.engine.solve import SolveResult
 from planner.rules.scoring import TERM_LABELS
 from planner.views.comparison import Comparison, compare
@@ -255,8 +256,8 @@ class ScenarioEditor(Displayable):
         """The best plan for the variant, starting from the saved plan (so that the variant is never worse when
         the saved plan still fits it); with "keep changes few", the fewest changes to it first."""
         if self.saved is not None and self.stay_close.value:
-            return BackgroundSolve(self.scenario, time_limit_s=time_limit_s, reference=self.saved,
-                                   fewest_changes=True)
+            replanning = prepare_replan(self.scenario, self.saved, policy=ReplanPolicy.FEWEST)
+            return BackgroundSolve(replanning.scenario, time_limit_s=time_limit_s, **replanning.options)
         return BackgroundSolve(self.scenario, time_limit_s=time_limit_s, hint=self.saved)
 
     def _render(self, result: SolveResult, panel: SolvePanel) -> None:
