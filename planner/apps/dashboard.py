@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from urllib.parse import parse_qs
 
 import ipywidgets as w
 import plotly.io as pio
@@ -72,6 +73,13 @@ def calendar_link_html(scenario: Scenario, plan: Plan, reviewer_id: str, lang: s
 # ----------------------------------------------------------------------------------------------------------
 # Widget glue
 # ----------------------------------------------------------------------------------------------------------
+
+
+def language_from_url(default: str = "en") -> str:
+    """The page's language from its address (``?lang=fr``): Voilà gives the kernel the query string of the
+    page it renders in ``QUERY_STRING``. An unknown or missing language gives ``default``."""
+    values = parse_qs(os.environ.get("QUERY_STRING", "")).get("lang", [])
+    return values[0] if values and values[0] in UI_LANGUAGES else default
 
 
 def _offline_default() -> bool:
@@ -209,7 +217,8 @@ class PlanDashboard(_Base):
 
     def _render_header(self) -> None:
         self.lang = self.language.value
-        self.header.value = header_html(self.loaded, "plan_title", "plan_subtitle", self.lang)
+        self.header.value = header_html(self.loaded, "plan_title", "plan_subtitle", self.lang,
+                                        link_to="itinerary")
 
     def relabel(self) -> None:
         """Translate every label, then redraw (the filters keep their values)."""
@@ -303,7 +312,8 @@ class ItineraryDashboard(_Base):
 
     def _render_header(self) -> None:
         self.lang = self.language.value
-        self.header.value = header_html(self.loaded, "itinerary_title", "itinerary_subtitle", self.lang)
+        self.header.value = header_html(self.loaded, "itinerary_title", "itinerary_subtitle", self.lang,
+                                        link_to="plan")
 
     def _choices(self) -> list[tuple[str, str]]:
         s, p = self.loaded.scenario, self.loaded.plan

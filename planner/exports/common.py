@@ -8,12 +8,14 @@ the fixed events and the people's ids and organisations.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from planner.core.calendar import site_of
 from planner.core.model import Assignment, Engagement, Plan, Scenario
 from planner.core.problems import Problem, ScenarioError
 from planner.rules.scoring import TERM_LABELS, TermResult, evaluate
+from planner.views.wording import place_parts
 
 
 def safe_filename(identifier: str) -> str:
@@ -31,6 +33,13 @@ def place_of(scenario: Scenario, engagement: Engagement, host: str) -> str:
     if country.lower() in place.lower():
         return place
     return f"{place}, {country}"
+
+
+def location_of(scenario: Scenario, engagement: Engagement, host: str) -> tuple[str, bool]:
+    """A calendar's LOCATION: city and country without the planners' "(assumed)" remark, and whether the
+    place was marked assumed (the calendar says so once, in the description)."""
+    place, assumed = place_parts(engagement.place)
+    return place_of(scenario, replace(engagement, place=place), host), assumed
 
 
 def coordinates_of(scenario: Scenario, host: str) -> tuple[float, float]:

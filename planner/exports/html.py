@@ -30,6 +30,7 @@ from planner.io.atomic import atomic_write_text
 from planner.views.escape import html_attr, html_text
 from planner.views.maps import map_iframe, plan_map
 from planner.views.timeline import plan_timeline
+from planner.views.wording import plan_quality
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
@@ -161,11 +162,9 @@ def report_html(scenario: Scenario, plan: Plan, *, lang: str = "en") -> str:
     people = [r.id for r in scenario.reviewers if plan.of_reviewer(r.id)]
 
     created = meta.get("created")
-    subtitle = (f"Plan status {_e(meta.get('status', 'unknown'))}"
-                + (f", objective {meta['objective']:,.2f}" if isinstance(meta.get("objective"), int | float)
-                   else "")
-                + (f", made {_e(created)} (UTC)" if created else "")
-                + f" · horizon {scenario.horizon_start:%d %b %Y} – {scenario.horizon_end:%d %b %Y}")
+    subtitle = (_e(plan_quality(meta, lang))
+                + (f" Made {_e(created)} (UTC)." if created else "")
+                + f" Horizon {scenario.horizon_start:%d %b %Y} – {scenario.horizon_end:%d %b %Y}.")
 
     itineraries = []
     for rid in people:
@@ -198,7 +197,7 @@ works offline.</p></section>
 {unscheduled_html}
 </section>
 <section id="terms"><h2>Why the plan is scored as it is (soft terms)</h2>
-<p class="kp-note">Each term's value × weight = penalty; the solver minimises the total.</p>
+<p class="kp-note">Each term's value × weight = penalty; the plan keeps the total as low as the rules allow.</p>
 {_table(pd.DataFrame(term_rows(scenario, plan)), TERM_COLUMNS, "kp-terms")}
 </section>
 <section id="people"><h2>Itineraries ({len(people)} people)</h2>

@@ -48,19 +48,20 @@ from planner.core.model import FixedEvent, Plan, Scenario
 from planner.exports.common import (
     coordinates_of,
     date_range_text,
+    location_of,
     person_label,
-    place_of,
     safe_filename,
     team_of,
 )
 from planner.io.atomic import atomic_write_bytes
 from planner.views.escape import visible_text
 from planner.views.i18n import kind_label
+from planner.views.wording import place_parts, settled
 
 #: Fixed namespace of every UID this package makes (never change it: UIDs would change with it).
 UID_NAMESPACE = uuid.UUID("156c0af2-552f-4332-911f-6b46e5959236")
 PRODID = "-//Kimberley Review Planner//kp-plan export//EN"
-CONFIRMED, CANCELLED = "CONFIRMED", "CANCELLED"
+CONFIRMED, TENTATIVE, CANCELLED = "CONFIRMED", "TENTATIVE", "CANCELLED"
 
 
 # --- identities ---------------------------------------------------------------------------------------
@@ -132,39 +133,48 @@ def _engagement_item(scenario: Scenario, plan: Plan, engagement_id: str,
     e = scenario.engagements_by_id[engagement_id]
     o = plan.outcomes_by_id[engagement_id]
     lat, lon = coordinates_of(scenario, o.host)
-    place = place_of(scenario, e, o.host)
+    place, place_assumed = location_of(scenario, e, o.host)
     team = team_of(plan, engagement_id)
     lead = plan.lead(engagement_id)
+    status = CONFIRMED if settled(e) else TENTATIVE
     lines = [e.title, f"{kind_label(e.kind)} · priority {e.priority}",
              f"When: {date_range_text(o.start, o.end)}",
              f"Where: {place} (latitude {lat:.5f}, longitude {lon:.5f})"]
+    if place_assumed:
+        lines.append("The place is an assumption of the planners.")
+    if status == TENTATIVE:
+        basis = e.extra.get("basis", "").strip()
+        lines.append("Tentative: not confirmed yet" + (f" ({basis})" if basis else "") + ".")
     if lead:
         lines.append(f"Lead: {person_label(scenario, lead)}")
     members = [person_label(scenario, a.reviewer_id) + ("" if a.role != "lead" else " – lead") for a in team]
     lines.append(f"Team ({len(team)}): " + (", ".join(members) if members else "nobody assigned"))
-    summary = e.title
-    role = ""
     if reviewer_id:
         role = next((a.role for a in team if a.reviewer_id == reviewer_id), "")
         lines.append(f"Your role: {role}")
-        if role == "lead":
-            summary = f"{e.title} (lead)"
     lines.append(f"Plan of scenario: {scenario.name}")
     return EventItem(
-        uid=engagement_uid(scenario.name, engagement_id, reviewer_id), summary=summary, start=o.start,
+        uid=engagement_uid(scenario.name, engagement_id, reviewer_id), summary=e.title, start=o.start,
         end=o.end, location=place, lat=lat, lon=lon, description="\n".join(lines),
-        category=kind_label(e.kind), engagement_id=engagement_id, reviewer_id=reviewer_id or "")
+        category=kind_label(e.kind), engagement_id=engagement_id, reviewer_id=reviewer_id or "",
+        status=status)
 
 
 def _fixed_event_item(scenario: Scenario, event: FixedEvent, reviewer_id: str | None = None) -> EventItem:
+    place, place_assumed = place_parts(event.place)
+    status = CONFIRMED if settled(event) else TENTATIVE
     lines = [event.title, f"Fixed event ({event.kind}); its dates are not planned by kp-plan",
              f"When: {date_range_text(event.start, event.end)}",
-             f"Where: {event.place} (latitude {event.lat:.5f}, longitude {event.lon:.5f})",
-             f"Plan of scenario: {scenario.name}"]
+             f"Where: {place} (latitude {event.lat:.5f}, longitude {event.lon:.5f})"]
+    if place_assumed:
+        lines.append("The place is an assumption of the planners.")
+    if status == TENTATIVE:
+        lines.append("Tentative: not confirmed yet.")
+    lines.append(f"Plan of scenario: {scenario.name}")
     return EventItem(
         uid=event_uid(scenario.name, event.id, reviewer_id), summary=event.title, start=event.start,
-        end=event.end, location=event.place, lat=event.lat, lon=event.lon, description="\n".join(lines),
-        category=kind_label(event.kind), event_id=event.id, reviewer_id=reviewer_id or "")
+        end=event.end, location=place, lat=event.lat, lon=event.lon, description="\n".join(lines),
+        category=kind_label(event.kind), event_id=event.id, reviewer_id=reviewer_id or "", status=status)
 
 
 def _unscheduled_why(scenario: Scenario, plan: Plan, engagement_id: str) -> str:
@@ -268,7 +278,8 @@ def _vevent(item: EventItem, sequence: int, stamp: datetime) -> Event:
         event.add("categories", _text(item.category))  # one category: commas in it are escaped
         _add_text(event, "x-kp-category", item.category)
     event.add("status", item.status)
-    event.add("transp", "OPAQUE" if item.status == CONFIRMED else "TRANSPARENT")
+    # a tentative engagement still holds the days in the person's calendar; a cancelled one frees them
+    event.add("transp", "TRANSPARENT" if item.status == CANCELLED else "OPAQUE")
     event.add("sequence", sequence)
     if item.engagement_id:
         _add_text(event, "x-kp-engagement", item.engagement_id)

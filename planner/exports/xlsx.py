@@ -1,7 +1,7 @@
 """The plan as an Excel workbook (pandas with openpyxl).
 
 Sheets, in order:
-  Summary       the plan's headline figures (status, objective, engagements, people, km, CO2)
+  Summary       the plan's headline figures (plan quality, total penalty, engagements, people, km, CO2)
   Engagements   one row per engagement of the scenario: status, dates, host, place, lead, team, reason
   Teams         one row per person per scheduled engagement, with their role
   People        one row per reviewer: organisation, engagements, days away, kilometres
@@ -46,6 +46,7 @@ from planner.rules.scoring import plan_kpis, total_penalty
 from planner.views.escape import looks_like_formula, visible_text
 from planner.views.i18n import kind_label
 from planner.views.plan_view import itinerary
+from planner.views.wording import plan_quality
 
 FIXED_SHEETS = ("Summary", "Engagements", "Teams", "People", "Soft terms", "Unscheduled")
 WRAP_COLUMNS = {"Team", "Reason", "Details", "Lead of"}
@@ -59,9 +60,8 @@ def _summary(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     rows = [
         ("Scenario", scenario.name),
         ("Horizon", f"{scenario.horizon_start:%d %b %Y} – {scenario.horizon_end:%d %b %Y}"),
-        ("Solver status", meta.get("status", "")),
-        ("Objective", meta.get("objective")),
-        ("Bound", meta.get("bound")),
+        ("Plan quality", plan_quality(meta)),
+        ("Total penalty (lower is better)", meta.get("objective")),
         ("Plan created (UTC)", meta.get("created", "not recorded (reproducible plan)")),
         ("Engagements scheduled", kpis["engagements_scheduled"]),
         ("Engagements left out", kpis["engagements_unscheduled"]),

@@ -8,12 +8,15 @@ with ``planner.views.escape`` (``html_text`` for element content, ``html_attr`` 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from planner.core.model import Plan, Scenario
 from planner.rules.scoring import plan_kpis
 from planner.views.escape import html_attr, html_text
 from planner.views.i18n import date_range_label, kind_label, participant_name, role_label, t
 from planner.views.loading import Loaded
 from planner.views.plan_view import EngagementView, ItineraryStop
+from planner.views.wording import number_text, place_label, place_parts, plan_quality
 
 _E = html_text
 
@@ -40,11 +43,9 @@ table.kp-table td { border-top: 1px solid #dde3e8; padding: 4px 8px; vertical-al
 def kpis_html(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
     """The headline figures of the whole plan (they do not follow the filters)."""
     k = plan_kpis(scenario, plan)
-    sep = "," if lang == "en" else "\u202f"
 
     def number(value: float, digits: int = 0) -> str:
-        text = f"{value:,.{digits}f}".replace(",", sep)
-        return text.replace(".", ",") if lang == "fr" else text
+        return number_text(value, lang, digits)
 
     cards = [
         (number(k["engagements_scheduled"]), t("kpi_engagements", lang)
@@ -57,7 +58,7 @@ def kpis_html(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
     ]
     body = "".join(f'<div class="kp-kpi"><div class="kp-value">{_E(v)}</div>'
                    f'<div class="kp-label">{_E(label)}</div></div>' for v, label in cards)
-    factor = str(scenario.rules.co2_kg_per_km).replace(".", "," if lang == "fr" else ".")
+    factor = number_text(scenario.rules.co2_kg_per_km, lang, 2)
     note = t("kpi_co2_note", lang, factor=factor)
     return (f'<div class="kp-dash"><div class="kp-kpis">{body}</div>'
             f'<div class="kp-note">{_E(note)}</div></div>')
@@ -80,7 +81,7 @@ def engagements_table_html(scenario: Scenario, views: list[EngagementView], lang
         rows.append(
             f'<tr data-engagement="{html_attr(v.id)}"><td>{_E(date_range_label(v.start, v.end, lang))}</td>'
             f'<td class="kp-title">{_E(v.title)}</td><td>{_E(kind_label(v.kind, lang))}</td>'
-            f"<td>{_E(participant_name(scenario, v.host, lang))} ({_E(v.place)})</td>"
+            f"<td>{_E(participant_place(scenario, v.host, v.place, lang))}</td>"
             f"<td>{_E(person_text(scenario, v.lead) if v.lead else '—')}</td><td>{_E(team) or '—'}</td></tr>")
     return (f'<div class="kp-dash"><table class="kp-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
@@ -99,8 +100,19 @@ def unscheduled_html(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
             f'<th>{_E(t("col_reason", lang))}</th></tr></thead><tbody>{body}</tbody></table></div>')
 
 
+def _stop_rows(stops: list[ItineraryStop]) -> list[list[ItineraryStop]]:
+    """Stops of several people grouped by what they attend (one row per engagement or fixed event), in the
+    order of the first stop of each."""
+    rows: dict[tuple, list[ItineraryStop]] = {}
+    for s in stops:
+        rows.setdefault((s.engagement_id, s.event_id, s.start, s.end), []).append(s)
+    return list(rows.values())
+
+
 def itinerary_table_html(scenario: Scenario, stops: list[ItineraryStop], who: str, lang: str = "en",
                          show_person: bool = False) -> str:
+    """A person's itinerary; with ``show_person`` (an organisation's), one row per engagement or fixed event
+    with everyone of the organisation who goes (a fixed event is listed once, not once per person)."""
     if not stops:
         return f'<div class="kp-dash"><p class="kp-note">{_E(t("nothing_planned", lang, who=who))}</p></div>'
     keys = ["col_dates", "col_engagement", "col_kind", "col_place", "col_role", "col_km"]
@@ -108,26 +120,59 @@ def itinerary_table_html(scenario: Scenario, stops: list[ItineraryStop], who: st
         keys.insert(1, "person")
     head = "".join(f"<th>{_E(t(k, lang))}</th>" for k in keys)
     rows = []
-    for s in stops:
-        role = t("role_event", lang) if s.role == "event" else role_label(s.role, lang)
+    for group in _stop_rows(stops) if show_person else [[s] for s in stops]:
+        s = group[0]
+        roles = [t("role_event", lang) if x.role == "event" else role_label(x.role, lang) for x in group]
+        role = roles[0] if len(set(roles)) == 1 else ", ".join(f"{x.reviewer_id}: {r}"
+                                                                 for x, r in zip(group, roles, strict=True))
         kind = kind_label(s.kind, lang) + (f" ({t('fixed_event', lang)})" if s.event_id else "")
-        person = f"<td>{_E(s.reviewer_id)}</td>" if show_person else ""
+        kms = sorted({x.km_from_home for x in group})
+        km = " – ".join(number_text(k, lang) for k in ((kms[0], kms[-1]) if len(kms) > 1 else kms))
+        person = f"<td>{_E(', '.join(x.reviewer_id for x in group))}</td>" if show_person else ""
+        place = participant_place(scenario, s.host, s.place, lang) if s.host else place_label(s.place, lang)
         rows.append(f"<tr><td>{_E(date_range_label(s.start, s.end, lang))}</td>{person}"
-                    f'<td class="kp-title">{_E(s.title)}</td><td>{_E(kind)}</td><td>{_E(s.place)}</td>'
-                    f"<td>{_E(role)}</td><td>{s.km_from_home:,}</td></tr>")
+                    f'<td class="kp-title">{_E(s.title)}</td><td>{_E(kind)}</td><td>{_E(place)}</td>'
+                    f'<td>{_E(role)}</td><td class="kp-num">{_E(km)}</td></tr>')
     return (f'<div class="kp-dash"><div class="kp-h2">{_E(t("itinerary_of", lang, who=who))}</div>'
-            f'<table class="kp-table"><thead><tr>{head}</tr></thead>'
+            f'<table class="kp-table kp-cards"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
-def header_html(loaded: Loaded, title_key: str, subtitle_key: str, lang: str = "en") -> str:
+def participant_place(scenario: Scenario, host: str, place: str, lang: str = "en") -> str:
+    """'Luanda, Angola' / 'Luanda, Angola'; the country alone when the place is just its name (never
+    'Angola (Angola)'); an assumed place says so once, in the page's language."""
+    country = participant_name(scenario, host, lang)
+    english = scenario.participants_by_code[host].name if host in scenario.participants_by_code else host
+    cleaned, assumed = place_parts(place)
+    text = country if cleaned.lower() in ("", english.lower(), country.lower()) else f"{cleaned}, {country}"
+    return f"{text} ({t('assumed', lang)})" if assumed else text
+
+
+#: The dashboards' notebooks and the label of a link to each (they sit side by side in Voilà's render folder).
+PAGES = {"plan": ("plan.ipynb", "link_plan"), "itinerary": ("itinerary.ipynb", "link_itinerary")}
+
+
+def page_link_html(page: str, lang: str = "en") -> str:
+    """A link to the other dashboard (``plan`` or ``itinerary``) that keeps the language (``?lang=fr``)."""
+    notebook, key = PAGES[page]
+    href = f"{notebook}?{urlencode({'lang': lang})}"
+    return (f'<p class="kp-nav"><a class="kp-page-link" href="{html_attr(href)}" target="_top">'
+            f"{_E(t(key, lang))} →</a></p>")
+
+
+def header_html(loaded: Loaded, title_key: str, subtitle_key: str, lang: str = "en",
+                link_to: str | None = None) -> str:
+    """The page's title, its plain-words subtitle (``planner.views.wording.plan_quality``), the read-only note,
+    and a link to the other dashboard (``link_to``: ``plan`` or ``itinerary``)."""
     parts = [CSS, '<div class="kp-dash">', f"<h1>{_E(t(title_key, lang))}</h1>"]
     if loaded.scenario is None:
         parts.append(f'<p class="kp-warn kp-no-plan">{_E(t("no_plan", lang, path=str(loaded.plan_dir)))}</p>')
     else:
         subtitle = t(subtitle_key, lang, scenario=loaded.scenario.name,
-                     status=loaded.plan.meta.get("status", "?"))
+                     quality=plan_quality(loaded.plan.meta, lang))
         parts.append(f'<p class="kp-sub">{_E(subtitle)}</p>')
+        if link_to:
+            parts.append(page_link_html(link_to, lang))
         parts.append(f'<p class="kp-note">{_E(t("read_only_note", lang))}</p>')
         if loaded.mismatch:
             parts.append(f'<p class="kp-warn">{_E(t("plan_mismatch", lang))}</p>')

@@ -22,7 +22,16 @@ LABELS: dict[str, dict[str, str]] = {
     "en": {
         # page
         "plan_title": "Kimberley Process review plan",
-        "plan_subtitle": "{scenario} — read-only view of the saved plan (solver status {status})",
+        "plan_subtitle": "{scenario} — read-only view of the saved plan. {quality}",
+        "quality_best": "Plan checked: every rule holds — proven best.",
+        "quality_within": "Plan checked: every rule holds — within {percent} of the best possible plan.",
+        "quality_holds": "Plan checked: every rule holds.",
+        "quality_unknown": "This plan has not been checked yet.",
+        "link_plan": "The whole plan",
+        "link_itinerary": "Itineraries of people and organisations",
+        "assumed": "assumed",
+        "place_assumed": "The place is an assumption of the planners.",
+        "tentative": "tentative",
         "itinerary_title": "Itineraries",
         "itinerary_subtitle": "{scenario} — one person's or one organisation's engagements, in order",
         "read_only_note": "This page shows a saved plan. It cannot change the plan.",
@@ -124,7 +133,17 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "fr": {
         "plan_title": "Plan des examens du Processus de Kimberley",
-        "plan_subtitle": "{scenario} — consultation du plan enregistré (statut du solveur : {status})",
+        "plan_subtitle": "{scenario} — consultation du plan enregistré. {quality}",
+        "quality_best": "Plan vérifié : toutes les règles sont respectées — le meilleur possible, c’est prouvé.",
+        "quality_within": "Plan vérifié : toutes les règles sont respectées — à moins de {percent} du meilleur "
+                          "plan possible.",
+        "quality_holds": "Plan vérifié : toutes les règles sont respectées.",
+        "quality_unknown": "Ce plan n’a pas encore été vérifié.",
+        "link_plan": "Le plan complet",
+        "link_itinerary": "Itinéraires des personnes et des organisations",
+        "assumed": "supposé",
+        "place_assumed": "Le lieu est une hypothèse des planificateurs.",
+        "tentative": "provisoire",
         "itinerary_title": "Itinéraires",
         "itinerary_subtitle": "{scenario} — les engagements d’une personne ou d’une organisation, "
                               "dans l’ordre",

@@ -1,0 +1,161 @@
+"""What stakeholders read (issue 14): plain words instead of solver words, honest calendars (tentative
+engagements, clean locations), fixed events listed once per organisation, the pages linking each other.
+
+Each test has its two directions: the published plan (data/scenarios/kp-2018-h2, plans/kp-2018-h2) shows the
+wording and the status the scenario asks for, and a changed scenario or plan changes them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from planner import load_scenario
+from planner.exports.html import report_html
+from planner.exports.ics import calendar_bytes, person_calendar, plan_calendar
+from planner.exports.xlsx import workbook_sheets
+from planner.io.plan_files import load_plan
+from planner.views.html import engagements_table_html, header_html, itinerary_table_html, participant_place
+from planner.views.loading import Loaded
+from planner.views.plan_view import engagement_views, itinerary, people_of
+from planner.views.wording import place_label, place_parts, plan_quality, settled
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLVER_WORDS = re.compile(r"\b(FEASIBLE|OPTIMAL|INFEASIBLE|solver|solveur|objective|bound)\b", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def published():
+    scenario = load_scenario(ROOT / "data" / "scenarios" / "kp-2018-h2")
+    plan = load_plan(ROOT / "plans" / "kp-2018-h2")
+    return scenario, plan
+
+
+def _loaded(scenario, plan) -> Loaded:
+    return Loaded(scenario=scenario, plan=plan, plan_dir=ROOT / "plans" / "kp-2018-h2", mismatch=False)
+
+
+def _events(calendar: Calendar) -> dict[str, dict]:
+    return {str(e.get("X-KP-ENGAGEMENT") or e.get("X-KP-EVENT")): e for e in calendar.walk("VEVENT")}
+
+
+# --- no solver words ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_plan_quality_in_plain_words(lang):
+    best = plan_quality({"status": "OPTIMAL", "gap": 0.0}, lang)
+    within = plan_quality({"status": "FEASIBLE", "gap": 0.025}, lang)
+    assert "2.5%" in within if lang == "en" else "2,5\xa0%" in within
+    assert best != within and plan_quality({"status": "FEASIBLE"}, lang) not in (best, within)
+    for text in (best, within, plan_quality({"status": "UNKNOWN"}, lang)):
+        assert not SOLVER_WORDS.search(text), text
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_page_header_has_no_solver_words_and_links_the_other_page(published, lang):
+    scenario, plan = published
+    page = header_html(_loaded(scenario, plan), "plan_title", "plan_subtitle", lang, link_to="itinerary")
+    assert plan.meta["status"] in ("OPTIMAL", "FEASIBLE")
+    assert not SOLVER_WORDS.search(page), page
+    assert plan_quality(plan.meta, lang) in page.replace("&#x27;", "'").replace("&#39;", "'")
+    assert f'href="itinerary.ipynb?lang={lang}"' in page
+    back = header_html(_loaded(scenario, plan), "itinerary_title", "itinerary_subtitle", lang, link_to="plan")
+    assert f'href="plan.ipynb?lang={lang}"' in back and "itinerary.ipynb" not in back
+
+
+def test_report_and_workbook_have_no_solver_words(published):
+    scenario, plan = published
+    summary = workbook_sheets(scenario, plan)["Summary"]
+    words = " ".join(str(x) for x in summary["Item"]) + " " + " ".join(str(x) for x in summary["Value"])
+    assert not SOLVER_WORDS.search(words), words
+    assert plan_quality(plan.meta) in words
+    report = report_html(scenario, plan)
+    head = report[report.index("<header>"):report.index("</header>")]
+    assert not SOLVER_WORDS.search(head) and "Plan checked" in head
+    assert "solver" not in report.split("<footer>")[0].split('id="terms"')[1].split("</section>")[0]
+
+
+# --- honest calendars ----------------------------------------------------------------------------------
+
+
+def test_settled_follows_the_scenario(published):
+    scenario, _ = published
+    e = scenario.engagements_by_id
+    assert settled(e["RU-RV"])  # "confirmed 25-30 Aug"
+    assert not any(settled(e[x]) for x in ("AO-RV", "CM-RV", "CI-RV", "SL-RV", "CA-WS", "AHCRR-MTG",
+                                           "CHAIRS-MTG"))
+    assert not settled(dataclasses.replace(e["RU-RV"], title="Review visit (hypothetical invitation)"))
+    bare = dataclasses.replace(e["CM-RV"], title="Review visit to Cameroon", extra={})
+    assert settled(bare)  # a scenario that says nothing about confirmation
+
+
+def test_calendars_mark_hypothetical_engagements_tentative(published):
+    scenario, plan = published
+    events = _events(Calendar.from_ical(calendar_bytes(plan_calendar(scenario, plan))))
+    scheduled = {o.engagement_id for o in plan.scheduled()}
+    assert "RU-RV" in scheduled and str(events["RU-RV"]["STATUS"]) == "CONFIRMED"
+    for eid in scheduled - {"RU-RV"}:
+        assert str(events[eid]["STATUS"]) == "TENTATIVE", eid
+        assert "Tentative" in str(events[eid]["DESCRIPTION"])
+    assert "Tentative" not in str(events["RU-RV"]["DESCRIPTION"])
+    assert str(events["ASM18"]["STATUS"]) == "CONFIRMED"
+
+
+def test_location_says_city_and_country_and_the_assumption_once(published):
+    scenario, plan = published
+    events = _events(Calendar.from_ical(calendar_bytes(plan_calendar(scenario, plan))))
+    assumed = [eid for eid, e in scenario.engagements_by_id.items() if "(assumed)" in e.place]
+    assert "CHAIRS-MTG" in assumed
+    for eid in assumed:
+        if eid not in events:
+            continue
+        location, description = str(events[eid]["LOCATION"]), str(events[eid]["DESCRIPTION"])
+        assert "assumed" not in location.lower(), location
+        assert description.count("assumption of the planners") == 1
+    assert str(events["CHAIRS-MTG"]["LOCATION"]) == "Pretoria, South Africa"
+    ru = events["RU-RV"]
+    assert "assumption of the planners" not in str(ru["DESCRIPTION"])
+
+
+def test_role_is_in_the_description_not_the_title(published):
+    scenario, plan = published
+    lead = next(a for a in plan.assignments if a.role == "lead")
+    events = _events(person_calendar(scenario, plan, lead.reviewer_id))
+    event = events[lead.engagement_id]
+    assert str(event["SUMMARY"]) == scenario.engagements_by_id[lead.engagement_id].title
+    assert "Your role: lead" in str(event["DESCRIPTION"])
+
+
+# --- itineraries and places ------------------------------------------------------------------------------
+
+
+def test_organisation_itinerary_lists_each_fixed_event_once(published):
+    scenario, plan = published
+    people = people_of(scenario, "WDC")
+    stops = itinerary(scenario, plan, people)
+    per_person = sum(1 for s in stops if s.event_id == "WDC-AGM")
+    assert per_person == len(people) > 1  # the stops are per person …
+    page = itinerary_table_html(scenario, stops, "WDC", "en", show_person=True)
+    assert page.count("World Diamond Council annual general meeting") == 1  # … the table lists it once
+    assert all(p in page for p in people)
+    one = itinerary_table_html(scenario, itinerary(scenario, plan, people[:1]), people[0], "en")
+    assert one.count("World Diamond Council annual general meeting") == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_places_name_the_country_once_and_the_assumption_in_the_page_language(published, lang):
+    scenario, plan = published
+    page = engagements_table_html(scenario, engagement_views(scenario, plan), lang)
+    assert not re.search(r"(\b[\w’' -]+) \(\1\)", page)  # never "Angola (Angola)"
+    assert participant_place(scenario, "AO", "Angola", lang) == ("Angola")
+    word = "assumed" if lang == "en" else "supposé"
+    chairs = participant_place(scenario, "ZA", "Pretoria (assumed)", lang)
+    assert chairs.startswith("Pretoria, ") and chairs.endswith(f"({word})") and chairs.count("(") == 1
+    assert place_parts("Luanda") == ("Luanda", False) and place_label("Luanda", lang) == "Luanda"
+    if lang == "fr":
+        assert "assumed" not in page and "Afrique du Sud" in chairs
