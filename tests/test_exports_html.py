@@ -66,7 +66,7 @@ def test_report_shows_the_plan(report, left_out):
         for a in plan.team(o.engagement_id):
             assert a.reviewer_id in page
     assert plan.outcomes_by_id["CM-RV"].reason in page  # unscheduled, with its reason
-    assert "Total penalty (the objective)" in page
+    assert "Total penalty (lower is better)" in page
     for rid in {a.reviewer_id for a in plan.assignments}:
         assert f'id="person-{rid}"' in report.read_text(encoding="utf-8")
 

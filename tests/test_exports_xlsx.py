@@ -29,8 +29,8 @@ def _day(value) -> date:
 
 def test_sheets(workbook, mini, plan):
     sheets = pd.read_excel(workbook, sheet_name=None)
-    people = [r.id for r in mini.reviewers if plan.of_reviewer(r.id)]
-    assert list(sheets) == list(FIXED_SHEETS) + people
+    people = sorted(r.id for r in mini.reviewers if plan.of_reviewer(r.id))
+    assert list(sheets) == list(FIXED_SHEETS) + people  # person sheets sorted by id
 
 
 def test_engagements_sheet(workbook, mini, plan):
@@ -122,6 +122,39 @@ def test_formatting(workbook):
     assert isinstance(start.value, date) and start.number_format == "yyyy-mm-dd"
     title_width = engagements.column_dimensions["B"].width
     assert title_width > len("Title") + 2, "widths follow the content"
+
+
+def test_print_setup(workbook):
+    """Every sheet prints landscape on A4, one page wide, the header row on every page (read back)."""
+    book = openpyxl.load_workbook(workbook)
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape", sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), sheet.title
+        assert sheet.print_title_rows == "$1:$1", sheet.title
+        assert sheet.oddHeader.center.text == "&A" and "&P" in sheet.oddFooter.center.text
+    plain = openpyxl.Workbook().active
+    assert plain.page_setup.orientation != "landscape" and not plain.print_title_rows  # the defaults differ
+
+
+def test_numbers_keep_clear_of_the_next_column(workbook):
+    """A number is right-aligned with an indent and text left-aligned with one, so that "6" and "RU" in
+    neighbouring cells never read as "6RU"; a column is at least as wide as its longest value."""
+    book = openpyxl.load_workbook(workbook)
+    engagements = book["Engagements"]
+    header = [c.value for c in engagements[1]]
+    days = engagements.cell(row=2, column=header.index("Days") + 1)
+    host = engagements.cell(row=2, column=header.index("Host") + 1)
+    assert isinstance(days.value, int)
+    assert days.alignment.horizontal == "right" and days.alignment.indent >= 1
+    assert host.alignment.horizontal == "left" and host.alignment.indent >= 1
+    for sheet in book.worksheets:
+        for column in sheet.iter_cols(min_row=1):
+            letter = column[0].column_letter
+            longest = max(len(str(c.value).split("\n")[0]) for c in column if c.value is not None)
+            if not any(isinstance(c.value, date) for c in column):
+                assert sheet.column_dimensions[letter].width >= min(60, longest + 2), (sheet.title, letter)
 
 
 def test_no_unavailability_in_workbook(left_out, tmp_path):

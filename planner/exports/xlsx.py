@@ -142,7 +142,7 @@ def term_rows(scenario: Scenario, plan: Plan) -> list[dict]:
     terms = soft_terms(scenario, plan)
     rows = [{"Term": t.name, "Description": term_label(t.name), "Value": t.value, "Weight": t.weight,
              "Penalty": round(t.penalty, 2), "Details": tuple(t.sentences)} for t in terms]
-    rows.append({"Term": "total", "Description": "Total penalty (the objective)", "Value": None,
+    rows.append({"Term": "total", "Description": "Total penalty (lower is better)", "Value": None,
                  "Weight": None, "Penalty": round(total_penalty(terms), 2), "Details": ()})
     return rows
 
@@ -215,15 +215,46 @@ def _format(sheet, frame: pd.DataFrame) -> None:
                                             for v in values if v is not None and not _missing(v)])
         width = 12 if is_date else min(MAX_WIDTH, longest + 2)
         sheet.column_dimensions[letter].width = max(8, width)
+        # numbers sit right with a space before the column's edge, so "6" never touches the next column's
+        # "RU" (a number's width is not the text's: the column is as wide as its longest value plus two)
+        is_number = not is_date and _numeric(values)
+        if is_number:
+            header.alignment = Alignment(horizontal="right", vertical="center", wrap_text=True, indent=1)
         for row in range(2, len(frame) + 2):
             cell = sheet.cell(row=row, column=index)
             if is_date:
                 cell.number_format = "yyyy-mm-dd"
-            if column in WRAP_COLUMNS or longest > MAX_WIDTH or (isinstance(cell.value, str)
-                                                                  and "\n" in cell.value):
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if is_number or (isinstance(cell.value, int | float) and not isinstance(cell.value, bool)):
+                cell.alignment = Alignment(horizontal="right", vertical="top", indent=1)
+                if isinstance(cell.value, int) and not isinstance(cell.value, bool):
+                    cell.number_format = "#,##0"
+            elif column in WRAP_COLUMNS or longest > MAX_WIDTH or (isinstance(cell.value, str)
+                                                                    and "\n" in cell.value):
+                cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
             else:
-                cell.alignment = Alignment(vertical="top")
+                cell.alignment = Alignment(horizontal="left", vertical="top", indent=1)
+    _print_setup(sheet)
+
+
+def _numeric(values: list) -> bool:
+    """A column of numbers (blanks allowed, at least one number)."""
+    present = [v for v in values if v is not None and not _missing(v)]
+    return bool(present) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present)
+
+
+def _print_setup(sheet) -> None:
+    """Print on A4 landscape, every column on one page's width (as many pages down as it takes), the header
+    row repeated on every page, the sheet's name and the page number in the margins."""
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # 0: no limit downwards
+    sheet.print_title_rows = "1:1"
+    sheet.print_options.gridLines = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.oddHeader.center.text = "&A"  # the sheet's name
+    sheet.oddFooter.center.text = "&P / &N"
 
 
 def _as_text(value):
@@ -259,7 +290,7 @@ def workbook_sheets(scenario: Scenario, plan: Plan) -> dict[str, pd.DataFrame]:
         "Unscheduled": _unscheduled(scenario, plan),
     }
     taken = {name.lower() for name in sheets}
-    for r in scenario.reviewers:
+    for r in sorted(scenario.reviewers, key=lambda r: r.id):
         if plan.of_reviewer(r.id):
             sheets[_sheet_name(r.id, taken)] = itinerary_frame(scenario, plan, r.id)
     return sheets
