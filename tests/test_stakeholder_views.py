@@ -19,10 +19,10 @@ from planner.exports.html import report_html
 from planner.exports.ics import calendar_bytes, person_calendar, plan_calendar
 from planner.exports.xlsx import workbook_sheets
 from planner.io.plan_files import load_plan
-from planner.views.html import engagements_table_html, header_html, itinerary_table_html, participant_place
+from planner.views.html import engagements_table_html, header_html, itinerary_table_html
 from planner.views.loading import Loaded
 from planner.views.plan_view import engagement_views, itinerary, people_of
-from planner.views.wording import place_label, place_parts, plan_quality, settled
+from planner.views.wording import participant_place, place_label, place_parts, plan_quality, settled
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLVER_WORDS = re.compile(r"\b(FEASIBLE|OPTIMAL|INFEASIBLE|solver|solveur|objective|bound)\b", re.IGNORECASE)

@@ -13,10 +13,18 @@ from urllib.parse import urlencode
 from planner.core.model import Plan, Scenario
 from planner.rules.scoring import plan_kpis
 from planner.views.escape import html_attr, html_text
-from planner.views.i18n import date_range_label, kind_label, participant_name, role_label, t
+from planner.views.i18n import date_range_label, kind_label, role_label, t
 from planner.views.loading import Loaded
 from planner.views.plan_view import EngagementView, ItineraryStop
-from planner.views.wording import number_text, place_label, place_parts, plan_quality
+from planner.views.wording import (
+    number_text,
+    participant_place,
+    place_label,
+    place_of_item,
+    plan_quality,
+    scenario_title,
+    title_of,
+)
 
 _E = html_text
 
@@ -80,8 +88,9 @@ def engagements_table_html(scenario: Scenario, views: list[EngagementView], lang
         team = ", ".join(person_text(scenario, r) for r in v.team if r != v.lead)
         rows.append(
             f'<tr data-engagement="{html_attr(v.id)}"><td>{_E(date_range_label(v.start, v.end, lang))}</td>'
-            f'<td class="kp-title">{_E(v.title)}</td><td>{_E(kind_label(v.kind, lang))}</td>'
-            f"<td>{_E(participant_place(scenario, v.host, v.place, lang))}</td>"
+            f'<td class="kp-title">{_E(title_of(scenario, lang, v.id, fallback=v.title))}</td>'
+            f"<td>{_E(kind_label(v.kind, lang))}</td>"
+            f"<td>{_E(participant_place(scenario, v.host, v.place, lang, place_of_item(scenario, lang, v.id)))}</td>"
             f"<td>{_E(person_text(scenario, v.lead) if v.lead else '—')}</td><td>{_E(team) or '—'}</td></tr>")
     return (f'<div class="kp-dash"><table class="kp-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
@@ -90,7 +99,7 @@ def engagements_table_html(scenario: Scenario, views: list[EngagementView], lang
 def unscheduled_html(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
     """Engagements the plan leaves out, with the plan's public sentence saying why (may be empty)."""
     engagements = scenario.engagements_by_id
-    rows = [(engagements[o.engagement_id].title, o.reason) for o in plan.engagements
+    rows = [(title_of(scenario, lang, o.engagement_id), o.reason) for o in plan.engagements
             if not o.scheduled and o.engagement_id in engagements]
     if not rows:
         return ""
@@ -129,23 +138,16 @@ def itinerary_table_html(scenario: Scenario, stops: list[ItineraryStop], who: st
         kms = sorted({x.km_from_home for x in group})
         km = " – ".join(number_text(k, lang) for k in ((kms[0], kms[-1]) if len(kms) > 1 else kms))
         person = f"<td>{_E(', '.join(x.reviewer_id for x in group))}</td>" if show_person else ""
-        place = participant_place(scenario, s.host, s.place, lang) if s.host else place_label(s.place, lang)
+        own = place_of_item(scenario, lang, s.engagement_id, s.event_id)
+        place = (participant_place(scenario, s.host, s.place, lang, own) if s.host
+                 else place_label(s.place, lang, own))
+        title = title_of(scenario, lang, s.engagement_id, s.event_id, s.title)
         rows.append(f"<tr><td>{_E(date_range_label(s.start, s.end, lang))}</td>{person}"
-                    f'<td class="kp-title">{_E(s.title)}</td><td>{_E(kind)}</td><td>{_E(place)}</td>'
+                    f'<td class="kp-title">{_E(title)}</td><td>{_E(kind)}</td><td>{_E(place)}</td>'
                     f'<td>{_E(role)}</td><td class="kp-num">{_E(km)}</td></tr>')
     return (f'<div class="kp-dash"><div class="kp-h2">{_E(t("itinerary_of", lang, who=who))}</div>'
             f'<table class="kp-table kp-cards"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
-
-
-def participant_place(scenario: Scenario, host: str, place: str, lang: str = "en") -> str:
-    """'Luanda, Angola' / 'Luanda, Angola'; the country alone when the place is just its name (never
-    'Angola (Angola)'); an assumed place says so once, in the page's language."""
-    country = participant_name(scenario, host, lang)
-    english = scenario.participants_by_code[host].name if host in scenario.participants_by_code else host
-    cleaned, assumed = place_parts(place)
-    text = country if cleaned.lower() in ("", english.lower(), country.lower()) else f"{cleaned}, {country}"
-    return f"{text} ({t('assumed', lang)})" if assumed else text
 
 
 #: The dashboards' notebooks and the label of a link to each (they sit side by side in Voilà's render folder).
@@ -168,7 +170,7 @@ def header_html(loaded: Loaded, title_key: str, subtitle_key: str, lang: str = "
     if loaded.scenario is None:
         parts.append(f'<p class="kp-warn kp-no-plan">{_E(t("no_plan", lang, path=str(loaded.plan_dir)))}</p>')
     else:
-        subtitle = t(subtitle_key, lang, scenario=loaded.scenario.name,
+        subtitle = t(subtitle_key, lang, scenario=scenario_title(loaded.scenario, lang),
                      quality=plan_quality(loaded.plan.meta, lang))
         parts.append(f'<p class="kp-sub">{_E(subtitle)}</p>')
         if link_to:

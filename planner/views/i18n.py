@@ -32,6 +32,7 @@ LABELS: dict[str, dict[str, str]] = {
         "assumed": "assumed",
         "place_assumed": "The place is an assumption of the planners.",
         "tentative": "tentative",
+        "scenario_period": "Plan for {period}",
         "itinerary_title": "Itineraries",
         "itinerary_subtitle": "{scenario} — one person's or one organisation's engagements, in order",
         "read_only_note": "This page shows a saved plan. It cannot change the plan.",
@@ -144,6 +145,7 @@ LABELS: dict[str, dict[str, str]] = {
         "assumed": "supposé",
         "place_assumed": "Le lieu est une hypothèse des planificateurs.",
         "tentative": "provisoire",
+        "scenario_period": "Plan du {period}",
         "itinerary_title": "Itinéraires",
         "itinerary_subtitle": "{scenario} — les engagements d’une personne ou d’une organisation, "
                               "dans l’ordre",

@@ -52,6 +52,7 @@ from planner.views.palette import (
     person_colour,
 )
 from planner.views.plan_view import Filters, engagement_views, filtered, itinerary
+from planner.views.wording import number_text, participant_place, place_label, place_of_item, title_in, title_of
 
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TILE_HOST = ("tile.openstreetmap.org", 443)
@@ -105,8 +106,11 @@ class _SandboxedMap(folium.Map):
 
 
 def _base_map(scenario: Scenario, *, offline: bool, lang: str) -> folium.Map:
+    # no wheel zoom until the map is clicked (the wheel scrolls the page past the map), off again when the
+    # pointer leaves it: _WheelAfterClick
     m = _SandboxedMap(location=[10, 15], zoom_start=2, min_zoom=1, max_zoom=8, tiles=None,
-                   world_copy_jump=False, control_scale=False, height="560px")
+                      world_copy_jump=False, control_scale=False, height="100%", scroll_wheel_zoom=False)
+    _WheelAfterClick().add_to(m)
     js, css = leaflet_assets()
     m.default_js = [("leaflet", js)]  # instance attributes: folium's class-level lists stay untouched
     m.default_css = [("leaflet_css", css)]
@@ -116,7 +120,8 @@ def _base_map(scenario: Scenario, *, offline: bool, lang: str) -> folium.Map:
         "padding:6px 10px;border-radius:4px;font-size:12px;line-height:1.5;"
         "box-shadow:0 1px 4px rgba(0,0,0,.3)}"
         ".kp-legend i{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:5px;"
-        "vertical-align:middle}.kp-stop-number{font:bold 11px sans-serif;color:#fff;text-align:center;"
+        "vertical-align:middle}.kp-legend summary{cursor:pointer}"
+        ".kp-stop-number{font:bold 11px sans-serif;color:#fff;text-align:center;"
         "line-height:18px;border-radius:50%;}"
         # scenario text keeps its line breaks (it is escaped, so a line break is the only layout it brings)
         ".leaflet-tooltip{white-space:pre}.leaflet-popup-content li{white-space:pre-line}</style>"),
@@ -133,6 +138,22 @@ def _base_map(scenario: Scenario, *, offline: bool, lang: str) -> folium.Map:
     ).add_to(m)
     _Attribution().add_to(m)
     return m
+
+
+class _WheelAfterClick(MacroElement):
+    """Leaflet's wheel zoom (off in the map's options) switched on by a click on the map and off when the
+    pointer leaves it."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        (function (map) {
+            map.on("click", function () { map.scrollWheelZoom.enable(); });
+            map.on("mouseout", function () { map.scrollWheelZoom.disable(); });
+        })({{ this._parent.get_name() }});
+    {% endmacro %}""")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "KpWheelAfterClick"
 
 
 class _Popup(MacroElement):
@@ -216,12 +237,13 @@ def _legend(scenario: Scenario, lang: str, *, kinds=(), people=(), events: bool,
                 f'{html_text(t("layer_homes", lang))}')
     if offline:
         rows.append(f'<span style="color:#5c6770">{html_text(t("offline_note", lang))}</span>')
-    return _Legend(f'<b>{html_text(t("legend", lang))}</b><br>{"<br>".join(rows)}')
+    return _Legend(f'<details class="kp-legend-fold" open><summary><b>{html_text(t("legend", lang))}</b>'
+                   f'</summary>{"<br>".join(rows)}</details>')
 
 
 class _Legend(MacroElement):
-    """The legend as a Leaflet control in the map's bottom-left corner (``content``: HTML whose text the
-    caller has escaped)."""
+    """The legend as a Leaflet control in the map's bottom-left corner, a ``<details>`` that folds away
+    (folded at first on a narrow screen); ``content``: HTML whose text the caller has escaped."""
 
     _template = Template("""{% macro script(this, kwargs) %}
         (function () {
@@ -229,6 +251,11 @@ class _Legend(MacroElement):
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "kp-legend");
                 div.innerHTML = {{ this.content }};
+                // folded on a narrow screen (it would cover the map), open on a wide one; a click on
+                // "Legend" folds or unfolds it
+                if (window.innerWidth < 600) { div.querySelector("details").removeAttribute("open"); }
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
             legend.addTo({{ this._parent.get_name() }});
@@ -251,7 +278,7 @@ def _event_marker(ev, lang: str) -> folium.CircleMarker:
     return _with_tooltip(folium.CircleMarker(
         [ev.lat, ev.lon], radius=8, color=EVENT_COLOUR, weight=2, dash_array="4 3", fill=True,
         fill_color="#ffffff", fill_opacity=0.8, class_name="kp-event"),
-        f"{ev.title} — {ev.place}, {date_range_label(ev.start, ev.end, lang)}")
+        f"{title_in(ev.event, lang)} — {place_label(ev.place, lang)}, {date_range_label(ev.start, ev.end, lang)}")
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -290,8 +317,8 @@ def plan_map(scenario: Scenario, plan: Plan, *, lang: str = "en", offline: bool 
                 else r.home
             _with_tooltip(folium.PolyLine(
                 [home, (v.lat, v.lon)], color=colour, weight=1.5, opacity=0.55, class_name="kp-travel"),
-                t("travel_tooltip", lang, person=rid, home=home_name, site=v.place,
-                  km=f"{km_between(home, (v.lat, v.lon)):,}")).add_to(travel)
+                t("travel_tooltip", lang, person=rid, home=home_name, site=place_label(v.place, lang),
+                  km=number_text(km_between(home, (v.lat, v.lon)), lang))).add_to(travel)
     travel.add_to(m)
 
     home_layer = folium.FeatureGroup(name=html_text(t("layer_homes", lang)))
@@ -314,11 +341,13 @@ def plan_map(scenario: Scenario, plan: Plan, *, lang: str = "en", offline: bool 
         kinds = sorted({v.kind for v in here})
         colour = kind_colour(here[0].kind)
         names = "".join(
-            f"<li><b>{html_text(v.title)}</b><br>{html_text(date_range_label(v.start, v.end, lang))}"
+            f"<li><b>{html_text(title_of(scenario, lang, v.id, fallback=v.title))}</b><br>"
+            f"{html_text(date_range_label(v.start, v.end, lang))}"
             f" — {html_text(t('col_lead', lang))}: {html_text(v.lead or '—')}; "
             f"{html_text(t('col_team', lang))}: {html_text(', '.join(r for r in v.team if r != v.lead))}</li>"
             for v in here)
-        place = f"{here[0].place} ({participant_name(scenario, here[0].host, lang)})"
+        place = participant_place(scenario, here[0].host, here[0].place, lang,
+                                  place_of_item(scenario, lang, here[0].id))
         marker = folium.CircleMarker(
             [lat, lon], radius=7 + 2 * min(len(here), 5), color="#1d2b36" if len(kinds) > 1 else colour,
             weight=2, fill=True, fill_color=colour, fill_opacity=0.85,
@@ -328,10 +357,14 @@ def plan_map(scenario: Scenario, plan: Plan, *, lang: str = "en", offline: bool 
         marker.add_to(sites)
     sites.add_to(m)
 
-    folium.LayerControl(collapsed=False).add_to(m)
+    # collapsed: an icon that opens on hover or tap, so that it never hides the map on a small screen
+    folium.LayerControl(collapsed=True).add_to(m)
     shown_kinds = [k for k in KIND_COLOURS if any(v.kind == k for v in engagement_views(scenario, plan))]
     _legend(scenario, lang, kinds=shown_kinds, events=bool(events), offline=offline).add_to(m)
-    _fit(m, [(v.lat, v.lon) for v in views] + list(homes) + [(e.lat, e.lon) for e in events])
+    if Filters.coerce(filters).region:  # a region chosen: zoom to its sites (home bases are elsewhere)
+        _fit(m, [(v.lat, v.lon) for v in views] or [(e.lat, e.lon) for e in events])
+    else:
+        _fit(m, [(v.lat, v.lon) for v in views] + list(homes) + [(e.lat, e.lon) for e in events])
     return m
 
 
@@ -364,7 +397,8 @@ def itinerary_map(scenario: Scenario, plan: Plan, reviewer_ids, *, lang: str = "
             site = (s.lat, s.lon)
             points.append(site)
             when = date_range_label(s.start, s.end, lang)
-            label = f"{numbers[rid]}. {s.title} — {when} ({s.km_from_home:,} km)"
+            title = title_of(scenario, lang, s.engagement_id, s.event_id, s.title)
+            label = f"{numbers[rid]}. {title} — {when} ({number_text(s.km_from_home, lang)} km)"
             _with_tooltip(folium.PolyLine([home, site], color=colour, weight=2.5, opacity=0.8,
                                           dash_array="6 5" if s.event_id else None, class_name="kp-travel"),
                           f"{rid}: {label}").add_to(trips)
@@ -395,7 +429,8 @@ def map_iframe(m: folium.Map, *, title: str = "Map", css_class: str = "kp-map-fr
     only: Leaflet runs, but in an opaque origin, so the map page cannot touch the page around it (its
     DOM, cookies, storage or kernel connection), open pop-ups, navigate the top page or submit forms."""
     return (f'<iframe class="{html_attr(css_class)}" sandbox="allow-scripts" title="{html_attr(title)}" '
-            f'style="width:100%;height:{html_attr(height)};border:none" srcdoc="{html_attr(offline_html(m))}">'
+            f'style="width:100%;height:{html_attr(height)};min-height:50vh;border:none" '
+            f'srcdoc="{html_attr(offline_html(m))}">'
             "</iframe>")
 
 

@@ -14,15 +14,17 @@ scenario text goes into the figure through ``planner.views.escape.plotly_text`` 
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import plotly.graph_objects as go
+from babel.dates import format_date
 
 from planner.core.model import Plan, Scenario
 from planner.views.escape import plotly_text
-from planner.views.i18n import date_range_label, kind_label, organisation_label, role_label, t
+from planner.views.i18n import check_lang, date_range_label, kind_label, organisation_label, role_label, t
 from planner.views.palette import EVENT_COLOUR_MUTED, KIND_COLOURS
 from planner.views.plan_view import EngagementView, EventView, Filters, filtered
+from planner.views.wording import participant_place, place_label, place_of_item, title_in, title_of
 
 BY = ("engagement", "reviewer", "organisation")
 
@@ -34,8 +36,9 @@ def _day(d) -> datetime:
 def _engagement_row(scenario: Scenario, v: EngagementView, lang: str, row: str, who: str = "") -> dict:
     return {
         "row": row, "start": _day(v.start), "finish": _day(v.end + timedelta(days=1)),
-        "group": kind_label(v.kind, lang), "label": v.title, "id": v.id,
-        "dates": date_range_label(v.start, v.end, lang), "place": v.place,
+        "group": kind_label(v.kind, lang), "label": title_of(scenario, lang, v.id, fallback=v.title), "id": v.id,
+        "dates": date_range_label(v.start, v.end, lang),
+        "place": participant_place(scenario, v.host, v.place, lang, place_of_item(scenario, lang, v.id)),
         "lead": v.lead or "—", "team": ", ".join(r for r in v.team if r != v.lead) or "—", "who": who,
     }
 
@@ -43,10 +46,28 @@ def _engagement_row(scenario: Scenario, v: EngagementView, lang: str, row: str, 
 def _event_row(ev: EventView, lang: str, row: str, who: str = "") -> dict:
     return {
         "row": row, "start": _day(ev.start), "finish": _day(ev.end + timedelta(days=1)),
-        "group": t("fixed_event", lang), "label": ev.title, "id": ev.id,
+        "group": t("fixed_event", lang), "label": title_in(ev.event, lang), "id": ev.id,
         "dates": f"{date_range_label(ev.start, ev.end, lang)} ({kind_label(ev.kind, lang)})",
-        "place": ev.place, "lead": "—", "team": "—", "who": who,
+        "place": place_label(ev.place, lang, ev.event.extra.get(f"place_{lang}", "") if lang != "en" else ""),
+        "lead": "—", "team": "—", "who": who,
     }
+
+
+def activity_months(rows: list[dict]) -> list[date]:
+    """The first days of the months with a bar, through the first day of the month after the last one (the
+    axis's end): a month without activity at either end takes no room."""
+    first = min(r["start"] for r in rows).date().replace(day=1)
+    last = (max(r["finish"] for r in rows) - timedelta(days=1)).date()
+    months = [first]
+    while months[-1] <= last:
+        m = months[-1]
+        months.append(date(m.year + m.month // 12, m.month % 12 + 1, 1))
+    return months
+
+
+def month_tick(month: date, lang: str = "en") -> str:
+    """A month's tick label in the page's language (CLDR's abbreviated month): 'Sep 2018' / 'sept. 2018'."""
+    return format_date(month, "MMM y", locale=check_lang(lang))
 
 
 def timeline_rows(scenario: Scenario, plan: Plan, *, by: str = "engagement", lang: str = "en",
@@ -59,8 +80,9 @@ def timeline_rows(scenario: Scenario, plan: Plan, *, by: str = "engagement", lan
     reviewers = scenario.reviewers_by_id
     rows: list[dict] = []
     if by == "engagement":
-        rows += [_engagement_row(scenario, v, lang, v.title) for v in views]
-        rows += [_event_row(ev, lang, ev.title) for ev in events]
+        rows += [_engagement_row(scenario, v, lang, title_of(scenario, lang, v.id, fallback=v.title))
+                 for v in views]
+        rows += [_event_row(ev, lang, title_in(ev.event, lang)) for ev in events]
     elif by == "reviewer":
         people: set[str] = set()
         for v in views:
@@ -99,7 +121,10 @@ def plan_timeline(scenario: Scenario, plan: Plan, *, by: str = "engagement", lan
     from it. Colours: the engagement kind; fixed events in a muted colour. ``filters`` narrows the bars
     exactly as on the dashboard's map and table (fixed events follow the month and organisation filters
     only).
-    Labels follow ``lang`` ('en' or 'fr'); engagement titles are shown as the scenario spells them.
+    Labels follow ``lang`` ('en' or 'fr'): month ticks from CLDR, titles from the scenario's ``title_fr``
+    column when it has one, places named by CLDR (``planner.views.wording``). The axis spans the months with
+    a bar; no text is drawn inside the bars (titles are row labels or in the hover); the legend is under the
+    axis, away from plotly's toolbar.
     """
     rows = timeline_rows(scenario, plan, by=by, lang=lang, filters=filters)
     if not rows:
@@ -124,7 +149,6 @@ def plan_timeline(scenario: Scenario, plan: Plan, *, by: str = "engagement", lan
             name=plotly_text(group), orientation="h", y=[plotly_text(r["row"]) for r in mine],
             base=[r["start"] for r in mine],
             x=[(r["finish"] - r["start"]).total_seconds() * 1000 for r in mine], marker_color=colours[group],
-            text=None if by == "engagement" else [plotly_text(r["label"]) for r in mine],
             customdata=[[plotly_text(r[k]) for k in ("label", "dates", "place", "lead", "team", "who")]
                         for r in mine],
             legendgroup=group, offsetgroup=None, alignmentgroup="rows"))
@@ -134,20 +158,21 @@ def plan_timeline(scenario: Scenario, plan: Plan, *, by: str = "engagement", lan
              f"<br>{plotly_text(t('col_team', lang))}: %{{customdata[4]}}")
     if by != "engagement":
         hover += "<br>%{customdata[5]}"
-    fig.update_traces(hovertemplate=hover + "<extra></extra>", textposition="inside",
-                      insidetextanchor="start", cliponaxis=False)
+    # no text inside the bars (a five-day bar cannot hold a title legibly): the title is the row's label
+    # (by engagement) or in the hover
+    fig.update_traces(hovertemplate=hover + "<extra></extra>", text=None, cliponaxis=False)
     fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", title=None,
                      automargin=True, dtick=1)
-    fig.update_xaxes(type="date", title=t("axis_date", lang), range=[_day(scenario.horizon_start),
-                                                        _day(scenario.horizon_end + timedelta(days=1))],
-                     showgrid=True, dtick="M1", tickformat="%b %Y")
+    months = activity_months(rows)
+    fig.update_xaxes(type="date", title=t("axis_date", lang), range=[_day(months[0]), _day(months[-1])],
+                     showgrid=True, tickvals=[_day(m) for m in months[:-1]],
+                     ticktext=[month_tick(m, lang) for m in months[:-1]], ticklabelmode="period")
+    # The legend sits under the axis, the toolbar (top right) above the plot: they never meet.
     fig.update_layout(
-        height=max(220, 90 + 30 * len(order)), template="plotly_white", legend_title_text=t("col_kind", lang),
-        margin={"l": 10, "r": 10, "t": 30, "b": 40}, bargap=0.25,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        height=max(240, 130 + 30 * len(order)), template="plotly_white", legend_title_text=t("col_kind", lang),
+        margin={"l": 10, "r": 10, "t": 36, "b": 90}, bargap=0.25,
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0, "x": 0},
         font={"family": "system-ui, 'DejaVu Sans', sans-serif"},
     )
-    if lang == "fr":
-        fig.update_xaxes(tickformat="%m/%Y")
-    fig.layout.meta = {"kp_rows": len(order)}
+    fig.layout.meta = {"kp_rows": len(order), "kp_months": [m.isoformat() for m in months[:-1]]}
     return fig

@@ -9,15 +9,26 @@ Pure functions; labels come from ``planner.views.i18n``. Whoever shows the words
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from babel import Locale
+from babel.core import get_global
 from babel.numbers import format_decimal, format_percent
 
-from planner.core.model import Engagement, FixedEvent
-from planner.views.i18n import check_lang, t
+from planner.core.model import Engagement, FixedEvent, Scenario
+from planner.views.i18n import check_lang, date_range_label, participant_name, t
 
 # What a scenario writes in an engagement's title or ``basis`` when it is not settled (docs/scenario-format.md).
 _UNSETTLED = ("hypothe", "not confirmed", "unconfirmed", "invitation", "not published")
 _ASSUMED = re.compile(r"\s*\((?:assumed|assumption)\)", re.IGNORECASE)
+
+
+def scenario_title(scenario: Scenario, lang: str = "en") -> str:
+    """The scenario as a page's subtitle names it: its name in English; in another language, its period
+    (a scenario's name is English free text, "KP 2018, second half"): 'Plan du 1 juillet – 31 décembre 2018'."""
+    if check_lang(lang) == "en":
+        return scenario.name
+    return t("scenario_period", lang, period=date_range_label(scenario.horizon_start, scenario.horizon_end, lang))
 
 
 def plan_quality(meta: dict | None, lang: str = "en") -> str:
@@ -68,7 +79,78 @@ def place_parts(place: str) -> tuple[str, bool]:
     return cleaned, cleaned != place.strip()
 
 
-def place_label(place: str, lang: str = "en") -> str:
-    """A place as a page shows it, the remark said once and in the page's language: 'Pretoria (supposé)'."""
+def place_label(place: str, lang: str = "en", translated: str = "") -> str:
+    """A place as a page shows it, in the page's language (:func:`place_in`), the remark said once and in
+    the page's language: 'Pretoria (supposé)'."""
     cleaned, assumed = place_parts(place)
+    cleaned = place_in(cleaned, lang, place_parts(translated)[0])
     return f"{cleaned} ({t('assumed', lang)})" if assumed else cleaned
+
+
+# --- French names of places and titles -------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _place_names(lang: str) -> dict[str, str]:
+    """English place names → names in ``lang``, from CLDR (babel): the territories (countries) and the
+    exemplar cities of the time zones ("Moscow" → "Moscou"). A name CLDR does not know is kept."""
+    english, local = Locale("en"), Locale(lang)
+    names = {english.territories[code]: name for code, name in local.territories.items()
+             if code in english.territories and not code.isdigit()}
+    for zone in get_global("zone_territories"):
+        city_en = english.time_zones.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " ")
+        city = local.time_zones.get(zone, {}).get("city")
+        if city and city != city_en:
+            names.setdefault(city_en, city)
+    return names
+
+
+def place_in(place: str, lang: str = "en", translated: str = "") -> str:
+    """A place in the page's language: ``translated`` (a ``place_fr`` column) when given, else each
+    comma-separated part named by CLDR ("Moscow, Arkhangelsk, Vladivostok" → "Moscou, Arkhangelsk,
+    Vladivostok"; "Livingstone, Zambia" → "Livingstone, Zambie"). English places are shown as written."""
+    check_lang(lang)
+    if lang == "en" or not place:
+        return place
+    if translated.strip():
+        return translated.strip()
+    names = _place_names(lang)
+    return ", ".join(names.get(part.strip(), part.strip()) for part in place.split(","))
+
+
+def title_in(item: Engagement | FixedEvent, lang: str = "en") -> str:
+    """An engagement's or fixed event's title in ``lang``: the scenario's ``title_<lang>`` column when it
+    has one, else the title as the scenario spells it."""
+    check_lang(lang)
+    if lang == "en":
+        return item.title
+    return item.extra.get(f"title_{lang}", "").strip() or item.title
+
+
+def title_of(scenario: Scenario, lang: str, engagement_id: str = "", event_id: str = "", fallback: str = "") -> str:
+    """The title (:func:`title_in`) of the scenario's engagement or fixed event with that id; ``fallback``
+    when the scenario has neither."""
+    item = scenario.engagements_by_id.get(engagement_id) if engagement_id else None
+    if item is None and event_id:
+        item = next((v for v in scenario.events if v.id == event_id), None)
+    return fallback if item is None else title_in(item, lang)
+
+
+def place_of_item(scenario: Scenario, lang: str, engagement_id: str = "", event_id: str = "") -> str:
+    """The ``place_<lang>`` column of the engagement or fixed event with that id ("" when none)."""
+    item = scenario.engagements_by_id.get(engagement_id) if engagement_id else None
+    if item is None and event_id:
+        item = next((v for v in scenario.events if v.id == event_id), None)
+    return "" if item is None or lang == "en" else item.extra.get(f"place_{lang}", "")
+
+
+def participant_place(scenario: Scenario, host: str, place: str, lang: str = "en",
+                      translated: str = "") -> str:
+    """'Luanda, Angola' / 'Luanda, Angola'; the country alone when the place is just its name (never
+    'Angola (Angola)'); an assumed place says so once, in the page's language."""
+    country = participant_name(scenario, host, lang)
+    english = scenario.participants_by_code[host].name if host in scenario.participants_by_code else host
+    cleaned, assumed = place_parts(place)
+    cleaned = place_in(cleaned, lang, place_parts(translated)[0])
+    text = country if cleaned.lower() in ("", english.lower(), country.lower()) else f"{cleaned}, {country}"
+    return f"{text} ({t('assumed', lang)})" if assumed else text

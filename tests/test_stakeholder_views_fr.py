@@ -1,0 +1,141 @@
+"""The French page in French (issue 14 c), a readable timeline and a map that leaves the page's scrolling alone
+(issue 14 d): the view functions, without a browser (tests/test_dashboards_browser.py has the pages)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from planner import load_scenario
+from planner.io.plan_files import load_plan
+from planner.views.html import engagements_table_html, header_html, itinerary_table_html, kpis_html
+from planner.views.loading import Loaded
+from planner.views.maps import map_iframe, offline_html, plan_map
+from planner.views.plan_view import engagement_views, itinerary, people_of
+from planner.views.timeline import month_tick, plan_timeline
+from planner.views.wording import place_in, title_in
+
+ROOT = Path(__file__).resolve().parents[1]
+#: English a French reader must not meet on the French page (the titles are the scenario's: see title_fr)
+ENGLISH = re.compile(r"FEASIBLE|OPTIMAL|Moscow|assumed|second half|Angola \(Angola\)|\d,\d{3}|solver|"
+                     r"South Africa|Russian Federation|Zambia\b|Brussels|\b(Jul|Aug|Sep|Oct|Nov|Dec) 2018")
+
+
+@pytest.fixture(scope="module")
+def published():
+    return (load_scenario(ROOT / "data" / "scenarios" / "kp-2018-h2"), load_plan(ROOT / "plans" / "kp-2018-h2"))
+
+
+def _shown_text(fig) -> str:
+    """What a timeline shows: tick labels, row labels, legend, hover texts."""
+    parts = [*fig.layout.xaxis.ticktext, fig.layout.xaxis.title.text or "", fig.layout.legend.title.text or ""]
+    for trace in fig.data:
+        parts += [trace.name, trace.hovertemplate, *trace.y, *(x for row in trace.customdata for x in row)]
+    return "\n".join(str(p) for p in parts)
+
+
+def _french_pieces(scenario, plan) -> dict[str, str]:
+    loaded = Loaded(scenario=scenario, plan=plan, plan_dir=ROOT / "plans" / "kp-2018-h2")
+    views = engagement_views(scenario, plan)
+    for_titles = {v.id: title_in(scenario.engagements_by_id[v.id], "fr") for v in views}
+    pieces = {
+        "header": header_html(loaded, "plan_title", "plan_subtitle", "fr", link_to="itinerary"),
+        "kpis": kpis_html(scenario, plan, "fr"),
+        "table": engagements_table_html(scenario, views, "fr"),
+        "itinerary": itinerary_table_html(scenario, itinerary(scenario, plan, people_of(scenario, "WDC")), "WDC",
+                                          "fr", show_person=True),
+        "timeline": _shown_text(plan_timeline(scenario, plan, lang="fr")),
+    }
+    for key, title in for_titles.items():  # the scenario's own titles are data, checked apart below
+        for name in pieces:
+            pieces[name] = pieces[name].replace(title, f"<{key}>")
+    return pieces
+
+
+def test_french_page_has_no_english(published):
+    scenario, plan = published
+    for name, text in _french_pieces(scenario, plan).items():
+        found = [m.group(0) for m in ENGLISH.finditer(text)]
+        assert not found, (name, found)
+    english = {name: bool(ENGLISH.search(text)) for name, text in {
+        "header": header_html(Loaded(scenario, plan, ROOT), "plan_title", "plan_subtitle", "en"),
+        "timeline": _shown_text(plan_timeline(scenario, plan, lang="en")),
+        "kpis": kpis_html(scenario, plan, "en")}.items()}
+    assert all(english.values()), english  # the same checks do find the English page's words
+
+
+def test_french_names_come_from_cldr_and_the_scenario(published):
+    scenario, plan = published
+    assert place_in("Moscow, Arkhangelsk, Vladivostok", "fr") == "Moscou, Arkhangelsk, Vladivostok"
+    assert place_in("Livingstone, Zambia", "fr") == "Livingstone, Zambie"
+    assert place_in("Moscow", "en") == "Moscow" and place_in("Moscow", "fr", "Moscou (Russie)") == "Moscou (Russie)"
+    ru = scenario.engagements_by_id["RU-RV"]
+    assert title_in(ru, "fr") == ru.title  # no title_fr column: the scenario's title
+    french = dataclasses.replace(ru, extra={**ru.extra, "title_fr": "Visite d’examen en Russie (confirmée)"})
+    assert title_in(french, "fr") == "Visite d’examen en Russie (confirmée)" and title_in(french, "en") == ru.title
+    changed = dataclasses.replace(scenario, engagements=tuple(french if e.id == "RU-RV" else e
+                                                              for e in scenario.engagements))
+    table = engagements_table_html(changed, engagement_views(changed, plan), "fr")
+    assert "Visite d’examen en Russie (confirmée)" in table and ru.title not in table
+    assert "Moscou" in table and "Russie" in table
+
+
+def test_french_numbers_and_month_ticks(published):
+    scenario, plan = published
+    assert month_tick(date(2018, 9, 1), "fr") == "sept. 2018" and month_tick(date(2018, 9, 1), "en") == "Sep 2018"
+    assert re.search(r"\d\u202f\d{3}", kpis_html(scenario, plan, "fr"))
+    assert re.search(r"\d,\d{3}", kpis_html(scenario, plan, "en"))
+
+
+# --- timeline (d) ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("by", ["engagement", "reviewer", "organisation"])
+def test_timeline_has_no_text_in_bars_and_spans_the_active_months(published, by):
+    scenario, plan = published
+    fig = plan_timeline(scenario, plan, by=by)
+    assert all(trace.text is None for trace in fig.data), by
+    starts = [min(trace.base) for trace in fig.data]
+    first = min(starts)
+    months = fig.layout.meta["kp_months"]
+    assert months[0] == f"{first[:7]}-01" if isinstance(first, str) else months[0] == first.strftime("%Y-%m-01")
+    active = {o.start.strftime("%Y-%m") for o in plan.scheduled()} | {e.start.strftime("%Y-%m")
+                                                                        for e in scenario.events}
+    assert "2018-07" not in active and not any(m.startswith("2018-07") for m in months)  # July: nothing
+    assert len(fig.layout.xaxis.ticktext) == len(months)
+    # the legend under the plot (container bottom), the toolbar above it: they cannot overlap
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0 and fig.layout.margin.b >= 80
+
+
+# --- map (d) ---------------------------------------------------------------------------------------------
+
+
+def test_map_wheel_zoom_only_after_a_click_and_a_legend_that_folds(published):
+    scenario, plan = published
+    page = offline_html(plan_map(scenario, plan))
+    assert '"scrollWheelZoom": false' in page
+    assert "scrollWheelZoom.enable()" in page and 'map.on("click"' in page
+    assert '"collapsed": true' in page  # the layer control is an icon until opened
+    assert "kp-legend-fold" in page and "<details" in json.loads(
+        re.search(r"div\.innerHTML = (\"(?:[^\"\\]|\\.)*\")", page).group(1))
+    assert "min-height:50vh" in map_iframe(plan_map(scenario, plan))
+
+
+def test_region_filter_zooms_the_map(published):
+    scenario, plan = published
+
+    def bounds(filters):
+        page = offline_html(plan_map(scenario, plan, filters=filters))
+        return json.loads(re.search(r"fitBounds\(\s*(\[\[.*?\]\])", page, re.S).group(1))
+
+    everything, africa = bounds(None), bounds({"region": "Africa"})
+    assert africa != everything
+    (south, west), (north, east) = africa
+    sites = [v for v in engagement_views(scenario, plan) if v.region == "Africa"]
+    assert all(south <= v.lat <= north and west <= v.lon <= east for v in sites)
+    assert (north - south) < (everything[1][0] - everything[0][0])
