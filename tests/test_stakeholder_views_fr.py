@@ -139,3 +139,31 @@ def test_region_filter_zooms_the_map(published):
     sites = [v for v in engagement_views(scenario, plan) if v.region == "Africa"]
     assert all(south <= v.lat <= north and west <= v.lon <= east for v in sites)
     assert (north - south) < (everything[1][0] - everything[0][0])
+
+
+# --- calendars in the page's language (c) ---------------------------------------------------------------
+
+
+def test_calendar_follows_the_page_language(published):
+    import base64
+
+    from icalendar import Calendar
+
+    from planner.apps.dashboard import calendar_link_html
+
+    scenario, plan = published
+    rid = next(a.reviewer_id for a in plan.assignments if a.engagement_id == "RU-RV")
+
+    def ru_event(lang):
+        link = calendar_link_html(scenario, plan, rid, lang)
+        data = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", link).group(1))
+        events = {str(e.get("X-KP-ENGAGEMENT")): e for e in Calendar.from_ical(data).walk("VEVENT")}
+        return events["RU-RV"]
+
+    fr, en = ru_event("fr"), ru_event("en")
+    assert str(fr["LOCATION"]).startswith("Moscou") and "Russie" in str(fr["LOCATION"])
+    assert "Quand :" in str(fr["DESCRIPTION"]) and "Votre rôle :" in str(fr["DESCRIPTION"])
+    words = str(fr["DESCRIPTION"]).replace(scenario.name, "").replace(scenario.engagements_by_id["RU-RV"].title, "")
+    assert not ENGLISH.search(words), words  # the scenario's own name and title aside (data, no title_fr)
+    assert str(en["LOCATION"]).startswith("Moscow") and "When:" in str(en["DESCRIPTION"])
+    assert fr["UID"] == en["UID"]  # the same event whatever the language: an update, not a copy

@@ -63,9 +63,9 @@ log = logging.getLogger(__name__)
 
 
 def calendar_link_html(scenario: Scenario, plan: Plan, reviewer_id: str, lang: str = "en") -> str:
-    """A download link (a ``data:`` URI, no server round trip) for one person's calendar
-    (``planner.exports.download.person_ics``)."""
-    link = download_link(person_ics(scenario, plan, reviewer_id), f"{safe_filename(reviewer_id)}.ics",
+    """A download link (a ``data:`` URI, no server round trip) for one person's calendar in the page's
+    language (``planner.exports.download.person_ics``)."""
+    link = download_link(person_ics(scenario, plan, reviewer_id, lang=lang), f"{safe_filename(reviewer_id)}.ics",
                          t("calendar_download", lang, who=reviewer_id), ICS_MIME)
     return f'<p class="kp-calendar">{link}</p>'
 

@@ -30,7 +30,8 @@ REPORT_NAME = "report.html"
 
 
 def export_plan(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike, *, ics: bool = True,
-                xlsx: bool = True, html: bool = True, previous_plan: Plan | None = None) -> list[Path]:
+                xlsx: bool = True, html: bool = True, previous_plan: Plan | None = None,
+                lang: str = "en") -> list[Path]:
     """Write the chosen exports into ``out_dir`` and return the files written:
     ``calendars/`` (see ``write_calendars``), ``plan.xlsx`` and ``report.html``.
 
@@ -39,19 +40,20 @@ def export_plan(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike, *, i
     time, and anything else in the folder, are kept; earlier calendars are read so that their SEQUENCE numbers
     continue. ``previous_plan`` is the plan people already have in their calendars: engagements it has and
     ``plan`` no longer has are exported as cancelled. Raises ``ScenarioError`` when the plan does not fit the
-    scenario.
+    scenario. ``lang`` ('en' or 'fr') words the calendars and the report's plan-quality line.
     """
     check_plan_fits(scenario, plan)
     folder = Path(out_dir)
     written: list[Path] = []
     with replacing_folder(folder, start_from=[CALENDAR_FOLDER] if ics else [], keep_others=True) as staging:
         if ics:
-            written += write_calendars(scenario, plan, staging / CALENDAR_FOLDER, previous_plan=previous_plan)
+            written += write_calendars(scenario, plan, staging / CALENDAR_FOLDER, previous_plan=previous_plan,
+                                       lang=lang)
         if xlsx:
             write_workbook(scenario, plan, staging / WORKBOOK_NAME)
             written.append(staging / WORKBOOK_NAME)
         if html:
-            write_report(scenario, plan, staging / REPORT_NAME)
+            write_report(scenario, plan, staging / REPORT_NAME, lang=lang)
             written.append(staging / REPORT_NAME)
     return [folder / path.relative_to(staging) for path in written]
 

@@ -26,14 +26,16 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HTML_MIME = "text/html"
 
 
-def person_ics(scenario: Scenario, plan: Plan, reviewer_id: str, previous: Plan | None = None) -> bytes:
-    """One person's calendar as .ics bytes (what a dashboard's "add to my calendar" link offers)."""
-    return calendar_bytes(person_calendar(scenario, plan, reviewer_id, previous))
+def person_ics(scenario: Scenario, plan: Plan, reviewer_id: str, previous: Plan | None = None,
+               lang: str = "en") -> bytes:
+    """One person's calendar as .ics bytes (what a dashboard's "add to my calendar" link offers), worded in
+    the page's language ``lang``."""
+    return calendar_bytes(person_calendar(scenario, plan, reviewer_id, previous, lang=lang))
 
 
-def plan_ics(scenario: Scenario, plan: Plan, previous: Plan | None = None) -> bytes:
+def plan_ics(scenario: Scenario, plan: Plan, previous: Plan | None = None, lang: str = "en") -> bytes:
     """The whole plan's calendar as .ics bytes."""
-    return calendar_bytes(plan_calendar(scenario, plan, previous))
+    return calendar_bytes(plan_calendar(scenario, plan, previous, lang=lang))
 
 
 def download_link(data: bytes, filename: str, label: str, mime: str = "application/octet-stream") -> str:

@@ -55,8 +55,8 @@ from planner.exports.common import (
 )
 from planner.io.atomic import atomic_write_bytes
 from planner.views.escape import visible_text
-from planner.views.i18n import kind_label
-from planner.views.wording import place_parts, settled
+from planner.views.i18n import date_range_label, has, kind_label, role_label, t
+from planner.views.wording import participant_place, place_in, place_parts, settled, title_in
 
 #: Fixed namespace of every UID this package makes (never change it: UIDs would change with it).
 UID_NAMESPACE = uuid.UUID("156c0af2-552f-4332-911f-6b46e5959236")
@@ -127,54 +127,69 @@ class EventItem:
                        description=f"CANCELLED in the new plan: {why}\n\n{self.description}")
 
 
+def _dates_text(start: date, end: date, lang: str) -> str:
+    return date_range_text(start, end) if lang == "en" else date_range_label(start, end, lang)
+
+
 def _engagement_item(scenario: Scenario, plan: Plan, engagement_id: str,
-                     reviewer_id: str | None = None) -> EventItem:
-    """The event of a scheduled engagement (in a person's calendar when ``reviewer_id`` is given)."""
+                     reviewer_id: str | None = None, lang: str = "en") -> EventItem:
+    """The event of a scheduled engagement (in a person's calendar when ``reviewer_id`` is given), worded in
+    ``lang`` (titles from a ``title_fr`` column, places and countries from CLDR: ``planner.views.wording``)."""
     e = scenario.engagements_by_id[engagement_id]
     o = plan.outcomes_by_id[engagement_id]
     lat, lon = coordinates_of(scenario, o.host)
-    place, place_assumed = location_of(scenario, e, o.host)
+    place, place_assumed = place_parts(e.place)
+    own = place_parts(e.extra.get(f"place_{lang}", ""))[0] if lang != "en" else ""
+    place = (location_of(scenario, replace(e, place=place), o.host)[0] if lang == "en"
+             else participant_place(scenario, o.host, place, lang, own))
     team = team_of(plan, engagement_id)
     lead = plan.lead(engagement_id)
     status = CONFIRMED if settled(e) else TENTATIVE
-    lines = [e.title, f"{kind_label(e.kind)} · priority {e.priority}",
-             f"When: {date_range_text(o.start, o.end)}",
-             f"Where: {place} (latitude {lat:.5f}, longitude {lon:.5f})"]
+    title = title_in(e, lang)
+    priority = t(f"priority_{e.priority}", lang) if has(f"priority_{e.priority}") else e.priority
+    lines = [title, t("ics_kind_priority", lang, kind=kind_label(e.kind, lang), priority=priority),
+             t("ics_when", lang, dates=_dates_text(o.start, o.end, lang)),
+             t("ics_where", lang, place=place, lat=f"{lat:.5f}", lon=f"{lon:.5f}")]
     if place_assumed:
-        lines.append("The place is an assumption of the planners.")
+        lines.append(t("place_assumed", lang))
     if status == TENTATIVE:
         basis = e.extra.get("basis", "").strip()
-        lines.append("Tentative: not confirmed yet" + (f" ({basis})" if basis else "") + ".")
+        lines.append(t("ics_tentative", lang, basis=f" ({basis})" if basis else ""))
     if lead:
-        lines.append(f"Lead: {person_label(scenario, lead)}")
-    members = [person_label(scenario, a.reviewer_id) + ("" if a.role != "lead" else " – lead") for a in team]
-    lines.append(f"Team ({len(team)}): " + (", ".join(members) if members else "nobody assigned"))
+        lines.append(t("ics_lead", lang, who=person_label(scenario, lead)))
+    mark = t("ics_lead_mark", lang)
+    members = [person_label(scenario, a.reviewer_id) + ("" if a.role != "lead" else f" – {mark}") for a in team]
+    lines.append(t("ics_team", lang, count=len(team),
+                   members=", ".join(members) if members else t("ics_nobody", lang)))
     if reviewer_id:
         role = next((a.role for a in team if a.reviewer_id == reviewer_id), "")
-        lines.append(f"Your role: {role}")
-    lines.append(f"Plan of scenario: {scenario.name}")
+        lines.append(t("ics_your_role", lang, role=role if lang == "en" else role_label(role, lang)))
+    lines.append(t("ics_scenario", lang, scenario=scenario.name))
     return EventItem(
-        uid=engagement_uid(scenario.name, engagement_id, reviewer_id), summary=e.title, start=o.start,
+        uid=engagement_uid(scenario.name, engagement_id, reviewer_id), summary=title, start=o.start,
         end=o.end, location=place, lat=lat, lon=lon, description="\n".join(lines),
-        category=kind_label(e.kind), engagement_id=engagement_id, reviewer_id=reviewer_id or "",
+        category=kind_label(e.kind, lang), engagement_id=engagement_id, reviewer_id=reviewer_id or "",
         status=status)
 
 
-def _fixed_event_item(scenario: Scenario, event: FixedEvent, reviewer_id: str | None = None) -> EventItem:
+def _fixed_event_item(scenario: Scenario, event: FixedEvent, reviewer_id: str | None = None,
+                      lang: str = "en") -> EventItem:
     place, place_assumed = place_parts(event.place)
+    place = place_in(place, lang, place_parts(event.extra.get(f"place_{lang}", ""))[0] if lang != "en" else "")
     status = CONFIRMED if settled(event) else TENTATIVE
-    lines = [event.title, f"Fixed event ({event.kind}); its dates are not planned by kp-plan",
-             f"When: {date_range_text(event.start, event.end)}",
-             f"Where: {place} (latitude {event.lat:.5f}, longitude {event.lon:.5f})"]
+    title = title_in(event, lang)
+    lines = [title, t("ics_fixed", lang, kind=event.kind if lang == "en" else kind_label(event.kind, lang)),
+             t("ics_when", lang, dates=_dates_text(event.start, event.end, lang)),
+             t("ics_where", lang, place=place, lat=f"{event.lat:.5f}", lon=f"{event.lon:.5f}")]
     if place_assumed:
-        lines.append("The place is an assumption of the planners.")
+        lines.append(t("place_assumed", lang))
     if status == TENTATIVE:
-        lines.append("Tentative: not confirmed yet.")
-    lines.append(f"Plan of scenario: {scenario.name}")
+        lines.append(t("ics_tentative", lang, basis=""))
+    lines.append(t("ics_scenario", lang, scenario=scenario.name))
     return EventItem(
-        uid=event_uid(scenario.name, event.id, reviewer_id), summary=event.title, start=event.start,
+        uid=event_uid(scenario.name, event.id, reviewer_id), summary=title, start=event.start,
         end=event.end, location=place, lat=event.lat, lon=event.lon, description="\n".join(lines),
-        category=kind_label(event.kind), event_id=event.id, reviewer_id=reviewer_id or "", status=status)
+        category=kind_label(event.kind, lang), event_id=event.id, reviewer_id=reviewer_id or "", status=status)
 
 
 def _unscheduled_why(scenario: Scenario, plan: Plan, engagement_id: str) -> str:
@@ -346,16 +361,16 @@ def _calendar(scenario: Scenario, plan: Plan, name: str, description: str, curre
 # --- public API --------------------------------------------------------------------------------------
 
 
-def _person_items(scenario: Scenario, plan: Plan, reviewer_id: str) -> list[EventItem]:
+def _person_items(scenario: Scenario, plan: Plan, reviewer_id: str, lang: str = "en") -> list[EventItem]:
     outcomes = plan.outcomes_by_id
-    return [_engagement_item(scenario, plan, a.engagement_id, reviewer_id)
+    return [_engagement_item(scenario, plan, a.engagement_id, reviewer_id, lang)
             for a in plan.of_reviewer(reviewer_id)
             if a.engagement_id in scenario.engagements_by_id and a.engagement_id in outcomes
             and outcomes[a.engagement_id].scheduled and a.host in scenario.participants_by_code]
 
 
 def person_calendar(scenario: Scenario, plan: Plan, reviewer_id: str, previous: Plan | None = None, *,
-                    existing: Calendar | None = None, fixed_events: bool = True) -> Calendar:
+                    existing: Calendar | None = None, fixed_events: bool = True, lang: str = "en") -> Calendar:
     """A person's calendar: their engagements (role, team, lead) and the fixed events they attend.
 
     ``previous``: the plan people already have; its engagements that this person no longer does come out
@@ -363,14 +378,14 @@ def person_calendar(scenario: Scenario, plan: Plan, reviewer_id: str, previous: 
     """
     if reviewer_id not in scenario.reviewers_by_id:
         raise KeyError(f"no reviewer {reviewer_id!r} in the scenario")
-    current = _person_items(scenario, plan, reviewer_id)
+    current = _person_items(scenario, plan, reviewer_id, lang)
     if fixed_events:
-        current += [_fixed_event_item(scenario, v, reviewer_id) for v in scenario.events
+        current += [_fixed_event_item(scenario, v, reviewer_id, lang) for v in scenario.events
                     if reviewer_id in scenario.attendees_of(v.attendees)]
     before: list[EventItem] = []
     cancelled: list[EventItem] = []
     if previous is not None:
-        before = _person_items(scenario, previous, reviewer_id)
+        before = _person_items(scenario, previous, reviewer_id, lang)
         now_ids = {i.engagement_id for i in current if i.engagement_id}
         for item in before:
             if item.engagement_id in now_ids:
@@ -378,46 +393,50 @@ def person_calendar(scenario: Scenario, plan: Plan, reviewer_id: str, previous: 
             why = _unscheduled_why(scenario, plan, item.engagement_id) or (
                 f"{reviewer_id} is no longer on this engagement's team.")
             cancelled.append(item.cancelled(why))
-    return _calendar(scenario, plan, f"KP plan – {reviewer_id}",
-                     f"Engagements of {person_label(scenario, reviewer_id)} in {scenario.name}",
+    return _calendar(scenario, plan, t("ics_name", lang, who=reviewer_id),
+                     t("ics_person_description", lang, who=person_label(scenario, reviewer_id),
+                       scenario=scenario.name),
                      current, cancelled, before, existing)
 
 
-def _previous_engagement_items(scenario: Scenario, previous: Plan | None) -> dict[str, EventItem]:
+def _previous_engagement_items(scenario: Scenario, previous: Plan | None,
+                               lang: str = "en") -> dict[str, EventItem]:
     if previous is None:
         return {}
-    return {o.engagement_id: _engagement_item(scenario, previous, o.engagement_id)
+    return {o.engagement_id: _engagement_item(scenario, previous, o.engagement_id, lang=lang)
             for o in previous.scheduled() if o.engagement_id in scenario.engagements_by_id
             and o.host in scenario.participants_by_code}
 
 
 def engagement_calendar(scenario: Scenario, plan: Plan, engagement_id: str, previous: Plan | None = None, *,
-                        existing: Calendar | None = None) -> Calendar:
+                        existing: Calendar | None = None, lang: str = "en") -> Calendar:
     """One engagement's calendar: a single event (cancelled when the previous plan had it and this one
     does not). Without any event (never scheduled), the calendar has no VEVENT."""
     e = scenario.engagements_by_id[engagement_id]
     o = plan.outcomes_by_id.get(engagement_id)
-    current = [_engagement_item(scenario, plan, engagement_id)] if o is not None and o.scheduled else []
-    before = _previous_engagement_items(scenario, previous).get(engagement_id)
+    current = [_engagement_item(scenario, plan, engagement_id, lang=lang)] if o is not None and o.scheduled else []
+    before = _previous_engagement_items(scenario, previous, lang).get(engagement_id)
     cancelled = []
     if before is not None and not current:
         cancelled.append(before.cancelled(_unscheduled_why(scenario, plan, engagement_id)))
-    return _calendar(scenario, plan, f"KP plan – {e.title}", f"{e.title} ({scenario.name})",
+    return _calendar(scenario, plan, t("ics_name", lang, who=title_in(e, lang)),
+                     f"{title_in(e, lang)} ({scenario.name})",
                      current, cancelled, [before] if before else [], existing)
 
 
 def plan_calendar(scenario: Scenario, plan: Plan, previous: Plan | None = None, *,
-                  existing: Calendar | None = None) -> Calendar:
+                  existing: Calendar | None = None, lang: str = "en") -> Calendar:
     """The whole plan in one calendar: every scheduled engagement (same UIDs as the engagement calendars)
     and every fixed event."""
-    current = [_engagement_item(scenario, plan, o.engagement_id) for o in plan.scheduled()
+    current = [_engagement_item(scenario, plan, o.engagement_id, lang=lang) for o in plan.scheduled()
                if o.engagement_id in scenario.engagements_by_id]
-    current += [_fixed_event_item(scenario, v) for v in scenario.events]
+    current += [_fixed_event_item(scenario, v, lang=lang) for v in scenario.events]
     scheduled_now = {o.engagement_id for o in plan.scheduled()}
-    before = _previous_engagement_items(scenario, previous)
+    before = _previous_engagement_items(scenario, previous, lang)
     cancelled = [item.cancelled(_unscheduled_why(scenario, plan, eid))
                  for eid, item in before.items() if eid not in scheduled_now]
-    return _calendar(scenario, plan, f"KP plan – {scenario.name}", f"Every engagement of {scenario.name}",
+    return _calendar(scenario, plan, t("ics_name", lang, who=scenario.name),
+                     t("ics_plan_description", lang, scenario=scenario.name),
                      current, cancelled, before.values(), existing)
 
 
@@ -442,7 +461,7 @@ def read_calendar(path: str | os.PathLike) -> Calendar | None:
 
 
 def write_calendars(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike,
-                    previous_plan: Plan | None = None) -> list[Path]:
+                    previous_plan: Plan | None = None, lang: str = "en") -> list[Path]:
     """Write ``plan.ics`` (everything), ``people/<reviewer>.ics`` and ``engagements/<engagement>.ics`` into
     ``out_dir``; return the files written. Calendar files already there (an earlier export) are read first:
     SEQUENCE numbers continue from them and their events that are no longer planned come out cancelled.
@@ -456,12 +475,13 @@ def write_calendars(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike,
             atomic_write_bytes(path, calendar_bytes(calendar))
             written.append(path)
 
-    emit(folder / "plan.ics", lambda old: plan_calendar(scenario, plan, previous_plan, existing=old))
+    emit(folder / "plan.ics", lambda old: plan_calendar(scenario, plan, previous_plan, existing=old, lang=lang))
     for reviewer in scenario.reviewers:
         emit(folder / "people" / f"{safe_filename(reviewer.id)}.ics",
-             lambda old, rid=reviewer.id: person_calendar(scenario, plan, rid, previous_plan, existing=old))
+             lambda old, rid=reviewer.id: person_calendar(scenario, plan, rid, previous_plan, existing=old,
+                                                          lang=lang))
     for engagement in scenario.engagements:
         emit(folder / "engagements" / f"{safe_filename(engagement.id)}.ics",
              lambda old, eid=engagement.id: engagement_calendar(scenario, plan, eid, previous_plan,
-                                                                existing=old))
+                                                                existing=old, lang=lang))
     return written

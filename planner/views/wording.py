@@ -152,5 +152,10 @@ def participant_place(scenario: Scenario, host: str, place: str, lang: str = "en
     english = scenario.participants_by_code[host].name if host in scenario.participants_by_code else host
     cleaned, assumed = place_parts(place)
     cleaned = place_in(cleaned, lang, place_parts(translated)[0])
-    text = country if cleaned.lower() in ("", english.lower(), country.lower()) else f"{cleaned}, {country}"
+    if cleaned.lower() in ("", english.lower(), country.lower()):
+        text = country
+    elif english.lower() in cleaned.lower() or country.lower() in cleaned.lower():
+        text = cleaned  # "Luanda, Angola" already names the country
+    else:
+        text = f"{cleaned}, {country}"
     return f"{text} ({t('assumed', lang)})" if assumed else text
