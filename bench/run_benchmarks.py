@@ -287,7 +287,11 @@ NOTES = """What limits the figures:
   engagements by priority is (nearly) proven best, not the travel or workload among them. CP-SAT schedules
   189 of 200 where the greedy baseline schedules 168 and breaks two hard rules.
 - **400 × 1,600**: building the model takes about 20 s and the first plan comes after about a minute (the greedy
-  warm start alone takes 38 s there); every required engagement is placed.
+  warm start alone took 38 s there); every required engagement is placed. After the greedy warm start was made
+  matrix-based (same plans), one run on 2 December 2026 (`bench/run_benchmarks.py --case synthetic 400x1600 60 1`,
+  load average about 4.7 from other jobs on the 2 cores) gave: build 23.2 s, greedy 14.6 s, first plan after
+  51.9 s, FEASIBLE, 55/55 required, 0 violations. That is one run on a loaded machine, not a median: the rows
+  above are from before the change.
 - Above 20,000 chain candidates (from 50 × 200 on) the chain credit is reported but not optimised, and from
   100 × 400 on each engagement considers its nearest candidates only (docs/model.md, "Scale")."""
 
