@@ -44,6 +44,32 @@ table.kp-table th { text-align: left; background: #e9eef2; padding: 4px 8px; }
 table.kp-table td { border-top: 1px solid #dde3e8; padding: 4px 8px; vertical-align: top;
                     white-space: pre-line; }
 .kp-h2 { font-size: 1.25em; font-weight: 600; margin: 0.8em 0 0.3em 0; }
+.kp-nav { margin: 0.2em 0 0.6em 0; }
+table.kp-table td.kp-num { text-align: right; white-space: nowrap; }
+.kp-timeline { overflow-x: auto; max-width: 100%; }
+.kp-plan-dashboard, .kp-itinerary-dashboard { max-width: 100%; box-sizing: border-box; }
+/* Phones: filters stacked full width, buttons that wrap, table rows as cards (each cell with its label) */
+@media (max-width: 700px) {
+  .kp-plan-dashboard .widget-hbox, .kp-itinerary-dashboard .widget-hbox { flex-direction: column !important;
+    align-items: stretch !important; }
+  .kp-plan-dashboard .widget-dropdown, .kp-itinerary-dashboard .widget-dropdown { width: 100% !important;
+    max-width: 100% !important; height: auto !important; flex-direction: column !important;
+    align-items: stretch !important; margin-bottom: 6px; }
+  .kp-plan-dashboard .widget-dropdown > select, .kp-itinerary-dashboard .widget-dropdown > select {
+    flex: 0 0 auto !important; width: 100% !important; max-width: 100% !important; height: 32px; }
+  .kp-plan-dashboard .widget-dropdown > .widget-label,
+  .kp-itinerary-dashboard .widget-dropdown > .widget-label { width: 100% !important; text-align: left; }
+  .widget-toggle-buttons { flex-wrap: wrap; max-width: 100%; }
+  .widget-toggle-buttons .widget-toggle-button { width: auto !important; min-width: 6em; }
+  .kp-kpi { min-width: 0; flex: 1 1 40%; }
+  table.kp-cards, table.kp-cards tbody, table.kp-cards tr, table.kp-cards td { display: block; width: 100%;
+    box-sizing: border-box; }
+  table.kp-cards thead { display: none; }
+  table.kp-cards tr { border: 1px solid #dde3e8; border-radius: 6px; margin: 0 0 10px 0; padding: 4px 0; }
+  table.kp-cards td { border-top: none; padding: 2px 10px; text-align: left; }
+  table.kp-cards td::before { content: attr(data-label); display: block; font-size: 0.8em; color: #4a5a66; }
+  table.kp-cards td.kp-num { text-align: left; }
+}
 </style>
 """
 
@@ -87,13 +113,23 @@ def engagements_table_html(scenario: Scenario, views: list[EngagementView], lang
     for v in views:
         team = ", ".join(person_text(scenario, r) for r in v.team if r != v.lead)
         rows.append(
-            f'<tr data-engagement="{html_attr(v.id)}"><td>{_E(date_range_label(v.start, v.end, lang))}</td>'
-            f'<td class="kp-title">{_E(title_of(scenario, lang, v.id, fallback=v.title))}</td>'
-            f"<td>{_E(kind_label(v.kind, lang))}</td>"
-            f"<td>{_E(participant_place(scenario, v.host, v.place, lang, place_of_item(scenario, lang, v.id)))}</td>"
-            f"<td>{_E(person_text(scenario, v.lead) if v.lead else '—')}</td><td>{_E(team) or '—'}</td></tr>")
-    return (f'<div class="kp-dash"><table class="kp-table"><thead><tr>{head}</tr></thead>'
+            f'<tr data-engagement="{html_attr(v.id)}">' + _cells(lang, [
+                ("col_dates", date_range_label(v.start, v.end, lang), ""),
+                ("col_engagement", title_of(scenario, lang, v.id, fallback=v.title), "kp-title"),
+                ("col_kind", kind_label(v.kind, lang), ""),
+                ("col_host", participant_place(scenario, v.host, v.place, lang, place_of_item(scenario, lang, v.id)),
+                 ""),
+                ("col_lead", person_text(scenario, v.lead) if v.lead else "—", ""),
+                ("col_team", team or "—", "")]) + "</tr>")
+    return (f'<div class="kp-dash"><table class="kp-table kp-cards"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _cells(lang: str, cells: list[tuple[str, str, str]]) -> str:
+    """Table cells from (column label key, text, CSS class); each carries its column's label
+    (``data-label``), which a phone shows above the text when the rows become cards."""
+    return "".join(f'<td data-label="{html_attr(t(key, lang))}"' + (f' class="{css}"' if css else "")
+                   + f">{_E(text)}</td>" for key, text, css in cells)
 
 
 def unscheduled_html(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
@@ -103,9 +139,10 @@ def unscheduled_html(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
             if not o.scheduled and o.engagement_id in engagements]
     if not rows:
         return ""
-    body = "".join(f"<tr><td>{_E(title)}</td><td>{_E(reason)}</td></tr>" for title, reason in rows)
+    body = "".join("<tr>" + _cells(lang, [("col_engagement", title, ""), ("col_reason", reason, "")]) + "</tr>"
+                   for title, reason in rows)
     return (f'<div class="kp-dash"><div class="kp-h2">{_E(t("unscheduled_title", lang))}</div>'
-            f'<table class="kp-table"><thead><tr><th>{_E(t("col_engagement", lang))}</th>'
+            f'<table class="kp-table kp-cards"><thead><tr><th>{_E(t("col_engagement", lang))}</th>'
             f'<th>{_E(t("col_reason", lang))}</th></tr></thead><tbody>{body}</tbody></table></div>')
 
 
@@ -137,14 +174,16 @@ def itinerary_table_html(scenario: Scenario, stops: list[ItineraryStop], who: st
         kind = kind_label(s.kind, lang) + (f" ({t('fixed_event', lang)})" if s.event_id else "")
         kms = sorted({x.km_from_home for x in group})
         km = " – ".join(number_text(k, lang) for k in ((kms[0], kms[-1]) if len(kms) > 1 else kms))
-        person = f"<td>{_E(', '.join(x.reviewer_id for x in group))}</td>" if show_person else ""
         own = place_of_item(scenario, lang, s.engagement_id, s.event_id)
         place = (participant_place(scenario, s.host, s.place, lang, own) if s.host
                  else place_label(s.place, lang, own))
         title = title_of(scenario, lang, s.engagement_id, s.event_id, s.title)
-        rows.append(f"<tr><td>{_E(date_range_label(s.start, s.end, lang))}</td>{person}"
-                    f'<td class="kp-title">{_E(title)}</td><td>{_E(kind)}</td><td>{_E(place)}</td>'
-                    f'<td>{_E(role)}</td><td class="kp-num">{_E(km)}</td></tr>')
+        cells = [("col_dates", date_range_label(s.start, s.end, lang), "")]
+        if show_person:
+            cells.append(("person", ", ".join(x.reviewer_id for x in group), ""))
+        cells += [("col_engagement", title, "kp-title"), ("col_kind", kind, ""), ("col_place", place, ""),
+                  ("col_role", role, ""), ("col_km", km, "kp-num")]
+        rows.append("<tr>" + _cells(lang, cells) + "</tr>")
     return (f'<div class="kp-dash"><div class="kp-h2">{_E(t("itinerary_of", lang, who=who))}</div>'
             f'<table class="kp-table kp-cards"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
