@@ -159,3 +159,15 @@ def test_places_name_the_country_once_and_the_assumption_in_the_page_language(pu
     assert place_parts("Luanda") == ("Luanda", False) and place_label("Luanda", lang) == "Luanda"
     if lang == "fr":
         assert "assumed" not in page and "Afrique du Sud" in chairs
+
+
+def test_the_address_chooses_the_language(monkeypatch):
+    from planner.apps.dashboard import language_from_url
+
+    monkeypatch.setenv("QUERY_STRING", "x=1&lang=fr")
+    assert language_from_url() == "fr"
+    for query in ("lang=de", "", "lang="):
+        monkeypatch.setenv("QUERY_STRING", query)
+        assert language_from_url() == "en"
+    monkeypatch.delenv("QUERY_STRING")
+    assert language_from_url("fr") == "fr"
