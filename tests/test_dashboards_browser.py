@@ -203,7 +203,7 @@ def test_the_french_switch_changes_the_labels(voila, kp_browser):
         page.page.locator(".kp-language button", has_text="Français").click()
         page.page.wait_for_selector("text=Plan des examens du Processus de Kimberley", timeout=30_000)
         page.page.wait_for_selector(".js-plotly-plot .legendtext >> text=Visite d’examen", timeout=30_000)
-        page.map.locator("text=Lieux des engagements").wait_for(timeout=30_000)
+        page.map.locator("text=Lieux des engagements").wait_for(state="attached", timeout=30_000)  # collapsed
         content = page.page.content()
         assert "Chef d’équipe" in content and "Région" in content and "Pays visités" in content
         assert "Kimberley Process review plan" not in content
