@@ -163,3 +163,20 @@ def test_diff_names_engagements_missing_from_the_scenario_instead_of_failing(min
     assert main(["diff", str(published), str(tmp_path / "variant"), "--scenario", str(MINI_DIR)]) == 2
     err = capsys.readouterr().err
     assert "GH-RV is not in the scenario" in err and "Traceback" not in err
+
+
+def test_export_in_french_writes_french_calendars(plan, published, tmp_path, capsys):
+    from icalendar import Calendar
+
+    assert main(["export", str(published), "--scenario", str(MINI_DIR), "--ics", "--lang", "fr",
+                 "--out", str(tmp_path / "fr")]) == 0
+    assert main(["export", str(published), "--scenario", str(MINI_DIR), "--ics", "--out", str(tmp_path / "en")]) == 0
+    whole_fr = next((tmp_path / "fr" / "calendars").rglob("*.ics"))
+    whole_en = tmp_path / "en" / "calendars" / whole_fr.relative_to(tmp_path / "fr" / "calendars")
+    fr = Calendar.from_ical(whole_fr.read_bytes())
+    en = Calendar.from_ical(whole_en.read_bytes())
+    def field(calendar, name):
+        return sorted(str(e.get(name)) for e in calendar.walk("VEVENT"))
+
+    assert field(fr, "UID") == field(en, "UID")  # the same events, in another language
+    assert field(fr, "DESCRIPTION") != field(en, "DESCRIPTION")

@@ -325,7 +325,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     every = not (args.ics or args.xlsx or args.html)
     out = Path(args.out) if args.out else Path(args.plan) / "exports"
     written = export_plan(scenario, plan, out, ics=every or args.ics, xlsx=every or args.xlsx,
-                          html=every or args.html, previous_plan=previous)
+                          html=every or args.html, previous_plan=previous, lang=args.lang)
     calendars = [p for p in written if p.suffix == ".ics"]
     parts = ([f"{len(calendars)} calendar(s) in calendars/"] if calendars else []) + [
         p.name for p in written if p.suffix != ".ics"]
@@ -500,6 +500,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "matches the plan's scenario_hash)")
     p.add_argument("--previous", metavar="PLAN_DIR", help="the plan people already have: its engagements "
                    "that this plan no longer has are exported as cancelled")
+    p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the calendars and the "
+                   "report's plan-quality line, map and timeline (default: en)")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("sweep", help="re-plan every drop-out, a grid of weights or random shocks, on Dask",
                        description="Robustness and sensitivity sweeps of the published plan PLAN_DIR on Dask "
