@@ -180,3 +180,15 @@ def test_export_in_french_writes_french_calendars(plan, published, tmp_path, cap
 
     assert field(fr, "UID") == field(en, "UID")  # the same events, in another language
     assert field(fr, "DESCRIPTION") != field(en, "DESCRIPTION")
+
+
+@pytest.mark.parametrize("name", ["assignments.csv", "plan.json"])
+def test_a_folder_in_place_of_a_plan_file_exits_2(published, tmp_path, capsys, name):
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(published, broken)
+    (broken / name).unlink()
+    (broken / name).mkdir()
+    assert main(["check", str(MINI_DIR), str(broken)]) == 2
+    assert "Traceback" not in capsys.readouterr().err

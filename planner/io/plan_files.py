@@ -107,6 +107,9 @@ def _read_plan_folder(folder: Path) -> Plan:
     meta_path = folder / "plan.json"
     if not meta_path.exists():
         problems.append(Problem("plan.json", "the file is missing"))
+    elif not meta_path.is_file():
+        raise ScenarioError([Problem(str(meta_path), "expected a file, found a folder or a device")],
+                            unreadable=True)
     else:
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -115,7 +118,7 @@ def _read_plan_folder(folder: Path) -> Plan:
         except (ValueError, UnicodeDecodeError) as error:
             problems.append(Problem("plan.json", f"expected a JSON object ({error})"))
     if assignment_rows is None or outcome_rows is None or problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(problems, unreadable=t.any_unreadable(problems))  # a folder in a file's place: exit 2
     outcomes = []
     for r in outcome_rows:
         v = r.values
