@@ -252,8 +252,13 @@ class _Legend(MacroElement):
                 var div = L.DomUtil.create("div", "kp-legend");
                 div.innerHTML = {{ this.content }};
                 // folded on a narrow screen (it would cover the map), open on a wide one; a click on
-                // "Legend" folds or unfolds it
-                if (window.innerWidth < 600) { div.querySelector("details").removeAttribute("open"); }
+                // "Legend" folds or unfolds it. A frame not laid out yet has no width: decide when it has one.
+                var fold = function () {
+                    if (window.innerWidth > 0 && window.innerWidth < 600) {
+                        div.querySelector("details").removeAttribute("open");
+                    }
+                };
+                if (window.innerWidth > 0) { fold(); } else { window.addEventListener("resize", fold, {once: true}); }
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
