@@ -193,6 +193,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _today(args: argparse.Namespace):
+    """``--today`` as a date (None when not given)."""
+    from datetime import date
+
+    if not args.today:
+        return None
+    try:
+        return date.fromisoformat(args.today)
+    except ValueError:
+        raise UsageError(f"--today {args.today}: expected a date as YYYY-MM-DD, e.g. 2018-09-10") from None
+
+
 def _parse_unavailable(text: str):
     reviewer, _, dates = text.partition(":")
     start, _, end = dates.partition(":")
@@ -202,7 +214,6 @@ def _parse_unavailable(text: str):
 
 
 def cmd_replan(args: argparse.Namespace) -> int:
-    from datetime import date
     from pathlib import Path
 
     from planner.apps import edits
@@ -230,12 +241,7 @@ def cmd_replan(args: argparse.Namespace) -> int:
             changed = edits.pin(changed, engagement, day)
         except edits.EditRejected as error:
             raise UsageError(f"--pin {text}: {error}") from None
-    today = None
-    if args.today:
-        try:
-            today = date.fromisoformat(args.today)
-        except ValueError:
-            raise UsageError(f"--today {args.today}: expected a date as YYYY-MM-DD, e.g. 2018-09-10") from None
+    today = _today(args)
     policy = ReplanPolicy.FREE if args.free else ReplanPolicy.WEIGHTED if args.weighted else ReplanPolicy.FEWEST
     try:
         replanning = prepare_replan(changed, plan, today=today, policy=policy,
@@ -334,7 +340,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from datetime import date
     from pathlib import Path
 
     out = Path(args.out)
@@ -357,12 +362,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise UsageError(f"--time-limit {args.time_limit:g}: expected a positive number of seconds")
     if kind == "weights" and args.grid is not None and args.samples is not None:
         raise UsageError("--grid and --samples are two ways to choose the points: use one")
-    today = None
-    if args.today:
-        try:
-            today = date.fromisoformat(args.today)
-        except ValueError:
-            raise UsageError(f"--today {args.today}: expected a date as YYYY-MM-DD, e.g. 2018-09-10") from None
+    today = _today(args)
 
     from planner.io.plan_files import load_plan, scenario_hash
     from planner.io.scenario_files import load_scenario
