@@ -11,16 +11,14 @@ solved into a temporary folder; the expected values are computed from the same f
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from voila_server import running_voila
 
 pytestmark = pytest.mark.browser
 
@@ -36,12 +34,6 @@ if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed (make system-deps)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -63,33 +55,8 @@ def shown(tmp_path_factory):
 def voila(shown):
     """Base URL of a Voilà server started like `make dashboard`, on a free port."""
     scenario_dir, plan_dir, _, _ = shown
-    port = _free_port()
-    env = dict(os.environ, KP_SCENARIO=str(scenario_dir), KP_PLAN=str(plan_dir), KP_MAP_TILES="offline")
-    log = (ARTIFACTS / "voila.log")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with log.open("w") as handle:
-        process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("voila")), "dashboards/", "--no-browser",
-             "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0"], cwd=ROOT, env=env, stdout=handle,
-            stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("Voilà did not start:\n" + log.read_text()[-3000:]) from None
-                time.sleep(0.3)
+    with running_voila(scenario_dir, plan_dir, ARTIFACTS / "voila.log") as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="module")

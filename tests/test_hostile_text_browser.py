@@ -15,16 +15,11 @@ default plan), with KP_SCENARIO and KP_PLAN pointing at the hostile folders.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from voila_server import running_voila
 
 pytestmark = pytest.mark.browser
 
@@ -78,42 +73,11 @@ def hostile(tmp_path_factory):
     return folder / "scenario", folder / "plan", loaded, load_plan(folder / "plan"), ID
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def voila(hostile):
     scenario_dir, plan_dir, *_ = hostile
-    port = _free_port()
-    env = dict(os.environ, KP_SCENARIO=str(scenario_dir), KP_PLAN=str(plan_dir), KP_MAP_TILES="offline")
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / "voila-hostile.log"
-    with log.open("w") as handle:
-        process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("voila")), "dashboards/", "--no-browser",
-             "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0"], cwd=ROOT, env=env,
-            stdout=handle, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("Voilà did not start:\n" + log.read_text()[-3000:]) from None
-                time.sleep(0.3)
+    with running_voila(scenario_dir, plan_dir, ARTIFACTS / "voila-hostile.log") as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="module")

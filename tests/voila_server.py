@@ -1,0 +1,53 @@
+"""Starting Voilà on the dashboards for the browser tests: a free port on 127.0.0.1, a given scenario and plan,
+offline map tiles; the server's output goes to a log file that a failed start quotes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_voila(scenario_dir: Path, plan_dir: Path, log: Path) -> Iterator[str]:
+    """The base URL of a Voilà server on the dashboards, stopped on exit."""
+    port = free_port()
+    env = dict(os.environ, KP_SCENARIO=str(scenario_dir), KP_PLAN=str(plan_dir), KP_MAP_TILES="offline")
+    log.parent.mkdir(exist_ok=True)
+    with log.open("w") as handle:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("voila")), "dashboards/", "--no-browser",
+             "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0"], cwd=ROOT, env=env, stdout=handle,
+            stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("Voilà did not start:\n" + log.read_text()[-3000:]) from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
