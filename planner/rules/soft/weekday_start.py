@@ -1,4 +1,7 @@
-"""Soft term ``weekday_start``: engagements starting on a day that is not one of ``preferred_start_weekdays``."""
+"""Soft term ``weekday_start``: engagements starting on a day that is not one of ``preferred_start_weekdays``.
+
+An engagement with a ``pinned_start`` is not counted: its date is confirmed (RU-RV starts on Saturday 25 Aug 2018),
+so a preference cannot move it and should not make the plan look worse for it."""
 
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ class WeekdayStart(SoftTerm):
             return []
         misses = []
         for e in m.engagements:
+            if e.pinned_start is not None:  # a confirmed date is not a preference's to penalise (as in evaluate)
+                continue
             domain_values = sorted({d for host in e.hosts for d in m.allowed[(e.id, host)]})
             good = [d for d in domain_values if m.date_of(d).weekday() in preferred]
             if len(good) == len(domain_values):
@@ -39,7 +44,8 @@ class WeekdayStart(SoftTerm):
             return []
         engagements = scenario.engagements_by_id
         matches = [Match(1, f"{engagements[o.engagement_id].title} starts on a {o.start:%A}", o.engagement_id)
-                   for o in plan.scheduled() if weekday_penalty(scenario, o.start)]
+                   for o in plan.scheduled()
+                   if engagements[o.engagement_id].pinned_start is None and weekday_penalty(scenario, o.start)]
         return [TermResult("weekday_start", len(matches), scenario.weights["weekday_start"],
                            [x.sentence for x in matches], matches)]
 
