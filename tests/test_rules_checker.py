@@ -52,7 +52,7 @@ HARD_RULE_NAMES = {
     "plan_consistent", "window_and_calendar", "required_happens", "pinned_start_kept", "team_size",
     "one_lead", "no_self_review", "other_governments", "observers", "french_speakers",
     "languages_and_expertise", "required_attendees", "fixed_commitments", "one_place_at_a_time",
-    "max_engagements",
+    "max_engagements", "pinned_people_kept", "french_lead",
 }
 
 
@@ -709,7 +709,8 @@ def test_chain_credit_km(scenario, plan):
     visit, rid = _chairs_after_a_visit(scenario, plan)
     assert (outcome(plan, "CHAIRS").start - visit.end).days - 1 <= scenario.rules.chain_max_gap_days
     chairs_host = outcome(plan, "CHAIRS").host
-    saving = chain_saving_km(scenario, scenario.reviewers_by_id[rid], visit.host, chairs_host)
+    saving = chain_saving_km(scenario, scenario.reviewers_by_id[rid], scenario.engagements_by_id[visit.engagement_id],
+                             visit.host, scenario.engagements_by_id["CHAIRS"], chairs_host)
     assert saving > 0 and -credit >= saving
     # no chain across regions
     regions = scenario

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
 
 from planner.core.geo import EARTH_RADIUS_KM, great_circle_km, km_between  # noqa: F401 - part of this API
 from planner.core.model import Engagement, Reviewer, Scenario
@@ -21,6 +24,37 @@ def site_of(scenario: Scenario, host: str) -> tuple[float, float]:
 
 def home_of(reviewer: Reviewer) -> tuple[float, float]:
     return reviewer.home_lat, reviewer.home_lon
+
+
+def sites_of(scenario: Scenario, engagement: Engagement, host: str) -> tuple[tuple[float, float], ...]:
+    """The places of ``engagement`` at ``host`` in the order they are visited: its sites (sites.csv), or the
+    host's capital."""
+    if engagement.sites:
+        return tuple((site.lat, site.lon) for site in engagement.sites)
+    return (site_of(scenario, host),)
+
+
+def arrival_site(scenario: Scenario, engagement: Engagement, host: str) -> tuple[float, float]:
+    """Where a person arrives for ``engagement``: its first site."""
+    return sites_of(scenario, engagement, host)[0]
+
+
+def departure_site(scenario: Scenario, engagement: Engagement, host: str) -> tuple[float, float]:
+    """Where a person leaves ``engagement`` from: its last site."""
+    return sites_of(scenario, engagement, host)[-1]
+
+
+def site_legs_km(scenario: Scenario, engagement: Engagement, host: str) -> int:
+    """Kilometres between the sites of a multi-site visit, in order (0 for one site)."""
+    places = sites_of(scenario, engagement, host)
+    return sum(km_between(a, b) for a, b in zip(places, places[1:], strict=False))
+
+
+def trip_km(scenario: Scenario, reviewer: Reviewer, engagement: Engagement, host: str) -> int:
+    """A person's trip for one engagement: home, each site in order, home."""
+    home = home_of(reviewer)
+    return (km_between(home, arrival_site(scenario, engagement, host)) + site_legs_km(scenario, engagement, host)
+            + km_between(departure_site(scenario, engagement, host), home))
 
 
 @dataclass(frozen=True)
@@ -54,13 +88,15 @@ def blocked_starts(scenario: Scenario, commitment: Commitment, engagement: Engag
     """The first and last start day of ``engagement`` at ``host`` that collide with ``commitment``.
 
     Hard rule (nobody is in two places at once): the engagement's days, widened on both sides by the
-    travel buffer for the distance between the two places, must not touch the commitment's days.
+    travel buffer for the distance between the two places (from its last site to the commitment before it, from
+    the commitment to its first site after it), must not touch the commitment's days.
     """
-    buffer = 0
+    before = after = 0
     if commitment.place is not None:
-        buffer = scenario.rules.buffer_days(km_between(site_of(scenario, host), commitment.place))
-    first = commitment.start - timedelta(days=buffer + engagement.duration_days - 1)
-    return first, commitment.end + timedelta(days=buffer)
+        before = scenario.rules.buffer_days(km_between(departure_site(scenario, engagement, host), commitment.place))
+        after = scenario.rules.buffer_days(km_between(commitment.place, arrival_site(scenario, engagement, host)))
+    first = commitment.start - timedelta(days=before + engagement.duration_days - 1)
+    return first, commitment.end + timedelta(days=after)
 
 
 def commitment_blocks(scenario: Scenario, commitment: Commitment, engagement: Engagement, host: str,
@@ -72,10 +108,19 @@ def commitment_blocks(scenario: Scenario, commitment: Commitment, engagement: En
 
 def engagements_clash(scenario: Scenario, e: Engagement, host_e: str, start_e: date,
                       f: Engagement, host_f: str, start_f: date) -> bool:
-    """True when one person cannot do both engagements: they overlap or leave less than the travel buffer."""
-    buffer = scenario.rules.buffer_days(km_between(site_of(scenario, host_e), site_of(scenario, host_f)))
+    """True when one person cannot do both engagements: they overlap or leave less than the travel buffer (for
+    the distance from the earlier one's last site to the later one's first site)."""
+    e_then_f = travel_buffer_between(scenario, e, host_e, f, host_f)
+    f_then_e = travel_buffer_between(scenario, f, host_f, e, host_e)
     end_e, end_f = e.end_for(start_e), f.end_for(start_f)
-    return start_e - timedelta(days=buffer) <= end_f and start_f <= end_e + timedelta(days=buffer)
+    return not (start_f > end_e + timedelta(days=e_then_f) or start_e > end_f + timedelta(days=f_then_e))
+
+
+def travel_buffer_between(scenario: Scenario, e: Engagement, host_e: str, f: Engagement, host_f: str) -> int:
+    """Free days a person needs between doing ``e`` and then ``f``: the buffer for the distance from ``e``'s last
+    site to ``f``'s first."""
+    leave, reach = departure_site(scenario, e, host_e), arrival_site(scenario, f, host_f)
+    return scenario.rules.buffer_days(km_between(leave, reach))
 
 
 def blackout_periods(scenario: Scenario, engagement: Engagement) -> list[tuple[date, date, str]]:
@@ -107,7 +152,59 @@ def start_rejection(scenario: Scenario, engagement: Engagement, host: str, start
     joined = scenario.participant(host).participant_from
     if joined is not None and start < joined:
         return f"before {host} becomes a participant on {joined:%d %b %Y}"
+    if scenario.rules.host_calendar == "hard" and host_calendar_applies(scenario, engagement):
+        clashes = host_calendar_clashes(scenario, engagement, host, start)
+        if clashes:
+            return "; ".join(clashes)
     return None
+
+
+# --- the host's calendar: public holidays (the ``holidays`` package) and weekend -----------------------------
+
+DEFAULT_WEEKEND = frozenset({5, 6})  # Saturday and Sunday, where the ``holidays`` package knows no country
+
+
+@lru_cache(maxsize=256)
+def _national_calendar(code: str, first_year: int, last_year: int) -> tuple[dict[date, str], frozenset[int]]:
+    """Public holidays and weekend days of a country, from the ``holidays`` package; none for a code it does not
+    know (the EU)."""
+    try:
+        calendar = holidays.country_holidays(code, years=range(first_year, last_year + 1))
+    except NotImplementedError:
+        return {}, DEFAULT_WEEKEND
+    return dict(calendar.items()), frozenset(calendar.weekend)
+
+
+def host_holidays(scenario: Scenario, host: str) -> dict[date, str]:
+    """The host's public holidays over the scenario's horizon, by date (``holidays`` package)."""
+    return _national_calendar(host, scenario.horizon_start.year, scenario.horizon_end.year)[0]
+
+
+def host_weekend(scenario: Scenario, host: str) -> frozenset[int]:
+    """The host's weekend days (0 = Monday): Friday–Saturday in some hosts, per the ``holidays`` package."""
+    return _national_calendar(host, scenario.horizon_start.year, scenario.horizon_end.year)[1]
+
+
+def host_calendar_applies(scenario: Scenario, engagement: Engagement) -> bool:
+    """The host-calendar rule looks at every engagement except those whose start is pinned (a confirmed date)."""
+    return scenario.rules.host_calendar != "off" and engagement.pinned_start is None
+
+
+def host_calendar_clashes(scenario: Scenario, engagement: Engagement, host: str, start: date) -> list[str]:
+    """What is wrong with ``start`` for the host's calendar, in words: a start on a public holiday or on a
+    weekend day, and each public holiday among the days on site."""
+    name = scenario.participant(host).name
+    off = host_holidays(scenario, host)
+    clashes = []
+    if start in off:
+        clashes.append(f"{start:%-d %b} is a public holiday in {name} ({off[start]})")
+    elif start.weekday() in host_weekend(scenario, host):
+        clashes.append(f"{start:%a %-d %b} is a weekend day in {name}")
+    for offset in range(1, engagement.duration_days):
+        day = start + timedelta(days=offset)
+        if day in off:
+            clashes.append(f"{day:%-d %b} is a public holiday in {name} ({off[day]})")
+    return clashes
 
 
 def allowed_starts(scenario: Scenario, engagement: Engagement, host: str) -> list[date]:

@@ -18,6 +18,10 @@ OBSERVER_ORGANISATIONS = ("WDC", "CSC")
 ENGAGEMENT_KINDS = ("review_visit", "workshop", "meeting")
 PRIORITIES = ("required", "high", "normal", "low")
 ROLES = ("lead", "member", "attendee")
+#: What a pin (pins.csv) says about one person on one engagement: their role, or that they stay off it.
+PIN_ROLES = ("lead", "member", "attendee", "excluded")
+#: How a scenario's rules treat the host's public holidays and weekend (``host_calendar``).
+HOST_CALENDAR_MODES = ("off", "soft", "hard")
 
 
 def days_inclusive(start: date, end: date) -> int:
@@ -113,8 +117,32 @@ class FixedEvent:
 
 
 @dataclass(frozen=True)
+class Site:
+    """One place of a multi-site visit (sites.csv), visited for ``days`` days in the order of the file."""
+
+    place: str
+    lat: float
+    lon: float
+    days: int
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A person fixed onto an engagement (pins.csv): as its lead, a member, an attendee, or kept off it."""
+
+    engagement_id: str
+    reviewer_id: str
+    role: str
+    source_row: int | None = field(default=None, compare=False)  # row in pins.csv, for messages
+
+
+@dataclass(frozen=True)
 class Engagement:
-    """Something to schedule: a review visit, a workshop or a meeting."""
+    """Something to schedule: a review visit, a workshop or a meeting.
+
+    ``observers`` and ``min_other_governments`` are None for "the scenario's rule"; ``interpretation`` means the
+    host provides interpreters, so no team member needs to speak the visit's languages; ``sites`` are the places
+    of a multi-site visit in order (empty: the host's capital)."""
 
     id: str
     kind: str
@@ -132,6 +160,10 @@ class Engagement:
     expertise: tuple[str, ...] = ()
     pinned_start: date | None = None
     published_start: date | None = None
+    observers: tuple[str, ...] | None = None  # organisations whose observers the team needs; None: the rules'
+    min_other_governments: int | None = None  # None: the rules' min_other_participant_governments
+    interpretation: bool = False
+    sites: tuple[Site, ...] = ()
     extra: dict[str, str] = field(default_factory=dict, compare=False)
     source_row: int | None = field(default=None, compare=False)  # row in engagements.csv, for messages
 
@@ -181,6 +213,10 @@ class Rules:
         True, "The lead represents a participant government (yes/no)")
     french_speakers_for_francophone_hosts: int = setting(
         1, "French speakers on a team visiting a francophone host", 0, 365, 0, 10)
+    french_lead_for_francophone_hosts: bool = setting(
+        False, "The lead of a visit to a francophone host speaks French (yes/no)")
+    # off, soft (weights.host_calendar per start on a holiday or weekend and per holiday on site) or hard
+    host_calendar: str = "off"
     travel_buffer: tuple[TravelBufferStep, ...] = (
         TravelBufferStep(0, 0),
         TravelBufferStep(2500, 1),
@@ -223,6 +259,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "moved_days": 20,
     "team_changes": 25,
     "weekday_start": 5,
+    "host_calendar": 100,
+    "cost": 0,
 }
 
 
@@ -232,6 +270,35 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 HORIZON_MAX_DAYS = 3 * 365 + 1
 #: ``horizon.max_days`` itself goes no further (ten years), so that no input makes the checks slow.
 HORIZON_MAX_DAYS_CEILING = 3660
+
+
+@dataclass(frozen=True)
+class FareBand:
+    """A trip of at most ``up_to_km`` kilometres (home, every site, home) costs ``fare``; None: any distance."""
+
+    up_to_km: float | None
+    fare: float
+
+
+@dataclass(frozen=True)
+class CostSettings:
+    """Estimated costs (scenario.yaml ``costs``), all of them assumptions: the KP publishes no cost rules.
+
+    A person's cost on an engagement is the fare of their trip's band plus ``daily_allowance`` per day on site.
+    Each government pays for its own people; ``funders`` says who pays for each observer organisation's people
+    (the EU funded CSC participation in 2018); an organisation not named pays for itself."""
+
+    currency: str = "USD"
+    fare_bands: tuple[FareBand, ...] = (
+        FareBand(1500, 500), FareBand(5000, 1000), FareBand(9000, 1600), FareBand(None, 2200))
+    daily_allowance: float = 250
+    funders: dict[str, str] = field(default_factory=lambda: {"CSC": "EU"})
+
+    def fare(self, km: float) -> float:
+        for band in self.fare_bands:
+            if band.up_to_km is None or km <= band.up_to_km + 1e-9:
+                return band.fare
+        return self.fare_bands[-1].fare if self.fare_bands else 0
 
 
 @dataclass(frozen=True)
@@ -265,6 +332,8 @@ class Scenario:
     derived_weights: tuple[str, ...] = ()
     # the longest horizon and engagement window allowed (scenario.yaml ``horizon.max_days``)
     horizon_max_days: int = HORIZON_MAX_DAYS
+    pins: tuple[Pin, ...] = ()  # pins.csv: people fixed onto (or kept off) engagements
+    costs: CostSettings = field(default_factory=CostSettings)
 
     def __post_init__(self) -> None:
         if self.derived_weights:
@@ -329,6 +398,37 @@ class Scenario:
             ids.update(self.group_members(token))
         return tuple(sorted(ids))
 
+    @cached_property
+    def _pins_by_engagement(self) -> dict[str, tuple[Pin, ...]]:
+        index: dict[str, list[Pin]] = {}
+        for pin in self.pins:
+            index.setdefault(pin.engagement_id, []).append(pin)
+        return {eid: tuple(pins) for eid, pins in index.items()}
+
+    def pins_of(self, engagement_id: str) -> tuple[Pin, ...]:
+        """The pins of one engagement, in the order of pins.csv."""
+        return self._pins_by_engagement.get(engagement_id, ())
+
+    def may_lead(self, reviewer: Reviewer) -> bool:
+        """Whether ``reviewer`` may lead a review visit (the rule ``one_lead``)."""
+        return reviewer.lead_eligible and (reviewer.is_government
+                                           or not self.rules.lead_must_be_participant_government)
+
+    def observers_for(self, engagement: Engagement) -> dict[str, int]:
+        """How many observers of each organisation a review team needs: the rules' counts, or for an engagement
+        whose ``observers`` column names organisations, those (at least one each) and no others."""
+        required = self.rules.observers_required
+        if engagement.observers is None:
+            return dict(required)
+        return {org: max(1, required.get(org, 0)) if org in engagement.observers else 0
+                for org in OBSERVER_ORGANISATIONS}
+
+    def other_governments_for(self, engagement: Engagement) -> int:
+        """How many participant governments other than the host a review team includes at least."""
+        if engagement.min_other_governments is not None:
+            return engagement.min_other_governments
+        return self.rules.min_other_participant_governments
+
     def plenary(self) -> FixedEvent | None:
         plenaries = [v for v in self.events if v.is_plenary]
         return min(plenaries, key=lambda v: v.start) if plenaries else None
@@ -358,15 +458,24 @@ def soft_term_spread(scenario: Scenario) -> dict[str, float]:
     horizon = max(0, (scenario.horizon_end - scenario.horizon_start).days + 1)
     by_code = {p.code: (p.lat, p.lon) for p in scenario.participants}
     homes = {(r.home_lat, r.home_lon) for r in scenario.reviewers}  # few distinct places: capitals
-    farthest: dict[tuple[float, float], int] = {}
-    km_max, team_sizes = 0, 0
+    farthest: dict[tuple, int] = {}
+    km_max, team_sizes, cost_max = 0, 0, 0.0
     for e in engagements:
         high = min(scenario.team_bounds(e)[1], len(scenario.reviewers))
         team_sizes += high
-        for site in (by_code[h] for h in e.hosts if h in by_code):
-            if site not in farthest:
-                farthest[site] = max((km_between(home, site) for home in homes), default=0)
-        km_max += 2 * high * max((farthest[by_code[h]] for h in e.hosts if h in by_code), default=0)
+        trip_most = 0
+        for h in e.hosts:
+            if h not in by_code:
+                continue
+            places = tuple((x.lat, x.lon) for x in e.sites) or (by_code[h],)
+            legs = sum(km_between(a, b) for a, b in zip(places, places[1:], strict=False))
+            ends = (places[0], places[-1])
+            if ends not in farthest:
+                farthest[ends] = max((km_between(home, ends[0]) + km_between(ends[1], home) for home in homes),
+                                     default=0)
+            trip_most = max(trip_most, farthest[ends] + legs)
+        km_max += high * trip_most
+        cost_max += high * (scenario.costs.fare(trip_most) + scenario.costs.daily_allowance * e.duration_days)
     published = sum(1 for e in engagements if e.published_start is not None)
     return {
         "max_load": abs(w.get("max_load", 0)) * top_load,
@@ -378,6 +487,9 @@ def soft_term_spread(scenario: Scenario) -> dict[str, float]:
         "moved_days": abs(w.get("moved_days", 0)) * horizon * published,
         "team_changes": abs(w.get("team_changes", 0)) * (2 * team_sizes + visits),
         "weekday_start": abs(w.get("weekday_start", 0)) * len(engagements),
+        "host_calendar": abs(w.get("host_calendar", 0)) * sum(1 + e.duration_days for e in engagements)
+        if scenario.rules.host_calendar == "soft" else 0,  # only the soft setting counts it
+        "cost": abs(w.get("cost", 0)) * cost_max,
     }
 
 

@@ -23,25 +23,33 @@ from planner.core.model import PRIORITIES, Assignment, Engagement, EngagementOut
 from planner.rules.hard import BY_NAME, eligible_reviewers, staffing_needs
 from planner.rules.names import RuleName
 
+#: the needs about who leads (the lead is chosen once, meeting them all)
+LEAD_RULES = (RuleName.ONE_LEAD, RuleName.FRENCH_LEAD)
+
 
 def _pick_team(scenario: Scenario, e: Engagement, host: str, free: list[Reviewer]) -> list[tuple[Reviewer, str]] | None:
-    """First-fit team from ``free`` (sorted by id) meeting every rule's staffing need, or None: a lead first,
-    then each need in rule order, then anyone to reach the smallest team."""
+    """First-fit team from ``free`` (sorted by id) meeting every rule's staffing need, or None: the pinned people
+    first, a lead, then each need in rule order, then anyone to reach the smallest team."""
     low, high = scenario.team_bounds(e)
-    team: list[Reviewer] = []
-    lead: Reviewer | None = None
+    pins = {p.reviewer_id: p.role for p in scenario.pins_of(e.id)}
+    team: list[Reviewer] = [r for r in free if pins.get(r.id) in ("lead", "member", "attendee")]
+    if len(team) < sum(1 for role in pins.values() if role != "excluded"):
+        return None  # a pinned person is busy on this day
+    lead: Reviewer | None = next((r for r in team if pins[r.id] == "lead"), None)
     # a spreadsheet user fills the scarce roles first: required attendees, the lead, observers, speakers, governments
     needs = sorted(staffing_needs(scenario, e, host), key=lambda n: BY_NAME[n.rule].staff_first)
-    for need in needs:
-        candidates = need.candidates(free)
-        if need.rule == RuleName.TEAM_SIZE:
-            continue  # filled up last
-        if need.rule == RuleName.ONE_LEAD:
-            if not candidates:
-                return None
-            lead = candidates[0]
+    lead_needs = [n for n in needs if n.rule in LEAD_RULES]
+    if e.is_review_visit and lead is None:
+        leads = [r for r in free if pins.get(r.id) != "member" and all(r in n.candidates(free) for n in lead_needs)]
+        if not leads:
+            return None
+        lead = leads[0]
+        if lead not in team:
             team.append(lead)
-            continue
+    for need in needs:
+        if need.rule == RuleName.TEAM_SIZE or need.rule in LEAD_RULES:
+            continue  # the team is filled up last; the lead is chosen
+        candidates = need.candidates(free)
         for r in candidates:
             if need.amount([x for x in team if x in candidates]) >= need.count:
                 break

@@ -17,7 +17,15 @@ from datetime import date, timedelta
 import numpy as np
 from ortools.sat.python import cp_model
 
-from planner.core.calendar import allowed_starts, home_of, km_between, reviewer_commitments, site_of
+from planner.core.calendar import (
+    allowed_starts,
+    arrival_site,
+    departure_site,
+    home_of,
+    km_between,
+    reviewer_commitments,
+    site_legs_km,
+)
 from planner.core.model import Engagement, Plan, Reviewer, Scenario
 from planner.engine.greedy import commitment_holders, free_matrix
 from planner.engine.variables import Variables
@@ -103,8 +111,10 @@ class ModelBuilder:
         return self.km_cache[key]
 
     def travel_km(self, r: Reviewer, e: Engagement, host: str) -> int:
-        """Round trip from home to the engagement's site."""
-        return 2 * self.site_km(home_of(r), site_of(self.scenario, host))
+        """The trip from home to the engagement's sites in order and home again (``planner.core.calendar.trip_km``)."""
+        home = home_of(r)
+        return (self.site_km(home, arrival_site(self.scenario, e, host)) + site_legs_km(self.scenario, e, host)
+                + self.site_km(departure_site(self.scenario, e, host), home))
 
     # --- build -----------------------------------------------------------------------------------
     def build(self) -> ModelBuilder:
@@ -191,16 +201,15 @@ class ModelBuilder:
         ranked = sorted(available, key=lambda r: (distance[r.id], r.id))
         _, high = self.scenario.team_bounds(e)
         keep: dict[str, Reviewer] = {r.id: r for r in ranked[: max(3 * high, PRUNE_NEAREST)]}
-        required = set(self.scenario.attendees_of(e.attendees))
+        required = set(self.scenario.attendees_of(e.attendees)) | {p.reviewer_id for p in self.scenario.pins_of(e.id)}
         keep.update({r.id: r for r in people if r.id in required})
         for need in staffing_needs(self.scenario, e, e.hosts[0]):
             keep.update({r.id: r for r in need.candidates(ranked)[:PRUNE_PER_NEED]})
-        rules = self.scenario.rules
         governments: dict[str | None, int] = {}
         for r in ranked:  # the nearest people of enough distinct governments
             code = self.scenario.reviewer_participant(r) if r.is_government else None
             if code is not None and governments.get(code, 0) < 2 and len(governments) < 3 * (
-                    rules.min_other_participant_governments + 2):
+                    self.scenario.other_governments_for(e) + 2):
                 governments[code] = governments.get(code, 0) + 1
                 keep[r.id] = r
         return [keep[k] for k in sorted(keep)]

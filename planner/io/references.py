@@ -124,4 +124,78 @@ def check_references(scenario: Scenario, rows: dict[str, list[int]]) -> list[Pro
             if not _known_attendee_token(scenario, token):
                 problems.append(Problem(f, "expected 'all', a reviewer id or a group tag used in reviewers.csv",
                                         row=row, column="attendees", value=token))
+        if e.is_review_visit and e.attendees:
+            problems.append(Problem(f, "expected no attendees on a review visit: its team is chosen by the planner; "
+                                    "to fix people onto it, list them in pins.csv", row=row, column="attendees",
+                                    value=";".join(e.attendees)))
+    problems += _check_pins(scenario, rows.get("pins.csv", []))
+    return problems
+
+
+def check_sites(scenario: Scenario, site_rows: list[tuple[str, int]]) -> list[Problem]:
+    """sites.csv (``site_rows``: each row's engagement id and row number, in file order): known engagements with
+    one host, whose sites' days add up to their duration."""
+    f = "sites.csv"
+    problems: list[Problem] = []
+    engagements = scenario.engagements_by_id
+    rows_of: dict[str, list[int]] = {}
+    for eid, row in site_rows:
+        if eid not in engagements:
+            problems.append(Problem(f, "expected an engagement id from engagements.csv", row=row,
+                                    column="engagement_id", value=eid))
+        else:
+            rows_of.setdefault(eid, []).append(row)
+    for eid, rows in rows_of.items():
+        e = engagements[eid]
+        if len(e.hosts) != 1:
+            problems.append(Problem(f, "expected sites only for an engagement with one host", row=rows[0],
+                                    column="engagement_id", value=eid))
+        total = sum(site.days for site in e.sites)
+        if total != e.duration_days:
+            problems.append(Problem(f, f"expected the days of {eid}'s sites to add up to its duration_days "
+                                    f"({e.duration_days}); they add up to {total}", row=rows[-1], column="days",
+                                    value=str(e.sites[-1].days)))
+    return problems
+
+
+def _check_pins(scenario: Scenario, rows: list[int]) -> list[Problem]:
+    """pins.csv: known engagements and people, one pin per person and engagement, at most one lead, roles that
+    fit the engagement's kind, a lead who may lead."""
+    f = "pins.csv"
+    problems: list[Problem] = []
+    engagements, reviewers = scenario.engagements_by_id, scenario.reviewers_by_id
+    seen: dict[tuple[str, str], int] = {}
+    lead_row: dict[str, int] = {}
+    for pin, row in zip(scenario.pins, rows, strict=True):
+        e, r = engagements.get(pin.engagement_id), reviewers.get(pin.reviewer_id)
+        if e is None:
+            problems.append(Problem(f, "expected an engagement id from engagements.csv", row=row,
+                                    column="engagement_id", value=pin.engagement_id))
+        if r is None:
+            problems.append(Problem(f, "expected a reviewer id from reviewers.csv", row=row, column="reviewer_id",
+                                    value=pin.reviewer_id))
+        if e is None or r is None:
+            continue
+        key = (e.id, r.id)
+        if key in seen:
+            problems.append(Problem(f, f"expected one pin per person and engagement; {r.id} is already pinned on "
+                                    f"{e.id} on row {seen[key]}", row=row, column="reviewer_id", value=r.id))
+            continue
+        seen[key] = row
+        if e.is_review_visit and pin.role == "attendee":
+            problems.append(Problem(f, "expected lead, member or excluded on a review visit", row=row,
+                                    column="role", value=pin.role))
+        if not e.is_review_visit and pin.role in ("lead", "member"):
+            problems.append(Problem(f, f"expected attendee or excluded on a {e.kind.replace('_', ' ')} (only review "
+                                    "visits have leads and members)", row=row, column="role", value=pin.role))
+        if pin.role == "lead" and e.is_review_visit:
+            if e.id in lead_row:
+                problems.append(Problem(f, f"expected at most one lead for {e.id}; row {lead_row[e.id]} already "
+                                        "pins its lead", row=row, column="role", value=pin.role))
+            else:
+                lead_row[e.id] = row
+            if not scenario.may_lead(r):
+                problems.append(Problem(f, f"expected a lead who may lead: {r.id} is not lead-eligible"
+                                        + ("" if r.is_government else " (an observer, and the lead represents a "
+                                           "participant government)"), row=row, column="reviewer_id", value=r.id))
     return problems

@@ -22,14 +22,20 @@ from planner.core.model import (
     ENGAGEMENT_KINDS,
     HORIZON_MAX_DAYS,
     HORIZON_MAX_DAYS_CEILING,
+    HOST_CALENDAR_MODES,
     OBSERVER_ORGANISATIONS,
+    PIN_ROLES,
     PRIORITIES,
+    CostSettings,
     Engagement,
+    FareBand,
     FixedEvent,
     Participant,
+    Pin,
     Reviewer,
     Rules,
     Scenario,
+    Site,
     SolverSettings,
     TravelBufferStep,
     Unavailability,
@@ -38,11 +44,11 @@ from planner.core.model import (
 from planner.core.problems import Problem, ScenarioError
 from planner.io import tables as t
 from planner.io.atomic import atomic_write_text
-from planner.io.references import check_references
+from planner.io.references import check_references, check_sites
 
 SCENARIO_FILE = "scenario.yaml"
 # columns that refer to ids defined in another table
-REFERENCE_COLUMNS = {"home", "organisation", "reviewer", "hosts", "attendees"}
+REFERENCE_COLUMNS = {"home", "organisation", "reviewer", "hosts", "attendees", "engagement_id", "reviewer_id"}
 
 PARTICIPANT_COLUMNS = [
     t.Column("code", t.identifier),
@@ -98,6 +104,24 @@ ENGAGEMENT_COLUMNS = [
     t.Column("expertise", t.token_list, optional_value=True, default=()),
     t.Column("pinned_start", t.iso_date, optional_value=True),
     t.Column("published_start", t.iso_date, optional_value=True),
+    # per-engagement overrides; the columns may be left out, an empty cell means the scenario's rule
+    t.Column("observers", t.organisation_list(*OBSERVER_ORGANISATIONS), required=False, optional_value=True),
+    t.Column("min_other_governments", t.integer(0, 50), required=False, optional_value=True),
+    t.Column("interpretation", t.yes_no, required=False, optional_value=True, default=False),
+]
+#: the override columns, written only when some engagement uses them (older scenarios stay as they are)
+ENGAGEMENT_OVERRIDE_COLUMNS = ("observers", "min_other_governments", "interpretation")
+PIN_COLUMNS = [
+    t.Column("engagement_id", t.identifier),
+    t.Column("reviewer_id", t.identifier),
+    t.Column("role", t.choice(*PIN_ROLES)),
+]
+SITE_COLUMNS = [
+    t.Column("engagement_id", t.identifier),
+    t.Column("place", t.text),
+    t.Column("lat", t.latitude),
+    t.Column("lon", t.longitude),
+    t.Column("days", t.integer(1, 60)),
 ]
 
 FILES = {
@@ -107,10 +131,16 @@ FILES = {
     "events.csv": EVENT_COLUMNS,
     "engagements.csv": ENGAGEMENT_COLUMNS,
 }
+#: files a scenario may leave out (then: no pins, no multi-site visits)
+OPTIONAL_FILES = {
+    "pins.csv": PIN_COLUMNS,
+    "sites.csv": SITE_COLUMNS,
+}
 
 RULE_KEYS = {f.name for f in fields(Rules)}
 SOLVER_KEYS = {"time_limit_s", "workers", "seed", "reproducible", "relative_gap_limit"}
-TOP_KEYS = {"name", "description", "horizon", "rules", "weights", "solver"}
+TOP_KEYS = {"name", "description", "horizon", "rules", "weights", "solver", "costs"}
+COST_KEYS = {"currency", "fare_bands", "daily_allowance", "funders"}
 HORIZON_KEYS = {"start", "end", "max_days"}
 
 
@@ -200,6 +230,11 @@ def _parse_rules(raw: Any, y: _Yaml) -> Rules:
                   + ", ".join(ENGAGEMENT_KINDS))
         else:
             values["report_lead_time_kinds"] = tuple(kinds)
+    if "host_calendar" in raw:
+        if raw["host_calendar"] not in HOST_CALENDAR_MODES:
+            y.bad("rules.host_calendar", raw["host_calendar"], "expected one of " + ", ".join(HOST_CALENDAR_MODES))
+        else:
+            values["host_calendar"] = raw["host_calendar"]
     if "preferred_start_weekdays" in raw:
         weekdays = raw["preferred_start_weekdays"]
         if not isinstance(weekdays, list) or any(
@@ -234,6 +269,60 @@ def _parse_travel_buffer(raw: Any, y: _Yaml) -> tuple[TravelBufferStep, ...] | N
         y.bad("rules.travel_buffer", raw, expected)
         return None
     return tuple(steps)
+
+
+def _parse_costs(raw: Any, y: _Yaml) -> CostSettings:
+    """scenario.yaml ``costs``: every figure an assumption (docs/scenario-format.md, "Costs")."""
+    if raw is None:
+        return CostSettings()
+    if not isinstance(raw, dict):
+        y.bad("costs", raw, "expected a mapping with currency, fare_bands, daily_allowance, funders")
+        return CostSettings()
+    y.unknown_keys("costs", raw, COST_KEYS)
+    values: dict[str, Any] = {}
+    if "currency" in raw:
+        currency = raw["currency"]
+        if not isinstance(currency, str) or len(currency) != 3 or not currency.isalpha() or not currency.isupper():
+            y.bad("costs.currency", currency, "expected a three-letter currency code such as USD or EUR")
+        else:
+            values["currency"] = currency
+    if "daily_allowance" in raw:
+        allowance = y.number("costs.daily_allowance", raw["daily_allowance"], 0, 1e5)
+        if allowance is not None:
+            values["daily_allowance"] = allowance
+    if "fare_bands" in raw:
+        expected = ("expected a list of bands such as [{up_to_km: 1500, fare: 500}, {up_to_km: null, fare: 2200}], "
+                    "distances increasing, the last one null (any distance)")
+        bands_raw = raw["fare_bands"]
+        bands: list[FareBand] = []
+        if not isinstance(bands_raw, list) or not bands_raw or any(
+                not isinstance(b, dict) or set(b) != {"up_to_km", "fare"} for b in bands_raw):
+            y.bad("costs.fare_bands", bands_raw, expected)
+        else:
+            for index, band in enumerate(bands_raw):
+                fare = y.number(f"costs.fare_bands[{index}].fare", band["fare"], 0, 1e6)
+                km = band["up_to_km"]
+                if km is not None:
+                    km = y.number(f"costs.fare_bands[{index}].up_to_km", km, 0, 50_000)
+                if fare is None or (band["up_to_km"] is not None and km is None):
+                    bands = []
+                    break
+                bands.append(FareBand(km, fare))
+            bounded = [b.up_to_km for b in bands[:-1]]
+            if bands and (bands[-1].up_to_km is not None or None in bounded or bounded != sorted(bounded)):
+                y.bad("costs.fare_bands", bands_raw, expected)
+            elif bands:
+                values["fare_bands"] = tuple(bands)
+    if "funders" in raw:
+        funders = raw["funders"]
+        if not isinstance(funders, dict) or any(
+                k not in OBSERVER_ORGANISATIONS or not isinstance(v, str) or not v.strip()
+                for k, v in funders.items()):
+            y.bad("costs.funders", funders, "expected a mapping of observer organisation to who pays for its people, "
+                  "such as {CSC: EU}")
+        else:
+            values["funders"] = {k: v.strip() for k, v in funders.items()}
+    return CostSettings(**values)
 
 
 def _parse_weights(raw: Any, y: _Yaml) -> tuple[dict[str, float], tuple[str, ...]]:
@@ -336,6 +425,11 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     problems: list[Problem] = []
     raw = _read_yaml(folder, problems)
     tables = {name: t.read_table(folder / name, columns, problems) for name, columns in FILES.items()}
+    for name, columns in OPTIONAL_FILES.items():
+        before = len(problems)
+        rows = t.read_table(folder / name, columns, problems, required_file=False)
+        # an optional file that is not there is an empty table; one that is there but unusable is a problem
+        tables[name] = rows if rows is not None or len(problems) > before else t.TableRows()
     if raw is None:
         raise ScenarioError(problems, unreadable=t.any_unreadable(problems))
     y = _Yaml(problems)
@@ -343,6 +437,7 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
         # a table is unusable: still report what scenario.yaml has wrong, then stop
         y.unknown_keys("scenario", raw, TOP_KEYS)
         _parse_rules(raw.get("rules"), y), _parse_weights(raw.get("weights"), y), _parse_solver(raw.get("solver"), y)
+        _parse_costs(raw.get("costs"), y)
         raise ScenarioError(problems, unreadable=t.any_unreadable(problems))
 
     y.unknown_keys("scenario", raw, TOP_KEYS)
@@ -370,6 +465,7 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     rules = _parse_rules(raw.get("rules"), y)
     weights, derived_weights = _parse_weights(raw.get("weights"), y)
     solver = _parse_solver(raw.get("solver"), y)
+    costs = _parse_costs(raw.get("costs"), y)
     description = raw.get("description") or ""
 
     participants = tuple(
@@ -423,29 +519,39 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
                    attendees=r.values["attendees"], extra=r.extra)
         for r in tables["events.csv"]
     )
+    sites: dict[str, list[Site]] = {}
+    for r in tables["sites.csv"]:
+        v = r.values
+        sites.setdefault(v["engagement_id"], []).append(Site(v["place"], v["lat"], v["lon"], v["days"]))
     engagements = tuple(
         Engagement(
             id=v["id"], kind=v["kind"], title=v["title"], hosts=v["hosts"], place=v["place"] or "",
             duration_days=v["duration_days"], earliest_start=v["earliest_start"], latest_end=v["latest_end"],
             priority=v["priority"], team_min=v["team_min"], team_max=v["team_max"], attendees=v["attendees"],
             languages=v["languages"], expertise=v["expertise"], pinned_start=v["pinned_start"],
-            published_start=v["published_start"], extra=r.extra, source_row=r.number,
+            published_start=v["published_start"], observers=v.get("observers"),
+            min_other_governments=v.get("min_other_governments"),
+            interpretation=bool(v.get("interpretation", False)), sites=tuple(sites.get(v["id"], ())),
+            extra=r.extra, source_row=r.number,
         )
         for r in tables["engagements.csv"]
         for v in [r.values]
     )
+    pins = tuple(Pin(r.values["engagement_id"], r.values["reviewer_id"], r.values["role"], source_row=r.number)
+                 for r in tables["pins.csv"])
     if horizon_start is None or horizon_end is None:
         raise ScenarioError(problems)
     scenario = Scenario(
         name=name.strip(), horizon_start=horizon_start, horizon_end=horizon_end, participants=participants,
         reviewers=tuple(reviewers), unavailability=unavailability, events=events, engagements=engagements,
         rules=rules, weights=weights, solver=solver, description=str(description), source_path=str(folder),
-        derived_weights=derived_weights, horizon_max_days=max_days,
+        derived_weights=derived_weights, horizon_max_days=max_days, pins=pins, costs=costs,
     )
     rows = {name: [r.number for r in rows] for name, rows in tables.items()}
     rows["reviewers.csv"] = reviewer_rows
     dropped = set().union(*failed.values())
-    problems.extend(p for p in check_references(scenario, rows)
+    site_rows = [(r.values["engagement_id"], r.number) for r in tables["sites.csv"]]
+    problems.extend(p for p in check_references(scenario, rows) + check_sites(scenario, site_rows)
                     if not (p.value in dropped and p.column in REFERENCE_COLUMNS))
     if problems:
         raise ScenarioError(problems)
@@ -483,7 +589,14 @@ def _yaml_document(scenario: Scenario) -> dict:
             "reproducible": scenario.solver.reproducible,
             "relative_gap_limit": scenario.solver.relative_gap_limit,
         },
+        **({} if scenario.costs == CostSettings() else {"costs": _costs_document(scenario.costs)}),
     }
+
+
+def _costs_document(costs: CostSettings) -> dict:
+    return {"currency": costs.currency,
+            "fare_bands": [{"up_to_km": b.up_to_km, "fare": b.fare} for b in costs.fare_bands],
+            "daily_allowance": costs.daily_allowance, "funders": dict(costs.funders)}
 
 
 def _extra_columns(items) -> list[str]:
@@ -527,14 +640,29 @@ def scenario_files(scenario: Scenario) -> dict[str, str]:
         for v in scenario.events
     ])
     extra = _extra_columns(scenario.engagements)
-    header = [c.name for c in ENGAGEMENT_COLUMNS] + extra
+    overrides = any(e.observers is not None or e.min_other_governments is not None or e.interpretation
+                    for e in scenario.engagements)
+    header = [c.name for c in ENGAGEMENT_COLUMNS if overrides or c.name not in ENGAGEMENT_OVERRIDE_COLUMNS] + extra
     files["engagements.csv"] = t.write_csv_text(header, [
         [e.id, e.kind, e.title, e.hosts, e.place, e.duration_days, e.earliest_start, e.latest_end, e.priority,
          e.team_min, e.team_max, e.attendees, e.languages, e.expertise, e.pinned_start, e.published_start]
+        + ([_observers_cell(e), e.min_other_governments, "yes" if e.interpretation else ""] if overrides else [])
         + [e.extra.get(k, "") for k in extra]
         for e in scenario.engagements
     ])
+    if scenario.pins:
+        files["pins.csv"] = t.write_csv_text([c.name for c in PIN_COLUMNS], [
+            [p.engagement_id, p.reviewer_id, p.role] for p in scenario.pins])
+    if any(e.sites for e in scenario.engagements):
+        files["sites.csv"] = t.write_csv_text([c.name for c in SITE_COLUMNS], [
+            [e.id, site.place, site.lat, site.lon, site.days] for e in scenario.engagements for site in e.sites])
     return files
+
+
+def _observers_cell(e: Engagement) -> str:
+    if e.observers is None:
+        return ""
+    return ";".join(e.observers) if e.observers else "none"
 
 
 def save_scenario(scenario: Scenario, path: str | os.PathLike, overwrite: bool = False) -> Path:
@@ -543,6 +671,10 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike, overwrite: bool =
     if folder.exists() and any(folder.iterdir()) and not overwrite:
         raise FileExistsError(f"{folder} already exists and is not empty; pass overwrite=True to replace it")
     folder.mkdir(parents=True, exist_ok=True)
-    for name, content in scenario_files(scenario).items():
+    files = scenario_files(scenario)
+    for name, content in files.items():
         atomic_write_text(folder / name, content)
+    for name in OPTIONAL_FILES:  # an optional file the scenario no longer has must not linger from before
+        if name not in files:
+            (folder / name).unlink(missing_ok=True)
     return folder

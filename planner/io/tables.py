@@ -133,6 +133,29 @@ def choice(*options: str) -> Callable[[str], str]:
     return parse
 
 
+def yes_no(value: str) -> bool:
+    value = value.strip().lower()
+    if value not in ("yes", "no"):
+        raise CellError("expected yes or no (empty: no)")
+    return value == "yes"
+
+
+def organisation_list(*organisations: str) -> Callable[[str], tuple[str, ...]]:
+    """A ';'-separated list of observer organisations, or ``none``."""
+    expected = "expected " + ", ".join(";".join(organisations[:i + 1]) for i in range(len(organisations)))
+    expected += ", " + ", ".join(organisations[1:]) + " or none (empty: the scenario's rule)"
+
+    def parse(value: str) -> tuple[str, ...]:
+        if value.strip().lower() == "none":
+            return ()
+        items = token_list(value)
+        if not items or any(item not in organisations for item in items) or len(set(items)) != len(items):
+            raise CellError(expected)
+        return tuple(o for o in organisations if o in items)
+
+    return parse
+
+
 # --- formatting for writing --------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from planner.core.model import Scenario
 from planner.core.problems import Problem, ScenarioError
 from planner.io.scenario_files import load_scenario
+from planner.rules.hard.pinned_people_kept import pin_problems
 from planner.rules.precheck import staffing_problems
 
 
@@ -41,5 +42,6 @@ def validate_scenario(path: str | os.PathLike) -> ValidationReport:
         report.problems = error.problems
         report.unreadable = error.unreadable
         return report
-    report.problems = [f.as_problem() for f in staffing_problems(report.scenario) if f.engagement_required]
+    report.problems = pin_problems(report.scenario) + [
+        f.as_problem() for f in staffing_problems(report.scenario) if f.engagement_required]
     return report

@@ -1,5 +1,6 @@
 """Hard rule ``french_speakers``: a review team for a francophone host (French among the host participant's
-languages) includes ``french_speakers_for_francophone_hosts`` French speakers."""
+languages) includes ``french_speakers_for_francophone_hosts`` French speakers, unless the host provides
+interpretation (the engagement's ``interpretation`` column)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from planner.rules.names import RuleName
 
 def _required(scenario, e, host: str) -> int:
     """How many French speakers ``e`` at ``host`` needs (0 when the rule does not apply)."""
-    if not e.is_review_visit or not scenario.participant(host).francophone:
+    if not e.is_review_visit or e.interpretation or not scenario.participant(host).francophone:
         return 0
     return scenario.rules.french_speakers_for_francophone_hosts
 

@@ -1,5 +1,6 @@
 """Hard rule ``languages_and_expertise``: someone on the team speaks each of the engagement's ``languages`` and
-someone has each of its ``expertise`` tags."""
+someone has each of its ``expertise`` tags. When the host provides interpretation (``interpretation``), the
+languages are met without a speaker."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from planner.rules.names import RuleName
 
 def _wants(e):
     """(kind, value, test) for each language and expertise ``e`` asks for."""
-    for lang in e.languages:
+    for lang in () if e.interpretation else e.languages:
         yield "language", lang, (lambda r, lang=lang: r.speaks(lang))
     for tag in e.expertise:
         yield "expertise", tag, (lambda r, tag=tag: tag in r.expertise)

@@ -1,5 +1,6 @@
 """Hard rule ``observers``: a review team includes the observers that ``observers_required`` asks for, by
-organisation (WDC for industry, CSC for civil society)."""
+organisation (WDC for industry, CSC for civil society), or those its ``observers`` column names
+(``Scenario.observers_for``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ class Observers(HardRule):
     def constrain_engagement(self, m: ModelContext, e) -> None:
         if not e.is_review_visit:
             return
-        for org, n in sorted(m.scenario.rules.observers_required.items()):
+        for org, n in sorted(m.scenario.observers_for(e).items()):
             if n > 0:
                 members = m.members_where(e, lambda r, org=org: r.organisation == org)
                 m.model.add(sum(members) >= n * m.vars.scheduled[e.id]).only_enforce_if(
@@ -25,7 +26,7 @@ class Observers(HardRule):
         for e, _ in c.scheduled:
             if not e.is_review_visit:
                 continue
-            for org, n in sorted(c.scenario.rules.observers_required.items()):
+            for org, n in sorted(c.scenario.observers_for(e).items()):
                 have = sum(1 for a in c.team(e.id) if c.reviewers[a.reviewer_id].organisation == org)
                 if have < n:
                     yield self.violation(e.id, "", f"{e.title} has {have} {org} observer(s); expected {n}")
@@ -35,7 +36,7 @@ class Observers(HardRule):
             return []
         return [Need(self.name, f"{n} {org} observer{'s' if n > 1 else ''}",
                      lambda rs, org=org: [r for r in rs if r.organisation == org], n)
-                for org, n in sorted(scenario.rules.observers_required.items()) if n > 0]
+                for org, n in sorted(scenario.observers_for(e).items()) if n > 0]
 
     def phrase(self, scenario, a) -> str:
         return f"{scenario.engagements_by_id[a.engagement_id].title} needs {a.detail} observer(s)"

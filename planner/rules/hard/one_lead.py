@@ -10,7 +10,7 @@ from planner.rules.names import RuleName
 
 
 def may_lead(scenario: Scenario, r: Reviewer) -> bool:
-    return r.lead_eligible and (r.is_government or not scenario.rules.lead_must_be_participant_government)
+    return scenario.may_lead(r)
 
 
 class OneLead(HardRule):

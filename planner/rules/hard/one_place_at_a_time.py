@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import combinations
 
-from planner.core.calendar import engagements_clash, site_of
+from planner.core.calendar import engagements_clash, travel_buffer_between
 from planner.rules.base import HardRule, ModelContext, PlanContext
 from planner.rules.names import RuleName
 
@@ -38,11 +38,12 @@ class OnePlaceAtATime(HardRule):
             model.add_implication(sep, v.scheduled[f.id])
             for he in e.hosts:
                 for hf in f.hosts:
-                    buffer = m.scenario.rules.buffer_days(m.site_km(site_of(m.scenario, he), site_of(m.scenario, hf)))
+                    e_then_f = travel_buffer_between(m.scenario, e, he, f, hf)
+                    f_then_e = travel_buffer_between(m.scenario, f, hf, e, he)
                     hosts = [m.host_literal(e, he), m.host_literal(f, hf)]
-                    model.add(v.start[f.id] >= v.start[e.id] + e.duration_days + buffer).only_enforce_if(
+                    model.add(v.start[f.id] >= v.start[e.id] + e.duration_days + e_then_f).only_enforce_if(
                         [sep, e_first, *hosts])
-                    model.add(v.start[e.id] >= v.start[f.id] + f.duration_days + buffer).only_enforce_if(
+                    model.add(v.start[e.id] >= v.start[f.id] + f.duration_days + f_then_e).only_enforce_if(
                         [sep, e_first.Not(), *hosts])
             for rid in shared:
                 switch = m.switch(self.assumption(reviewer_id=rid))

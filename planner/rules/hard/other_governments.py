@@ -1,5 +1,6 @@
 """Hard rule ``other_governments``: a review team includes reviewers of at least
-``min_other_participant_governments`` participant governments other than the host."""
+``min_other_participant_governments`` participant governments other than the host (or the engagement's own
+``min_other_governments``: ``Scenario.other_governments_for``)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ class OtherGovernments(HardRule):
     staff_first = 40
 
     def constrain_engagement(self, m: ModelContext, e) -> None:
-        k = m.scenario.rules.min_other_participant_governments
+        k = m.scenario.other_governments_for(e)
         if k <= 0 or not e.is_review_visit:
             return
         by_participant: dict[str, list] = {}
@@ -29,8 +30,8 @@ class OtherGovernments(HardRule):
             m.switch(self.assumption(e.id, detail=str(k))))
 
     def check(self, c: PlanContext):
-        k = c.scenario.rules.min_other_participant_governments
         for e, o in c.scheduled:
+            k = c.scenario.other_governments_for(e)
             if not e.is_review_visit:
                 continue
             governments = {c.scenario.reviewer_participant(c.reviewers[a.reviewer_id]) for a in c.team(e.id)
@@ -40,7 +41,7 @@ class OtherGovernments(HardRule):
                                      f"governments; expected at least {k}")
 
     def needs(self, scenario, e, host) -> list[Need]:
-        k = scenario.rules.min_other_participant_governments
+        k = scenario.other_governments_for(e)
         if not e.is_review_visit or k <= 0:
             return []
         return [Need(self.name, f"reviewers from {k} other participant governments",

@@ -1,6 +1,8 @@
 """Hard rule ``window_and_calendar``: an engagement starts inside its window, not in the plenary week nor (for
-the kinds the rules name) in the report lead time before it, and not before its host becomes a participant.
-What each day allows is decided once, in ``planner.core.calendar``; the model takes its start domains from it."""
+the kinds the rules name) in the report lead time before it, and not before its host becomes a participant;
+with ``host_calendar: hard``, not on a start that falls on the host's public holiday or weekend nor with a public
+holiday on site (a pinned start is exempt: its date is confirmed). What each day allows is decided once, in
+``planner.core.calendar``; the model takes its start domains from it."""
 
 from __future__ import annotations
 
@@ -34,8 +36,10 @@ class WindowAndCalendar(HardRule):
 
     def phrase(self, scenario, a) -> str:
         e = scenario.engagements_by_id[a.engagement_id]
-        return (f"{e.title} must fit in {e.earliest_start:%d %b}–{e.latest_end:%d %b} outside the plenary and its "
-                "report lead time")
+        calendar = (", the host's public holidays and weekend" if scenario.rules.host_calendar == "hard"
+                    and e.pinned_start is None else "")
+        return (f"{e.title} must fit in {e.earliest_start:%d %b}–{e.latest_end:%d %b} outside the plenary{calendar} "
+                "and its report lead time")
 
 
 RULE = WindowAndCalendar()

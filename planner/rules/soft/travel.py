@@ -1,7 +1,8 @@
-"""Soft terms ``travel_km`` and ``chain_credit_km``: kilometres travelled, each engagement a round trip from
-home, and a credit for chaining two engagements in one region — the next starting at most
-``chain_max_gap_days`` free days after the previous ends — instead of flying home in between (home→A→B→home
-instead of two round trips). One module because the model encodes both with the same leg variables.
+"""Soft terms ``travel_km`` and ``chain_credit_km``: kilometres travelled, each engagement a trip from home to its
+sites in order and back (one site: the host's capital; several: sites.csv), and a credit for chaining two
+engagements in one region — the next starting at most ``chain_max_gap_days`` free days after the previous ends —
+instead of flying home in between (home→A→B→home instead of two round trips). One module because the model
+encodes both with the same leg variables.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import combinations
 
-from planner.core.calendar import home_of, km_between, site_of
+from planner.core.calendar import arrival_site, departure_site, home_of, km_between, site_legs_km, trip_km
 from planner.core.model import Assignment, Engagement, Plan, Reviewer, Scenario
 from planner.rules.base import Match, ModelContext, ModelTerm, SoftTerm, TermResult
 from planner.rules.names import TermName
@@ -20,12 +21,14 @@ SUBTOUR_MAX_SET = 6
 SUBTOUR_MAX_NODES = 12
 
 
-def chain_saving_km(scenario: Scenario, reviewer: Reviewer, host_a: str, host_b: str) -> int:
-    """Kilometres saved by home→A→B→home instead of two round trips; 0 when A and B are in other regions."""
+def chain_saving_km(scenario: Scenario, reviewer: Reviewer, a: Engagement, host_a: str, b: Engagement,
+                    host_b: str) -> int:
+    """Kilometres saved by home→A→B→home instead of two round trips (from A's last site straight to B's first);
+    0 when A and B are in other regions."""
     if scenario.participant(host_a).region != scenario.participant(host_b).region:
         return 0
-    home, a, b = home_of(reviewer), site_of(scenario, host_a), site_of(scenario, host_b)
-    return max(0, km_between(home, a) + km_between(home, b) - km_between(a, b))
+    home, leave_a, reach_b = home_of(reviewer), departure_site(scenario, a, host_a), arrival_site(scenario, b, host_b)
+    return max(0, km_between(leave_a, home) + km_between(home, reach_b) - km_between(leave_a, reach_b))
 
 
 def best_chains(scenario: Scenario, reviewer: Reviewer,
@@ -33,12 +36,14 @@ def best_chains(scenario: Scenario, reviewer: Reviewer,
     """The chains that save the most kilometres: each engagement followed by at most one, preceded by at most
     one, the next starting 0..chain_max_gap_days free days after the previous ends (a small exact search)."""
     gap = scenario.rules.chain_max_gap_days
+    engagements = scenario.engagements_by_id
     edges = []
     for i, a in enumerate(trips):
         for j, b in enumerate(trips):
             free_days = (b.start - a.end).days - 1
             if i != j and 0 <= free_days <= gap:
-                saving = chain_saving_km(scenario, reviewer, a.host, b.host)
+                saving = chain_saving_km(scenario, reviewer, engagements[a.engagement_id], a.host,
+                                         engagements[b.engagement_id], b.host)
                 if saving > 0:
                     edges.append((i, j, saving))
     best: tuple[int, list] = (0, [])
@@ -78,7 +83,7 @@ class Travel(SoftTerm):
         km_matches, chain_matches = [], []
         for rid, trips in itineraries.items():
             r = reviewers[rid]
-            km = sum(2 * km_between(home_of(r), site_of(scenario, a.host)) for a in trips)
+            km = sum(trip_km(scenario, r, engagements[a.engagement_id], a.host) for a in trips)
             total_km += km
             km_matches.append(Match(km, f"{rid} travels {km:,} km for {len(trips)} engagement(s)", reviewer_id=rid))
             for a, b, saving in best_chains(scenario, r, trips):
@@ -143,9 +148,9 @@ def _add_travel(m) -> list[ModelTerm]:
             ModelTerm("chain_legs_km", "chain_credit_km", legs)]
 
 
-def _chain_saving(m, r: Reviewer, he: str, hf: str) -> int:
+def _chain_saving(m, r: Reviewer, e: Engagement, he: str, f: Engagement, hf: str) -> int:
     """Kilometres saved by going home→A→B→home rather than home→A→home→B→home (0 across regions)."""
-    return chain_saving_km(m.scenario, r, he, hf)
+    return chain_saving_km(m.scenario, r, e, he, f, hf)
 
 
 def chain_candidates(m) -> list[tuple[Engagement, Engagement, str, str, str]]:
@@ -164,7 +169,7 @@ def chain_candidates(m) -> list[tuple[Engagement, Engagement, str, str, str]]:
             for rid in sorted(shared):
                 r = m.reviewer_by_id[rid]
                 candidates.extend((e, f, rid, he, hf) for he in e.hosts for hf in f.hosts
-                                  if _chain_saving(m, r, he, hf) > 0)
+                                  if _chain_saving(m, r, e, he, f, hf) > 0)
     return candidates
 
 
@@ -189,7 +194,7 @@ def _chain_legs(m, candidates):
         model.add(c <= follows)
         outgoing.setdefault((e.id, rid, he), []).append(c)
         incoming.setdefault((f.id, rid, hf), []).append(c)
-        legs.append(m.site_km(site_of(m.scenario, he), site_of(m.scenario, hf)) * c)
+        legs.append(m.site_km(departure_site(m.scenario, e, he), arrival_site(m.scenario, f, hf)) * c)
     # chains form paths: a person with n engagements chains at most n - 1 times (a cut for the LP)
     per_person: dict[str, list] = {}
     for (_, _, rid, _, _), c in v.chain.items():
@@ -205,9 +210,14 @@ def _chain_legs(m, candidates):
         model.add(sum(chains) <= (m.reviewer_by_id[rid].max_engagements - 1) * travels)
     _subtour_cuts(m)
     for (eid, rid, host), at in m.trip_at.items():
-        one_way = m.site_km(home_of(m.reviewer_by_id[rid]), site_of(m.scenario, host))
-        for side, chains in (("home_after", outgoing.get((eid, rid, host), [])),
-                             ("home_before", incoming.get((eid, rid, host), []))):
+        e, home = m.scenario.engagements_by_id[eid], home_of(m.reviewer_by_id[rid])
+        between_sites = site_legs_km(m.scenario, e, host)
+        if between_sites:
+            legs.append(between_sites * at)
+        leave_km = m.site_km(departure_site(m.scenario, e, host), home)
+        reach_km = m.site_km(home, arrival_site(m.scenario, e, host))
+        for side, chains, one_way in (("home_after", outgoing.get((eid, rid, host), []), leave_km),
+                                      ("home_before", incoming.get((eid, rid, host), []), reach_km)):
             if not chains:
                 legs.append(one_way * at)
                 continue
