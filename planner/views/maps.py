@@ -133,7 +133,7 @@ def _base_map(scenario: Scenario, *, offline: bool, lang: str) -> folium.Map:
     folium.GeoJson(
         shapes, name=t("layer_countries", lang), control=False, smooth_factor=0.5,
         style_function=(lambda _f: {"fillColor": "#f4f1e8", "color": "#9aa3a8", "weight": 0.6,
-                                    "fillOpacity": 1.0 if offline else 0.0}),
+                                    "fillOpacity": 1.0 if offline else 0.0, "className": "kp-country"}),
         interactive=False,
     ).add_to(m)
     _Attribution().add_to(m)
@@ -273,10 +273,51 @@ class _Legend(MacroElement):
         self.content = js_string(content)
 
 
+class _FitWhenSized(MacroElement):
+    """Fit the map to ``bounds`` once its frame has a size, and again whenever that size changes.
+
+    The map page runs in an ``<iframe srcdoc>`` that a dashboard often creates before the browser has laid it
+    out (a widget being drawn, a busy machine): Leaflet then measures a 0 × 0 map, and a ``fitBounds`` at that
+    moment picks a zoom and centre for no area at all — the map stays blank or shows the wrong place until
+    something redraws it. Here a ``ResizeObserver`` on the map's container (a window ``resize`` listener where
+    there is none) tells Leaflet its new size (``invalidateSize``) and fits the bounds again, until the viewer
+    moves or zooms the map themselves (their view is then left alone; a resize still updates the size).
+    ``bounds``: ``[[south, west], [north, east]]`` or None (the world view the map starts with).
+    """
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        (function (map, bounds) {
+            var container = map.getContainer(), own = false, last = "";
+            ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (name) {
+                container.addEventListener(name, function () { own = true; }, {passive: true});
+            });
+            var fit = function () {
+                var w = container.clientWidth, h = container.clientHeight;
+                if (!w || !h || (w + "x" + h) === last) { return; }
+                last = w + "x" + h;
+                map.invalidateSize({animate: false, pan: false});
+                if (bounds && !own) { map.fitBounds(bounds, {animate: false}); }
+            };
+            if (window.ResizeObserver) { new ResizeObserver(fit).observe(container); }
+            window.addEventListener("resize", fit);
+            window.addEventListener("load", fit);
+            fit();
+        })({{ this._parent.get_name() }}, {{ this.bounds }});
+    {% endmacro %}""")
+
+    def __init__(self, bounds: list[list[float]] | None):
+        super().__init__()
+        self._name = "KpFitWhenSized"
+        self.bounds = json.dumps(bounds)  # numbers only: no scenario text
+
+
 def _fit(m: folium.Map, points: list[tuple[float, float]]) -> None:
+    """Fit the map to ``points`` (three degrees around them) whenever its frame is laid out: _FitWhenSized."""
+    bounds = None
     if points:
         lats, lons = [p[0] for p in points], [p[1] for p in points]
-        m.fit_bounds([[min(lats) - 3, min(lons) - 3], [max(lats) + 3, max(lons) + 3]])
+        bounds = [[max(min(lats) - 3, -85.0), min(lons) - 3], [min(max(lats) + 3, 85.0), max(lons) + 3]]
+    _FitWhenSized(bounds).add_to(m)
 
 
 def _event_marker(ev, lang: str) -> folium.CircleMarker:
@@ -434,7 +475,7 @@ def map_iframe(m: folium.Map, *, title: str = "Map", css_class: str = "kp-map-fr
     only: Leaflet runs, but in an opaque origin, so the map page cannot touch the page around it (its
     DOM, cookies, storage or kernel connection), open pop-ups, navigate the top page or submit forms."""
     return (f'<iframe class="{html_attr(css_class)}" sandbox="allow-scripts" title="{html_attr(title)}" '
-            f'style="width:100%;height:{html_attr(height)};min-height:50vh;border:none" '
+            f'style="display:block;width:100%;height:{html_attr(height)};min-height:50vh;border:none" '
             f'srcdoc="{html_attr(offline_html(m))}">'
             "</iframe>")
 
