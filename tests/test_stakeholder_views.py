@@ -174,3 +174,68 @@ def test_the_address_chooses_the_language(monkeypatch):
         assert language_from_url() == "en"
     monkeypatch.delenv("QUERY_STRING")
     assert language_from_url("fr") == "fr"
+
+
+# --- the headline figures and the fixed events follow the region filter ------------------------------------
+
+
+def _kpi_values(page: str) -> list[str]:
+    return re.findall(r'<div class="kp-value">([^<]*)</div>', page)
+
+
+def test_headline_figures_follow_the_region_filter(published):
+    from planner.rules.scoring import plan_kpis
+    from planner.views.html import kpis_html
+    from planner.views.plan_view import apply_filters, filtered_plan
+
+    scenario, plan = published
+    views = engagement_views(scenario, plan)
+    whole = _kpi_values(kpis_html(scenario, plan))
+    assert whole[0] == str(len(views)) and whole == _kpi_values(kpis_html(scenario, plan, filters={}))
+    seen = {}
+    for region in sorted({v.region for v in views}):
+        page = kpis_html(scenario, plan, filters={"region": region})
+        mine = apply_filters(views, {"region": region})
+        values = _kpi_values(page)
+        assert values[0] == str(len(mine)), (region, values)
+        assert values[1] == str(len({v.host for v in mine}))
+        assert values[2] == str(len({r for v in mine for r in v.team}))
+        assert 'data-filtered="yes"' in page and "match the filters" in page
+        seen[region] = values
+        sub = filtered_plan(scenario, plan, {"region": region})
+        assert {o.engagement_id for o in sub.scheduled()} == {v.id for v in mine}
+        assert plan_kpis(scenario, sub)["travel_km"] < plan_kpis(scenario, plan)["travel_km"]
+    assert len(seen) >= 2 and len({tuple(v) for v in seen.values()}) == len(seen)  # each region its own
+    assert all(v != whole for v in seen.values())
+    assert 'data-filtered="no"' in kpis_html(scenario, plan)  # and back: no filter, the whole plan
+
+
+def test_a_left_out_engagement_counts_in_its_candidate_hosts_region(published):
+    from planner.views.html import kpis_html
+
+    scenario, plan = published
+    ru = next(o for o in plan.engagements if o.engagement_id == "RU-RV")
+    left_out = dataclasses.replace(ru, status="unscheduled", host="", start=None, end=None, reason="no team")
+    changed = dataclasses.replace(plan, engagements=tuple(left_out if o is ru else o for o in plan.engagements),
+                                  assignments=tuple(a for a in plan.assignments if a.engagement_id != "RU-RV"))
+    assert "not scheduled" in kpis_html(scenario, changed, filters={"region": "Europe"})
+    assert "not scheduled" not in kpis_html(scenario, changed, filters={"region": "Africa"})
+    assert "not scheduled" not in kpis_html(scenario, changed, filters={"region": "Europe", "month": "2018-08"})
+
+
+def test_fixed_events_follow_the_region_filter(published):
+    from planner.views.maps import offline_html, plan_map
+    from planner.views.plan_view import event_region, event_views, filter_events
+
+    scenario, _ = published
+    events = event_views(scenario)
+    regions = {e.id: event_region(scenario, e) for e in events}
+    assert regions["PLENARY"] == "Europe" and regions["WDC-AGM"] == "Asia" and regions["ASM18"] == "Africa"
+    africa = {e.id for e in filter_events(scenario, events, {"region": "Africa"})}
+    assert "ASM18" in africa and "MRU-CONAKRY" in africa and not {"PLENARY", "WDC-AGM"} & africa
+    assert {e.id for e in filter_events(scenario, events, {"region": "Europe"})} == {"PLENARY"}
+    assert len(filter_events(scenario, events, {"kind": "workshop"})) == len(events)  # kind: not for events
+    assert len(filter_events(scenario, events, None)) == len(events)
+    _, plan = published
+    assert offline_html(plan_map(scenario, plan, filters={"region": "Europe"})).count('"kp-event"') == 1
+    assert offline_html(plan_map(scenario, plan)).count('"kp-event"') == len(events)

@@ -241,7 +241,6 @@ class PlanDashboard(_Base):
         finally:
             self._updating = False
         self._render_header()
-        self.kpis.value = kpis_html(s, p, lang)
         self.map_title.value = section_title_html("map", lang)
         self.timeline_title.value = section_title_html("timeline", lang)
         self.table_title.value = section_title_html("engagements", lang)
@@ -256,6 +255,7 @@ class PlanDashboard(_Base):
         views = apply_filters(engagement_views(s, p), self.filters)
         total = len(engagement_views(s, p))
         self.matching.value = matching_html(len(views), total, lang)
+        self.kpis.value = kpis_html(s, p, lang, self.filters)
         self.map_out.value = self._map_html(plan_map(s, p, lang=lang, offline=self.offline, filters=self.filters))
         self.refresh_timeline()
         self.table.value = engagements_table_html(s, views, lang)

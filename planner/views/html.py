@@ -15,7 +15,7 @@ from planner.rules.scoring import plan_kpis
 from planner.views.escape import html_attr, html_text
 from planner.views.i18n import date_range_label, kind_label, role_label, t
 from planner.views.loading import Loaded
-from planner.views.plan_view import EngagementView, ItineraryStop
+from planner.views.plan_view import EngagementView, Filters, ItineraryStop, filtered_plan
 from planner.views.wording import (
     number_text,
     participant_place,
@@ -74,9 +74,11 @@ table.kp-table td.kp-num { text-align: right; white-space: nowrap; }
 """
 
 
-def kpis_html(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
-    """The headline figures of the whole plan (they do not follow the filters)."""
-    k = plan_kpis(scenario, plan)
+def kpis_html(scenario: Scenario, plan: Plan, lang: str = "en", filters: Filters | dict | None = None) -> str:
+    """The headline figures of what the filters show (``planner.views.plan_view.filtered_plan``: the
+    engagements that match, their teams, travel and CO2); without filters, of the whole plan."""
+    filters = Filters.coerce(filters)
+    k = plan_kpis(scenario, filtered_plan(scenario, plan, filters))
 
     def number(value: float, digits: int = 0) -> str:
         return number_text(value, lang, digits)
@@ -94,8 +96,10 @@ def kpis_html(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
                    f'<div class="kp-label">{_E(label)}</div></div>' for v, label in cards)
     factor = number_text(scenario.rules.co2_kg_per_km, lang, 2)
     note = t("kpi_co2_note", lang, factor=factor)
-    return (f'<div class="kp-dash"><div class="kp-kpis">{body}</div>'
-            f'<div class="kp-note">{_E(note)}</div></div>')
+    if filters.active:
+        note = f'{t("kpi_filtered", lang)} {note}'
+    return (f'<div class="kp-dash kp-kpi-block" data-filtered="{"yes" if filters.active else "no"}">'
+            f'<div class="kp-kpis">{body}</div><div class="kp-note">{_E(note)}</div></div>')
 
 
 def person_text(scenario: Scenario, rid: str) -> str:

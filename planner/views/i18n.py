@@ -65,6 +65,7 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi_km": "Travel (km)",
         "kpi_co2": "Estimated CO2 (t)",
         "kpi_co2_note": "CO2 is an estimate at {factor} kg per km (an assumption).",
+        "kpi_filtered": "Figures for the engagements that match the filters.",
         # filters
         "filters": "Filters",
         "filter_region": "Region",
@@ -195,6 +196,7 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi_km": "Déplacements (km)",
         "kpi_co2": "CO2 estimé (t)",
         "kpi_co2_note": "Le CO2 est estimé à {factor} kg par km (hypothèse).",
+        "kpi_filtered": "Chiffres des engagements qui correspondent aux filtres.",
         "filters": "Filtres",
         "filter_region": "Région",
         "filter_kind": "Type",

@@ -7,12 +7,13 @@ and table use the same views, so they always agree.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from planner.core.calendar import home_of, km_between, site_of
+from planner.core.calendar import great_circle_km, home_of, km_between, site_of
 from planner.core.model import ENGAGEMENT_KINDS, ROLES, FixedEvent, Plan, Scenario
 from planner.views.i18n import kind_label, month_label, organisation_label, region_label, t
 
@@ -146,13 +147,25 @@ def apply_filters(views: Iterable[EngagementView], filters: Filters | dict | Non
             and (f.month is None or _overlaps_month(v.start, v.end, f.month))]
 
 
+def event_region(scenario: Scenario, event: EventView | FixedEvent) -> str:
+    """The region of a fixed event: that of the participant whose capital is nearest to its place (a fixed
+    event names a place, not a host: 'Mumbai, India' is in Asia, 'Brussels, Belgium' in Europe)."""
+    if not scenario.participants:
+        return ""
+    nearest = min(scenario.participants, key=lambda p: great_circle_km(event.lat, event.lon, p.lat, p.lon))
+    return nearest.region
+
+
 def filter_events(scenario: Scenario, events: Iterable[EventView],
                   filters: Filters | dict | None) -> list[EventView]:
-    """Fixed events that pass the month and organisation filters (region and kind leave them alone)."""
+    """Fixed events that pass the region, month and organisation filters (the kind filter leaves them
+    alone: their kinds are not engagement kinds)."""
     f = Filters.coerce(filters)
     reviewers = scenario.reviewers_by_id
     result = []
     for v in events:
+        if f.region is not None and event_region(scenario, v) != f.region:
+            continue
         if f.month is not None and not _overlaps_month(v.start, v.end, f.month):
             continue
         if f.organisation is not None and not any(
@@ -167,6 +180,32 @@ def filtered(scenario: Scenario, plan: Plan,
     """Engagements and fixed events after the filters: what map, timeline and table all show."""
     return (apply_filters(engagement_views(scenario, plan), filters),
             filter_events(scenario, event_views(scenario), filters))
+
+
+def filtered_plan(scenario: Scenario, plan: Plan, filters: Filters | dict | None) -> Plan:
+    """The part of ``plan`` that the filters show, as a plan of its own (for the headline figures): the
+    scheduled engagements that pass the filters with their teams, and the engagements left out whose kind and
+    candidate hosts' region pass them (a left-out engagement has no month or team, so a month or organisation
+    filter leaves none of them). Without filters, the plan itself."""
+    f = Filters.coerce(filters)
+    if not f.active:
+        return plan
+    shown = {v.id for v in apply_filters(engagement_views(scenario, plan), f)}
+    engagements = scenario.engagements_by_id
+    participants = scenario.participants_by_code
+
+    def left_out_shown(engagement_id: str) -> bool:
+        e = engagements.get(engagement_id)
+        if e is None or f.month is not None or f.organisation is not None:
+            return False
+        regions = {participants[h].region for h in e.hosts if h in participants}
+        return (f.kind is None or e.kind == f.kind) and (f.region is None or f.region in regions)
+
+    outcomes = tuple(o for o in plan.engagements
+                     if (o.scheduled and o.engagement_id in shown)
+                     or (not o.scheduled and left_out_shown(o.engagement_id)))
+    return dataclasses.replace(plan, engagements=outcomes,
+                               assignments=tuple(a for a in plan.assignments if a.engagement_id in shown))
 
 
 # --- filter choices -------------------------------------------------------------------------------------
