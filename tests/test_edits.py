@@ -162,6 +162,34 @@ def test_pin_and_unpin_reject_unknown_or_unpinned_engagements(mini):
         edits.unpin(mini, "AO-RV")
 
 
+def test_pin_person_and_remove_the_pin(mini):
+    pinned = edits.pin_person(mini, "AO-RV", "eu-1", "lead")
+    assert [(p.engagement_id, p.reviewer_id, p.role) for p in pinned.pins] == [("AO-RV", "EU-1", "lead")]
+    assert mini.pins == ()
+    # a new role for the same person replaces the pin; a new lead replaces the pinned lead
+    again = edits.pin_person(pinned, "AO-RV", "EU-1", "member")
+    assert [(p.reviewer_id, p.role) for p in again.pins] == [("EU-1", "member")]
+    other_lead = edits.pin_person(pinned, "AO-RV", "CA-1", "lead")
+    assert [(p.reviewer_id, p.role) for p in other_lead.pins] == [("CA-1", "lead")]
+    assert edits.unpin_person(pinned, "AO-RV", "EU-1").pins == ()
+    with pytest.raises(EditRejected, match="EU-1 is not pinned on Review visit to Angola"):
+        edits.unpin_person(mini, "AO-RV", "EU-1")
+
+
+def test_pin_person_rejects_pins_that_cannot_hold(mini):
+    with pytest.raises(EditRejected, match="did you mean ZA-1"):
+        edits.pin_person(mini, "AO-RV", "ZA-9", "member")
+    with pytest.raises(EditRejected, match="not lead-eligible"):
+        edits.pin_person(mini, "AO-RV", "RU-1", "lead")
+    with pytest.raises(EditRejected, match="AO-1 cannot be on AO-RV at all"):
+        edits.pin_person(mini, "AO-RV", "AO-1", "member")  # Angolan: no self-review
+    with pytest.raises(EditRejected, match="attendee or excluded"):
+        edits.pin_person(mini, "CHAIRS", "ZA-1", "member")
+    busy = edits.mark_unavailable(mini, "CA-1", "2018-09-01", "2018-10-31")
+    with pytest.raises(EditRejected, match="CA-1 is unavailable or at a fixed event on every start day"):
+        edits.pin_person(busy, "AO-RV", "CA-1", "member")
+
+
 # --- add_invitation -------------------------------------------------------------------------------------------
 
 

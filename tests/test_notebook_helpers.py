@@ -459,6 +459,15 @@ def test_scenario_editor_applies_checked_edits_and_explains_rejections(mini, tmp
     editor.apply("pin AO-RV", edits.pin, "AO-RV", date(2018, 10, 18))
     assert "outside its window" in editor.messages.last and len(editor.history) == 2
 
+    editor.pin_engagement.value, editor.pin_person.value, editor.pin_role.value = "AO-RV", "EU-1", "lead"
+    editor.widget.children[0].children[3].children[-1].children[0].click()  # "Pin person"
+    assert [(p.reviewer_id, p.role) for p in editor.scenario.pins] == [("EU-1", "lead")]
+    editor.widget.children[0].children[3].children[-1].children[1].click()  # "Remove pin"
+    assert editor.scenario.pins == () and len(editor.history) == 4
+    editor.undo()
+    editor.undo()
+    assert len(editor.history) == 2
+
     editor.invite_host.value, editor.invite_from.value, editor.invite_to.value = "SL", date(2018, 9, 3), \
         date(2018, 10, 12)
     editor.widget.children[0].children[4].children[-1].click()  # "Add invitation"

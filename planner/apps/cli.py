@@ -68,6 +68,12 @@ def _terms_table(terms) -> None:
             print(f"      {_line(sentence)}")
 
 
+def _costs(scenario, plan) -> None:
+    from planner.views.tables import costs_text
+
+    print(_line(costs_text(scenario, plan)))
+
+
 def _plan_table(scenario, plan) -> None:
     engagements = scenario.engagements_by_id
     print("Scheduled engagements:")
@@ -111,6 +117,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     print(result.summary())
     _plan_table(scenario, result.plan)
     _terms_table(result.terms)
+    _costs(scenario, result.plan)
     print(f"Plan written to {out}/")
     return 0
 
@@ -133,6 +140,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         for v in report.violations:
             print(f"  - [{v.rule}] {_line(v.sentence)}")
     _terms_table(report.terms)
+    _costs(scenario, plan)
     print(f"Objective recomputed from the plan: {report.objective:,.2f}")
     return 0 if report.ok else 1
 

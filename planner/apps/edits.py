@@ -22,12 +22,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from planner.core.calendar import allowed_starts, start_rejection
-from planner.core.model import DEFAULT_WEIGHTS, PRIORITIES, Engagement, Rules, Scenario, days_inclusive
+from planner.core.model import DEFAULT_WEIGHTS, PIN_ROLES, PRIORITIES, Engagement, Pin, Rules, Scenario, days_inclusive
 from planner.core.problems import ScenarioError
 from planner.engine.replan import mark_unavailable as _mark_unavailable
 from planner.io import scenario_files
 from planner.io.atomic import replacing_folder
 from planner.io.references import check_references
+from planner.rules.hard.pinned_people_kept import pin_problems
 from planner.rules.precheck import engagement_findings, staffing_problems
 
 
@@ -104,6 +105,19 @@ def _engagement(scenario: Scenario, engagement_id: str) -> Engagement:
     return e
 
 
+def _reviewer_id(scenario: Scenario, reviewer_id) -> str:
+    """A known reviewer id (``za-1`` is ``ZA-1``), else ``EditRejected`` with the nearest ids."""
+    rid = str(reviewer_id or "").strip()
+    if not rid:
+        raise EditRejected("Choose a reviewer.")
+    if rid not in scenario.reviewers_by_id and rid.upper() in scenario.reviewers_by_id:
+        rid = rid.upper()
+    if rid not in scenario.reviewers_by_id:
+        raise EditRejected(f"{rid} is not a reviewer of this scenario"
+                           + _suggest(rid, scenario.reviewers_by_id, "reviewer ids in reviewers.csv"))
+    return rid
+
+
 def _with_engagement(scenario: Scenario, engagement: Engagement) -> Scenario:
     return dataclasses.replace(scenario, engagements=tuple(
         engagement if e.id == engagement.id else e for e in scenario.engagements))
@@ -132,14 +146,7 @@ def mark_unavailable(scenario: Scenario, reviewer_id: str, start, end, reason: s
     """``reviewer_id`` cannot travel from ``start`` to ``end`` (inclusive, both inside the horizon).
 
     ``reason`` is private: coordinators see it in their notebooks, dashboards and exports never show it."""
-    rid = str(reviewer_id or "").strip()
-    if not rid:
-        raise EditRejected("Choose a reviewer.")
-    if rid not in scenario.reviewers_by_id and rid.upper() in scenario.reviewers_by_id:
-        rid = rid.upper()
-    if rid not in scenario.reviewers_by_id:
-        raise EditRejected(f"{rid} is not a reviewer of this scenario"
-                           + _suggest(rid, scenario.reviewers_by_id, "reviewer ids in reviewers.csv"))
+    rid = _reviewer_id(scenario, reviewer_id)
     first, last = _as_date(start, "first day"), _as_date(end, "last day")
     _in_horizon(scenario, first, "first day")
     _in_horizon(scenario, last, "last day")
@@ -216,6 +223,35 @@ def unpin(scenario: Scenario, engagement_id: str) -> Scenario:
     if e.pinned_start is None:
         raise EditRejected(f"{e.title} is not pinned; there is nothing to unpin.")
     return _checked(_with_engagement(scenario, dataclasses.replace(e, pinned_start=None)))
+
+
+def pin_person(scenario: Scenario, engagement_id: str, reviewer_id: str, role: str) -> Scenario:
+    """Fix a person onto an engagement as its ``lead``, a ``member`` or an ``attendee``, or keep them off it
+    (``excluded``) — a row of pins.csv. A person already pinned on the engagement gets the new role. Rejected
+    when the pin could never hold (another rule keeps the person off, or they are busy on every start day)."""
+    e = _engagement(scenario, engagement_id)
+    rid = _reviewer_id(scenario, reviewer_id)
+    if role not in PIN_ROLES:
+        raise EditRejected(f"{role!r} is not a pin role; choose one of {', '.join(PIN_ROLES)}.")
+    pins = tuple(p for p in scenario.pins if (p.engagement_id, p.reviewer_id) != (e.id, rid))
+    if role == "lead":  # a new lead replaces the pinned one
+        pins = tuple(p for p in pins if not (p.engagement_id == e.id and p.role == "lead"))
+    changed = _checked(dataclasses.replace(scenario, pins=pins + (Pin(e.id, rid, role, source_row=len(pins) + 2),)))
+    problems = [p for p in pin_problems(changed) if p.value in (rid, e.id)]
+    if problems:
+        raise EditRejected(problems[0].expected.removeprefix("expected a pin that can hold: ").rstrip(".") + ".")
+    return changed
+
+
+def unpin_person(scenario: Scenario, engagement_id: str, reviewer_id: str) -> Scenario:
+    """Remove the pin of a person on an engagement: the planner chooses freely again."""
+    e = _engagement(scenario, engagement_id)
+    rid = _reviewer_id(scenario, reviewer_id)
+    pins = tuple(p for p in scenario.pins if (p.engagement_id, p.reviewer_id) != (e.id, rid))
+    if len(pins) == len(scenario.pins):
+        raise EditRejected(f"{rid} is not pinned on {e.title}; there is nothing to unpin.")
+    return _checked(dataclasses.replace(scenario, pins=tuple(
+        dataclasses.replace(p, source_row=i + 2) for i, p in enumerate(pins))))
 
 
 _LANGUAGE = re.compile(r"^[a-z]{2}$")

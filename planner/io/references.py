@@ -128,7 +128,7 @@ def check_references(scenario: Scenario, rows: dict[str, list[int]]) -> list[Pro
             problems.append(Problem(f, "expected no attendees on a review visit: its team is chosen by the planner; "
                                     "to fix people onto it, list them in pins.csv", row=row, column="attendees",
                                     value=";".join(e.attendees)))
-    problems += _check_pins(scenario, rows.get("pins.csv", []))
+    problems += _check_pins(scenario)
     return problems
 
 
@@ -158,15 +158,16 @@ def check_sites(scenario: Scenario, site_rows: list[tuple[str, int]]) -> list[Pr
     return problems
 
 
-def _check_pins(scenario: Scenario, rows: list[int]) -> list[Problem]:
+def _check_pins(scenario: Scenario) -> list[Problem]:
     """pins.csv: known engagements and people, one pin per person and engagement, at most one lead, roles that
     fit the engagement's kind, a lead who may lead."""
     f = "pins.csv"
     problems: list[Problem] = []
     engagements, reviewers = scenario.engagements_by_id, scenario.reviewers_by_id
-    seen: dict[tuple[str, str], int] = {}
-    lead_row: dict[str, int] = {}
-    for pin, row in zip(scenario.pins, rows, strict=True):
+    seen: dict[tuple[str, str], int | None] = {}
+    lead_row: dict[str, int | None] = {}
+    for pin in scenario.pins:
+        row = pin.source_row
         e, r = engagements.get(pin.engagement_id), reviewers.get(pin.reviewer_id)
         if e is None:
             problems.append(Problem(f, "expected an engagement id from engagements.csv", row=row,

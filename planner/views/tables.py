@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from planner.core.costs import plan_costs, totals_by_payer
 from planner.core.model import Plan, Scenario
 from planner.engine.solve import SolveResult, bound_text
 from planner.rules.scoring import TERM_LABELS, TermResult, total_penalty
@@ -155,6 +156,30 @@ def validation_table(report) -> pd.DataFrame:
                         columns=["file", "row", "column", "value", "expected"])
 
 
+def costs_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    """Estimated cost of each scheduled engagement, one row per payer (all figures assumptions:
+    scenario.yaml ``costs``)."""
+    engagements = scenario.engagements_by_id
+    rows = [{"engagement": engagements[line.engagement_id].title, "payer": participant_name(scenario, line.payer),
+             "people": line.people, "fares": round(line.fares), "allowances": round(line.allowances),
+             f"total ({scenario.costs.currency})": round(line.total)}
+            for line in plan_costs(scenario, plan)]
+    return pd.DataFrame(rows, columns=["engagement", "payer", "people", "fares", "allowances",
+                                       f"total ({scenario.costs.currency})"])
+
+
+def costs_text(scenario: Scenario, plan: Plan) -> str:
+    """The estimated cost in one sentence, by payer, labelled as the estimate it is."""
+    totals = totals_by_payer(plan_costs(scenario, plan))
+    if not totals:
+        return "Estimated cost: nothing scheduled."
+    currency = scenario.costs.currency
+    payers = ", ".join(f"{participant_name(scenario, payer)} {total:,.0f}" for payer, total in list(totals.items())[:6])
+    more = f" and {len(totals) - 6} more" if len(totals) > 6 else ""
+    return (f"Estimated cost {sum(totals.values()):,.0f} {currency} (assumed fares by distance and a daily "
+            f"allowance of {scenario.costs.daily_allowance:,.0f}): {payers}{more}.")
+
+
 def result_summary(result: SolveResult) -> str:
     """One paragraph about a solve, in words: what is scheduled, the cost and how sure it is."""
     if result.plan is None:
@@ -166,5 +191,6 @@ def result_summary(result: SolveResult) -> str:
             f" (lower is better), after {result.runtime_s:.1f} s. {result.quality()}{stop}")
 
 
-__all__ = ["calendar_table", "day_text", "engagements_table", "home_name", "joined", "people_table",
-           "result_summary", "span_text", "teams_table", "terms_table", "unscheduled_table", "validation_table"]
+__all__ = ["calendar_table", "costs_table", "costs_text", "day_text", "engagements_table", "home_name", "joined",
+           "people_table", "result_summary", "span_text", "teams_table", "terms_table", "unscheduled_table",
+           "validation_table"]

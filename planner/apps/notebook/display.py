@@ -19,7 +19,7 @@ from planner.exports.download import download_links_html
 from planner.rules.scoring import TermResult, evaluate
 from planner.views.comparison import Comparison
 from planner.views.maps import plan_map
-from planner.views.tables import teams_table, terms_table, unscheduled_table
+from planner.views.tables import costs_table, costs_text, teams_table, terms_table, unscheduled_table
 from planner.views.timeline import plan_timeline
 
 
@@ -78,6 +78,8 @@ def plan_sections(scenario: Scenario, plan: Plan, terms: list[TermResult] | None
                 left_out if len(left_out) else HTML("<p>None: every engagement is scheduled.</p>")]
     objects += [heading("Soft terms: why the plan scores what it scores"),
                 terms_table(terms if terms is not None else evaluate(scenario, plan))]
+    objects += [heading("Estimated costs (assumed fares and allowances: scenario.yaml costs)"),
+                HTML(f"<p>{html.escape(costs_text(scenario, plan))}</p>"), costs_table(scenario, plan)]
     if downloads:
         objects += [heading("Downloads"), HTML(download_links_html(scenario, plan))]
     return objects

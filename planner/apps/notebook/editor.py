@@ -118,7 +118,25 @@ class ScenarioEditor(Displayable):
             self.pin_day.value)))
         unpin_button.on_click(guarded(self.messages, lambda _b: self.apply(
             f"unpin {self.pin_engagement.value}", edits.unpin, self.pin_engagement.value)))
-        pins = w.VBox([self.pin_engagement, self.pin_day, w.HBox([pin_button, unpin_button])])
+        # pinned people (pins.csv): on the engagement chosen above, as lead, member or attendee, or kept off it
+        self.pin_person = w.Dropdown(options=[(_reviewer_label(scenario, r.id), r.id)
+                                              for r in sorted(scenario.reviewers, key=lambda r: r.id)],
+                                     description="Person", style=wide, layout=w.Layout(width="560px"))
+        self.pin_role = w.Dropdown(options=[("lead", "lead"), ("member", "member"), ("attendee", "attendee"),
+                                            ("kept off (excluded)", "excluded")], value="member",
+                                   description="Role", style=wide)
+        pin_person_button = w.Button(description="Pin person", icon="user-plus")
+        unpin_person_button = w.Button(description="Remove pin", icon="user-minus")
+        pin_person_button.on_click(guarded(self.messages, lambda _b: self.apply(
+            f"pin {self.pin_person.value} on {self.pin_engagement.value} as {self.pin_role.value}",
+            edits.pin_person, self.pin_engagement.value, self.pin_person.value, self.pin_role.value)))
+        unpin_person_button.on_click(guarded(self.messages, lambda _b: self.apply(
+            f"remove the pin of {self.pin_person.value} on {self.pin_engagement.value}", edits.unpin_person,
+            self.pin_engagement.value, self.pin_person.value)))
+        pins = w.VBox([self.pin_engagement,
+                       w.HTML("<b>Start day</b>"), self.pin_day, w.HBox([pin_button, unpin_button]),
+                       w.HTML("<b>People</b> (pins.csv: the planner keeps them and completes the team)"),
+                       self.pin_person, self.pin_role, w.HBox([pin_person_button, unpin_person_button])])
 
         # invitations
         self.invite_host = w.Combobox(options=sorted(f"{p.code}" for p in scenario.participants),
