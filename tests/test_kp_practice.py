@@ -492,3 +492,26 @@ def test_the_mini_copy_is_untouched(tmp_path):
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     load_scenario(folder)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_costs_in_words_and_as_a_table(mini, mini_plan):
+    from planner.views.tables import costs_table, costs_text
+
+    table = costs_table(mini, mini_plan)
+    lines = plan_costs(mini, mini_plan)
+    assert len(table) == len(lines) and table["people"].sum() == len(mini_plan.assignments)
+    total = sum(line.total for line in lines)
+    assert f"{total:,.0f} USD" in costs_text(mini, mini_plan)
+    assert "assumed" in costs_text(mini, mini_plan)
+    assert "European Union" in set(table["payer"])  # CSC's funder and the Belgian official's government
+
+
+def test_an_engagement_whose_only_starts_are_host_holidays_is_explained_by_name(mini):
+    e = mini.engagements_by_id["AO-RV"]
+    day, name = _holiday_in("AO", e.earliest_start, e.latest_start)
+    only_that_day = with_engagement(with_rules(mini, host_calendar="hard"), "AO-RV", earliest_start=day,
+                                    latest_end=e.end_for(day))
+    result = solve_explained(only_that_day, time_limit_s=LIMIT)
+    assert result.status == "INFEASIBLE"
+    text = " ".join(result.diagnosis)
+    assert "no allowed start day" in text and f"{day:%-d %b} is a public holiday in Angola ({name})" in text

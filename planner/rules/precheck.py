@@ -8,7 +8,7 @@ and the finding says why in a sentence that names the people and the commitments
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from itertools import combinations
 
 from planner.core.calendar import (
@@ -75,6 +75,28 @@ def _smallest_covers(failed_on: dict[int, set[int]], days: int, largest: int = 3
     return []
 
 
+def _rejections(scenario: Scenario, engagement: Engagement, host: str, most: int = 4) -> str:
+    """Why no day of the window may start ``engagement``, in words: each reason once, with the starts it rules
+    out ("starting 12–16 Nov: during the plenary …", "starting 7 Aug: 7 Aug is a public holiday in …")."""
+    reasons: dict[str, list] = {}
+    day = engagement.earliest_start
+    while day <= engagement.latest_start:
+        reason = start_rejection(scenario, engagement, host, day)
+        if reason:
+            reasons.setdefault(reason, []).append(day)
+        day += timedelta(days=1)
+    if not reasons:
+        return "its window is shorter than its duration"
+    parts = [f"starting {_days_text(days)}: {r}" for r, days in reasons.items()]
+    more = f"; and {len(parts) - most} more" if len(parts) > most else ""
+    return "; ".join(parts[:most]) + more
+
+
+def _days_text(days: list[date]) -> str:
+    first, last = days[0], days[-1]
+    return f"{first:%-d %b}" if first == last else f"{first:%-d %b}–{last:%-d %b}"
+
+
 def engagement_findings(scenario: Scenario, engagement: Engagement,
                         commitments: dict[str, list[Commitment]] | None = None,
                         excluded: frozenset[tuple[str, str]] = frozenset()) -> list[StaffingFinding]:
@@ -93,10 +115,8 @@ def engagement_findings(scenario: Scenario, engagement: Engagement,
 
         starts = allowed_starts(scenario, engagement, host)
         if not starts:
-            reasons = sorted({start_rejection(scenario, engagement, host, engagement.earliest_start) or "",
-                              start_rejection(scenario, engagement, host, engagement.latest_start) or ""} - {""})
-            findings.append(finding(RuleName.WINDOW_AND_CALENDAR, f"{title} has no allowed start day: every start is "
-                                    + " or ".join(reasons)))
+            findings.append(finding(RuleName.WINDOW_AND_CALENDAR, f"{title} has no allowed start day: "
+                                    + _rejections(scenario, engagement, host)))
             continue
         gone = sorted(rid for eid, rid in excluded if eid == engagement.id)
         eligible = [r for r in eligible_reviewers(scenario, engagement, host) if r.id not in gone]
