@@ -239,3 +239,83 @@ def test_fixed_events_follow_the_region_filter(published):
     _, plan = published
     assert offline_html(plan_map(scenario, plan, filters={"region": "Europe"})).count('"kp-event"') == 1
     assert offline_html(plan_map(scenario, plan)).count('"kp-event"') == len(events)
+
+
+# --- offline labels and spread markers on the map -----------------------------------------------------------
+
+_LABELS = re.compile(r"\[(-?[\d.]+),(-?[\d.]+),(\"(?:[^\"\\]|\\.)*\"),\"(kp-label-[a-z -]+)\",(\d)\]")
+
+
+def _map_labels(page: str) -> list[tuple[float, float, str, str, int]]:
+    import json
+
+    return [(float(a), float(b), json.loads(text), kind, int(z)) for a, b, text, kind, z in _LABELS.findall(page)]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_map_labels_countries_and_cities_offline_in_the_pages_language(published, lang):
+    from planner.views.maps import external_urls, itinerary_map, offline_html, plan_map
+
+    scenario, plan = published
+    page = offline_html(plan_map(scenario, plan, lang=lang))
+    labels = _map_labels(page)
+    countries = {text: zoom for _, _, text, kind, zoom in labels if "kp-label-country" in kind}
+    cities = {text for _, _, text, kind, _ in labels if kind == "kp-label-city"}
+    assert len(countries) > 150 and external_urls(page) == []
+    if lang == "en":
+        assert countries["Angola"] == 2 and countries["South Africa"] == 2  # hosts: shown from the start
+        assert countries["Botswana"] == 3 and countries["Mozambique"] == 4  # participant, then other country
+        assert {"Moscow", "Luanda", "Pretoria", "Brussels", "Livingstone"} <= cities
+        assert not any("assumed" in c or "," in c for c in cities)
+    else:
+        assert countries["Afrique du Sud"] == 2 and countries["Mozambique"] == 4 and "South Africa" not in countries
+        assert {"Moscou", "Luanda", "Bruxelles"} <= cities and "Moscow" not in cities
+    capitals = [(lat, lon) for lat, lon, _, kind, _ in labels if kind in ("kp-label-city", "kp-label-capital")]
+    assert all(any(abs(lat - p.lat) < 0.01 and abs(lon - p.lon) < 0.01 for lat, lon in capitals)
+               for p in scenario.participants)  # every participant's capital is marked
+    trip = _map_labels(offline_html(itinerary_map(scenario, plan, ["AO-1"], lang=lang)))
+    assert {"Bruxelles" if lang == "fr" else "Brussels", "Livingstone"} <= {t for *_, t, k, _ in trip
+                                                                             if k == "kp-label-city"}
+
+
+def test_map_labels_escape_scenario_text(published):
+    from planner.views.maps import offline_html, plan_map
+
+    scenario, plan = published
+    hostile = '<img src=x onerror=alert(1)>{{ 7*7 }}"</script>'
+    participants = tuple(dataclasses.replace(p, name=hostile) if p.code == "AO" else p for p in scenario.participants)
+    engagements = tuple(dataclasses.replace(e, place=hostile + ", Luanda") if e.id == "AO-RV" else e
+                        for e in scenario.engagements)
+    changed = dataclasses.replace(scenario, participants=participants, engagements=engagements)
+    page = offline_html(plan_map(changed, plan))
+    assert "<img src=x" not in page and "</script>\"" not in page and "{{ 7*7 }}" not in page
+    texts = [text for *_, text, _, _ in _map_labels(page)]
+    import html as html_module
+
+    assert hostile not in texts  # HTML-escaped for Leaflet, which sets a label as HTML
+    assert [html_module.unescape(t) for t in texts].count(hostile) == 2  # the country and the city: shown
+
+
+def test_stops_at_one_place_are_spread(published):
+    from planner.views.maps import itinerary_map, offline_html, spread_offsets
+
+    scenario, plan = published
+    wdc = people_of(scenario, "WDC")
+    stops = itinerary(scenario, plan, wdc)
+    shared = max({(s.lat, s.lon) for s in stops}, key=lambda p: sum((s.lat, s.lon) == p for s in stops))
+    count = sum((s.lat, s.lon) == shared for s in stops)
+    assert count >= 3  # several WDC people at one place (the plenary, the AGM)
+    page = offline_html(itinerary_map(scenario, plan, wdc))
+    anchors = re.findall(r'"iconAnchor": \[(-?\d+), (-?\d+)\]', page)
+    assert len(anchors) == len(stops) and "kp-stop-spread" in page
+    assert len(set(anchors)) > 1
+    import itertools
+    import math
+
+    for n in range(2, 40):
+        offsets = spread_offsets(n)
+        assert len(offsets) == n and min(math.dist(a, b) for a, b in itertools.combinations(offsets, 2)) >= 18
+    assert spread_offsets(1) == [(0, 0)]
+    alone = [s for s in scenario.reviewers if len({(x.lat, x.lon) for x in itinerary(scenario, plan, [s.id])})
+             == len(itinerary(scenario, plan, [s.id])) > 1][0]
+    assert "kp-stop-spread" not in offline_html(itinerary_map(scenario, plan, [alone.id]))  # nothing to spread

@@ -132,7 +132,7 @@ def test_region_filter_zooms_the_map(published):
     def bounds(filters):
         page = offline_html(plan_map(scenario, plan, filters=filters))
         # the bounds the map is fitted to once its frame has a size (maps._FitWhenSized)
-        return json.loads(re.search(r"\}\)\(map_[0-9a-f]+, (\[\[.*?\]\])\);", page, re.S).group(1))
+        return json.loads(re.search(r"/\* bounds \*/ (\[\[.*?\]\])\);", page, re.S).group(1))
 
     everything, africa = bounds(None), bounds({"region": "Africa"})
     assert africa != everything

@@ -5,6 +5,7 @@ plan once the frame is laid out. Chromium through Playwright; Voilà from tests/
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -110,5 +111,85 @@ def test_the_dashboard_map_is_drawn_and_no_band_under_it(voila, kp_browser, view
         assert below <= 12, below
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"plan-map-{viewport['width']}.png"))
+    finally:
+        page.close()
+
+
+def _kpi_first(page) -> str:
+    return page.locator(".kp-kpi .kp-value").first.inner_text()
+
+
+def test_region_filter_changes_the_figures_and_the_map_shows_labels(voila, kp_browser, shown):  # noqa: F811
+    from planner.views.i18n import region_label
+    from planner.views.plan_view import apply_filters, engagement_views
+
+    _, _, scenario, plan = shown
+    views = engagement_views(scenario, plan)
+    region = max({v.region for v in views}, key=lambda r: sum(v.region == r for v in views))
+    mine = apply_filters(views, {"region": region})
+    assert len(mine) < len(views)
+    page = kp_browser.new_page(viewport=DESKTOP)
+    try:
+        page.goto(f"{voila}/voila/render/plan.ipynb", timeout=120_000)
+        page.wait_for_selector("#loading", state="detached", timeout=120_000)
+        page.frame_locator(".kp-map iframe").first.locator("path.kp-site").first.wait_for(timeout=60_000)
+        assert _kpi_first(page) == str(len(views))
+        page.locator(".kp-filter-region select").select_option(label=region_label(region, "en"))
+        page.wait_for_function("n => document.querySelector('.kp-kpi .kp-value').textContent === n",
+                               arg=str(len(mine)), timeout=30_000)
+        page.locator(".kp-map iframe").first.scroll_into_view_if_needed()
+        map_frame = page.frame_locator(".kp-map iframe").first
+        map_frame.locator("path.kp-site").first.wait_for(timeout=30_000)
+        expected = {v.place.split(",")[0].replace(" (assumed)", "") for v in mine
+                    if scenario.engagements_by_id[v.id].place}
+        label = map_frame.locator(".kp-label-city span", has_text=sorted(expected)[0])
+        label.wait_for(timeout=30_000)
+        box = label.bounding_box()
+        frame_box = page.locator(".kp-map iframe").first.bounding_box()
+        assert box and box["width"] > 0 and frame_box["x"] <= box["x"] <= frame_box["x"] + frame_box["width"]
+        assert map_frame.locator(".kp-label-country").count() > 10
+        page.screenshot(path=str(ARTIFACTS / "plan-region-labels.png"))
+        page.locator(".kp-filter-region select").select_option(index=0)  # "All" again: the whole plan
+        page.wait_for_function("n => document.querySelector('.kp-kpi .kp-value').textContent === n",
+                               arg=str(len(views)), timeout=30_000)
+        assert ERROR_TEXT not in page.content()
+    finally:
+        page.close()
+
+
+def test_an_organisations_stops_at_one_place_do_not_hide_each_other(voila, kp_browser, shown):  # noqa: F811
+    _, _, scenario, _ = shown
+    page = kp_browser.new_page(viewport=DESKTOP)
+    try:
+        page.goto(f"{voila}/voila/render/itinerary.ipynb", timeout=120_000)
+        page.wait_for_selector("#loading", state="detached", timeout=120_000)
+        page.locator(".kp-itinerary-mode button").nth(1).click()
+        page.wait_for_selector(".kp-itinerary-choice option >> text=World Diamond Council", state="attached",
+                               timeout=30_000)
+        page.wait_for_function("() => [...document.querySelectorAll('.kp-itinerary-choice option')]"
+                               ".some(o => o.textContent.replace(/\\s/g, ' ').startsWith('WDC '))", timeout=30_000)
+        options = page.locator(".kp-itinerary-choice option").all_text_contents()
+        page.locator(".kp-itinerary-choice select").select_option(
+            index=next(i for i, label in enumerate(options) if label.replace("\xa0", " ").startswith("WDC ")))
+        page.wait_for_selector(".kp-itinerary-table >> text=WDC-2", timeout=30_000)
+        frame_el = page.locator(".kp-map iframe").first
+        frame_el.scroll_into_view_if_needed()
+        map_frame = page.frame_locator(".kp-map iframe").first
+        map_frame.locator(".kp-stop-spread").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(500)
+        by_site: dict[str, list[dict]] = {}
+        for stop in map_frame.locator(".kp-stop-number").all():
+            by_site.setdefault(stop.get_attribute("data-site"), []).append(stop.bounding_box())
+        shared = [boxes for boxes in by_site.values() if len(boxes) > 1]
+        assert shared and max(len(b) for b in shared) >= 3, by_site  # several people at one place
+        for boxes in shared:
+            for i, a in enumerate(boxes):
+                for b in boxes[i + 1:]:
+                    # the markers are round: none covers another of the same place when their centres are at
+                    # least a diameter apart
+                    apart = math.dist((a["x"] + a["width"] / 2, a["y"] + a["height"] / 2),
+                                      (b["x"] + b["width"] / 2, b["y"] + b["height"] / 2))
+                    assert apart >= a["width"] - 0.5, (a, b)
+        page.screenshot(path=str(ARTIFACTS / "itinerary-wdc-spread.png"))
     finally:
         page.close()

@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import re
 import socket
 from functools import lru_cache
 from importlib import resources
 
 import folium
+from babel import Locale
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -51,8 +53,17 @@ from planner.views.palette import (
     kind_colour,
     person_colour,
 )
-from planner.views.plan_view import Filters, engagement_views, filtered, itinerary
-from planner.views.wording import number_text, participant_place, place_label, place_of_item, title_in, title_of
+from planner.views.plan_view import EventView, Filters, ItineraryStop, engagement_views, filtered, itinerary
+from planner.views.wording import (
+    number_text,
+    participant_place,
+    place_in,
+    place_label,
+    place_of_item,
+    place_parts,
+    title_in,
+    title_of,
+)
 
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TILE_HOST = ("tile.openstreetmap.org", 443)
@@ -123,6 +134,14 @@ def _base_map(scenario: Scenario, *, offline: bool, lang: str) -> folium.Map:
         "vertical-align:middle}.kp-legend summary{cursor:pointer}"
         ".kp-stop-number{font:bold 11px sans-serif;color:#fff;text-align:center;"
         "line-height:18px;border-radius:50%;}"
+        ".kp-label{white-space:nowrap;pointer-events:none}"
+        ".kp-label span{display:inline-block;transform:translate(-50%,-50%);font-size:11px;color:#4a5560;"
+        "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff}"
+        ".kp-label-participant span{color:#26323b;font-weight:600}"
+        ".kp-label-city span,.kp-label-capital span{transform:translate(6px,-50%);font-size:10.5px;"
+        "color:#1d2b36;font-style:italic}"
+        ".kp-label .kp-dot{position:absolute;left:-3px;top:-3px;width:6px;height:6px;border-radius:50%;"
+        "background:#fff;border:1px solid #1d2b36;box-sizing:border-box}"
         # scenario text keeps its line breaks (it is escaped, so a line break is the only layout it brings)
         ".leaflet-tooltip{white-space:pre}.leaflet-popup-content li{white-space:pre-line}</style>"),
         name="kp_style")
@@ -197,6 +216,135 @@ class _Attribution(MacroElement):
         {{ this._parent.get_name() }}.attributionControl.setPrefix('Leaflet');
         {{ this._parent.get_name() }}.attributionControl.addAttribution('Natural Earth');
     {% endmacro %}""")
+
+
+def _ring_centroid(ring: list) -> tuple[float, float, float]:
+    """(area, lat, lon) of a polygon ring of [lon, lat] points (the shoelace formula, in degrees)."""
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if abs(area) < 1e-12:
+        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+        return 0.0, sum(ys) / len(ys), sum(xs) / len(xs)
+    return abs(area) / 2, cy / (3 * area), cx / (3 * area)
+
+
+@lru_cache(maxsize=1)
+def country_label_points() -> dict[str, tuple[float, float]]:
+    """Where each country's name goes: the centroid of the largest polygon of its Natural Earth shape (the
+    mainland, not an overseas part), by ISO 3166 alpha-2 code."""
+    points = {}
+    for feature in country_shapes()["features"]:
+        code, geometry = feature["properties"].get("iso2", ""), feature["geometry"]
+        if not code or code == "AQ":
+            continue
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        area, lat, lon = max(_ring_centroid(polygon[0]) for polygon in polygons)
+        points[code] = (round(lat, 3), round(lon, 3))
+    return points
+
+
+def country_label(scenario: Scenario, code: str, lang: str) -> str:
+    """A country's name on the map: the participant's name (``participant_name``) for a participant, else
+    the CLDR name in ``lang`` (babel), else Natural Earth's English name."""
+    if code in scenario.participants_by_code:
+        return participant_name(scenario, code, lang)
+    name = Locale.parse(lang).territories.get(code)
+    if name:
+        return name
+    return next((f["properties"]["name"] for f in country_shapes()["features"]
+                 if f["properties"].get("iso2") == code), code)
+
+
+def _labels(scenario: Scenario, lang: str, *, hosts: set[str], cities: list[tuple[float, float, str]]) -> list:
+    """The map's labels as [lat, lon, HTML-escaped text, kind, lowest zoom]: the countries (``hosts``, where
+    the plan shown goes, from zoom 2; other participants from 3; every other country from 4), the cities the
+    shown plan names (engagement and event places, from zoom 3) and the participants' capitals, named when
+    the scenario names a city there (from zoom 4; a participant's capital has coordinates, no name)."""
+    labels = []
+    for code, (lat, lon) in sorted(country_label_points().items()):
+        zoom = 2 if code in hosts else 3 if code in scenario.participants_by_code else 4
+        kind = "kp-label-country" + (" kp-label-participant" if code in scenario.participants_by_code else "")
+        labels.append([lat, lon, html_text(country_label(scenario, code, lang)), kind, zoom])
+    named: set[tuple[float, float]] = set()
+    for lat, lon, name in cities:
+        key = (round(lat, 2), round(lon, 2))
+        if name and key not in named:
+            named.add(key)
+            labels.append([lat, lon, html_text(name), "kp-label-city", 3])
+    for p in sorted(scenario.participants, key=lambda p: p.code):
+        key = (round(p.lat, 2), round(p.lon, 2))
+        if key not in named:  # a dot where the capital is
+            named.add(key)
+            labels.append([p.lat, p.lon, "", "kp-label-capital", 4])
+    return labels
+
+
+def _city_of(place: str, lang: str, translated: str = "") -> str:
+    """The first city a place names, in ``lang``: 'Moscow, Arkhangelsk, Vladivostok' → 'Moscow';
+    'Livingstone, Zambia' → 'Livingstone'; 'Pretoria (assumed)' → 'Pretoria'."""
+    return place_in(place_parts(place)[0], lang, place_parts(translated)[0]).split(",")[0].strip()
+
+
+def _plan_cities(scenario: Scenario, lang: str, items) -> list[tuple[float, float, str]]:
+    """(lat, lon, city) of the engagements and fixed events shown (views, events or itinerary stops): the
+    place the scenario gives them (an engagement without a place, at its host's capital, names no city)."""
+    engagements = scenario.engagements_by_id
+    events = {v.id: v for v in scenario.events}
+    cities = []
+    for item in items:
+        if isinstance(item, ItineraryStop):
+            engagement_id, event_id = item.engagement_id, item.event_id
+        elif isinstance(item, EventView):
+            engagement_id, event_id = "", item.id
+        else:
+            engagement_id, event_id = item.id, ""
+        source = engagements.get(engagement_id) or events.get(event_id)
+        if source is not None and source.place:
+            translated = place_of_item(scenario, lang, engagement_id, event_id)
+            cities.append((item.lat, item.lon, _city_of(source.place, lang, translated)))
+    return cities
+
+
+class _Labels(MacroElement):
+    """Country, city and capital labels drawn offline (no tiles): Leaflet markers with a text icon in a pane
+    of their own above the country shapes and below the markers, that ignores the pointer; each label shows
+    from its lowest zoom on. ``labels``: from :func:`_labels` (texts HTML-escaped: Leaflet sets them as HTML),
+    written as an array literal whose texts are each a string literal (:func:`~planner.views.escape.js_string`)."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        (function (map, labels) {
+            var pane = map.createPane("kpLabels");
+            pane.style.zIndex = 450;
+            pane.style.pointerEvents = "none";
+            var shown = labels.map(function (l) {
+                var dot = l[3].indexOf("kp-label-city") >= 0 || l[3].indexOf("kp-label-capital") >= 0;
+                var icon = L.divIcon({className: "kp-label " + l[3], iconSize: null,
+                    html: (dot ? '<i class="kp-dot"></i>' : "") + "<span>" + l[2] + "</span>"});
+                return {zoom: l[4], marker: L.marker([l[0], l[1]], {icon: icon, pane: "kpLabels",
+                    interactive: false, keyboard: false})};
+            });
+            var update = function () {
+                var z = map.getZoom();
+                shown.forEach(function (s) {
+                    if (z >= s.zoom) { if (!map.hasLayer(s.marker)) { s.marker.addTo(map); } }
+                    else if (map.hasLayer(s.marker)) { map.removeLayer(s.marker); }
+                });
+            };
+            map.on("zoomend", update);
+            update();
+        })({{ this._parent.get_name() }}, {{ this.labels }});
+    {% endmacro %}""")
+
+    def __init__(self, labels: list):
+        super().__init__()
+        self._name = "KpLabels"
+        # an array literal: numbers as numbers, each text a string literal of its own (js_string)
+        self.labels = "[" + ",".join(f"[{float(lat)!r},{float(lon)!r},{js_string(text)},{js_string(kind)},{int(zoom)}]"
+                                     for lat, lon, text, kind, zoom in labels) + "]"
 
 
 def _approaches_layer(scenario: Scenario, lang: str) -> folium.FeatureGroup | None:
@@ -302,7 +450,7 @@ class _FitWhenSized(MacroElement):
             window.addEventListener("resize", fit);
             window.addEventListener("load", fit);
             fit();
-        })({{ this._parent.get_name() }}, {{ this.bounds }});
+        })({{ this._parent.get_name() }}, /* bounds */ {{ this.bounds }});
     {% endmacro %}""")
 
     def __init__(self, bounds: list[list[float]] | None):
@@ -318,6 +466,27 @@ def _fit(m: folium.Map, points: list[tuple[float, float]]) -> None:
         lats, lons = [p[0] for p in points], [p[1] for p in points]
         bounds = [[max(min(lats) - 3, -85.0), min(lons) - 3], [min(max(lats) + 3, 85.0), max(lons) + 3]]
     _FitWhenSized(bounds).add_to(m)
+
+
+def spread_offsets(count: int) -> list[tuple[int, int]]:
+    """Pixel offsets that spread ``count`` stop markers (18 px wide) at one place around it, neighbours about
+    20 px apart, so that none hides another (the trips' lines still end at the place itself): one ring whose
+    radius grows with the count, then rings 21 px further out for more than twelve. One marker stays put."""
+    if count <= 1:
+        return [(0, 0)] * count
+    rings = [count] if count <= 12 else []
+    if not rings:
+        left, radius = count, 12.0
+        while left:
+            rings.append(min(left, int(2 * math.pi * radius // 21)))
+            left -= rings[-1]
+            radius += 21
+    offsets = []
+    for index, here in enumerate(rings):
+        radius = max(12.0, 21 * here / (2 * math.pi)) if len(rings) == 1 else 12.0 + 21 * index
+        offsets += [(round(radius * math.cos(2 * math.pi * i / here - math.pi / 2)),
+                     round(radius * math.sin(2 * math.pi * i / here - math.pi / 2))) for i in range(here)]
+    return offsets
 
 
 def _event_marker(ev, lang: str) -> folium.CircleMarker:
@@ -403,6 +572,8 @@ def plan_map(scenario: Scenario, plan: Plan, *, lang: str = "en", offline: bool 
         marker.add_to(sites)
     sites.add_to(m)
 
+    _Labels(_labels(scenario, lang, hosts={v.host for v in views},
+                    cities=_plan_cities(scenario, lang, [*views, *events]))).add_to(m)
     # collapsed: an icon that opens on hover or tap, so that it never hides the map on a small screen
     folium.LayerControl(collapsed=True).add_to(m)
     shown_kinds = [k for k in KIND_COLOURS if any(v.kind == k for v in engagement_views(scenario, plan))]
@@ -417,8 +588,9 @@ def plan_map(scenario: Scenario, plan: Plan, *, lang: str = "en", offline: bool 
 def itinerary_map(scenario: Scenario, plan: Plan, reviewer_ids, *, lang: str = "en",
                   offline: bool = True) -> folium.Map:
     """The trips of the given people: a line from each person's home base to every engagement and fixed event
-    they attend (dashed for fixed events), numbered stops in date order (class ``kp-stop``), home bases
-    (``kp-home``). One colour per person."""
+    they attend (dashed for fixed events), numbered stops in date order (class ``kp-stop``; several at one
+    place are spread around it, :func:`spread_offsets`, class ``kp-stop-spread``), home bases (``kp-home``,
+    one per place, naming its people). One colour per person; country, city and capital labels offline."""
     people = sorted(set(reviewer_ids))
     reviewers = scenario.reviewers_by_id
     stops = itinerary(scenario, plan, people)
@@ -426,6 +598,8 @@ def itinerary_map(scenario: Scenario, plan: Plan, reviewer_ids, *, lang: str = "
     trips = folium.FeatureGroup(name=html_text(t("layer_trips", lang)))
     points: list[tuple[float, float]] = []
     numbers: dict[str, int] = {}
+    homes: dict[tuple[float, float], list[tuple[str, str]]] = {}  # one marker per home base, its people
+    markers: dict[tuple[float, float], list[tuple[str, str, str]]] = {}  # site → (colour, number, tooltip)
     for index, rid in enumerate(people):
         if rid not in reviewers:
             continue
@@ -435,9 +609,7 @@ def itinerary_map(scenario: Scenario, plan: Plan, reviewer_ids, *, lang: str = "
         if not mine:
             continue
         points.append(home)
-        _with_tooltip(folium.CircleMarker(home, radius=5, color=colour, weight=2, fill=True, fill_color="#fff",
-                                          fill_opacity=1, class_name="kp-home"),
-                      t("home_tooltip", lang, people=rid)).add_to(trips)
+        homes.setdefault(home, []).append((rid, colour))
         for s in mine:
             numbers[rid] = numbers.get(rid, 0) + 1
             site = (s.lat, s.lon)
@@ -448,10 +620,22 @@ def itinerary_map(scenario: Scenario, plan: Plan, reviewer_ids, *, lang: str = "
             _with_tooltip(folium.PolyLine([home, site], color=colour, weight=2.5, opacity=0.8,
                                           dash_array="6 5" if s.event_id else None, class_name="kp-travel"),
                           f"{rid}: {label}").add_to(trips)
+            markers.setdefault(site, []).append((colour, str(numbers[rid]), f"{rid}: {label}"))
+    for home, here in sorted(homes.items()):
+        colour = here[0][1] if len(here) == 1 else HOME_COLOUR
+        _with_tooltip(folium.CircleMarker(home, radius=5 + min(len(here) - 1, 3), color=colour, weight=2,
+                                          fill=True, fill_color="#fff", fill_opacity=1, class_name="kp-home"),
+                      t("home_tooltip", lang, people=", ".join(rid for rid, _ in here))).add_to(trips)
+    for site, here in markers.items():
+        for (colour, number, tooltip), (dx, dy) in zip(here, spread_offsets(len(here)), strict=True):
             _with_tooltip(folium.Marker(site, icon=folium.DivIcon(
-                html=f'<div class="kp-stop-number" style="background:{colour}">{numbers[rid]}</div>',
-                icon_size=(18, 18), icon_anchor=(9, 9), class_name="kp-stop")), f"{rid}: {label}").add_to(trips)
+                html=(f'<div class="kp-stop-number" data-site="{site[0]:.4f},{site[1]:.4f}" '
+                      f'style="background:{colour}">{number}</div>'),
+                icon_size=(18, 18), icon_anchor=(9 - dx, 9 - dy),
+                class_name="kp-stop" + (" kp-stop-spread" if len(here) > 1 else ""))), tooltip).add_to(trips)
     trips.add_to(m)
+    _Labels(_labels(scenario, lang, hosts={s.host for s in stops if s.host},
+                    cities=_plan_cities(scenario, lang, stops))).add_to(m)
     shown = [(rid, person_colour(i)) for i, rid in enumerate(people)
              if any(s.reviewer_id == rid for s in stops)]
     _legend(scenario, lang, people=shown[:12], events=any(s.event_id for s in stops), offline=offline,
