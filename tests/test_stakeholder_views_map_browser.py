@@ -190,6 +190,10 @@ def test_an_organisations_stops_at_one_place_do_not_hide_each_other(voila, kp_br
                     apart = math.dist((a["x"] + a["width"] / 2, a["y"] + a["height"] / 2),
                                       (b["x"] + b["width"] / 2, b["y"] + b["height"] / 2))
                     assert apart >= a["width"] - 0.5, (a, b)
+        # the map is the page's last piece: nothing blank under it inside the dashboard
+        gap = page.evaluate("""() => document.querySelector('.kp-itinerary-dashboard').getBoundingClientRect().bottom
+            - document.querySelector('.kp-map iframe').getBoundingClientRect().bottom""")
+        assert 0 <= gap <= 12, gap
         page.screenshot(path=str(ARTIFACTS / "itinerary-wdc-spread.png"))
     finally:
         page.close()
