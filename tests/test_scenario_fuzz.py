@@ -25,9 +25,21 @@ from hypothesis import strategies as st
 from planner import Scenario, ScenarioError, load_scenario, save_scenario, validate_scenario
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
-CSV_FILES = ("participants.csv", "reviewers.csv", "unavailability.csv", "events.csv", "engagements.csv")
+CSV_FILES = ("participants.csv", "reviewers.csv", "unavailability.csv", "events.csv", "engagements.csv",
+             "pins.csv", "sites.csv")
 ALL_FILES = ("scenario.yaml",) + CSV_FILES
-ORIGINAL = {name: (MINI / name).read_bytes() for name in ALL_FILES}
+# the mini scenario plus what it leaves out: pins, a two-site visit, the engagements' override columns, costs
+_ENGAGEMENTS = (MINI / "engagements.csv").read_text().splitlines()
+EXTRA = {
+    "pins.csv": b"engagement_id,reviewer_id,role\nAO-RV,EU-1,lead\nAO-RV,CSC-2,excluded\nCHAIRS,IN-1,attendee\n",
+    "sites.csv": b"engagement_id,place,lat,lon,days\nAO-RV,Luanda,-8.83682,13.23432,2\n"
+                 b"AO-RV,\"Saurimo, Lunda Sul\",-9.66078,20.39155,3\n",
+    "engagements.csv": ("\n".join([_ENGAGEMENTS[0] + ",observers,min_other_governments,interpretation"]
+                                  + [line + (",WDC,1,yes" if line.startswith("AO-RV") else ",,,")
+                                     for line in _ENGAGEMENTS[1:]]) + "\n").encode(),
+    "scenario.yaml": (MINI / "scenario.yaml").read_bytes() + b"costs: {currency: EUR, daily_allowance: 200}\n",
+}
+ORIGINAL = {name: EXTRA.get(name) or (MINI / name).read_bytes() for name in ALL_FILES}
 ORIGINAL_ROWS = {name: list(csv.reader(io.StringIO(ORIGINAL[name].decode("utf-8"), newline="")))
                  for name in CSV_FILES}
 ORIGINAL_YAML = yaml.safe_load(ORIGINAL["scenario.yaml"].decode("utf-8"))
@@ -35,10 +47,12 @@ ORIGINAL_YAML = yaml.safe_load(ORIGINAL["scenario.yaml"].decode("utf-8"))
 # A problem in one file can surface in the files that refer to it (ids, codes, group tags).
 AFFECTED = {
     "participants.csv": {"participants.csv", "reviewers.csv", "engagements.csv"},
-    "reviewers.csv": {"reviewers.csv", "unavailability.csv", "events.csv", "engagements.csv"},
+    "reviewers.csv": {"reviewers.csv", "unavailability.csv", "events.csv", "engagements.csv", "pins.csv"},
     "unavailability.csv": {"unavailability.csv"},
     "events.csv": {"events.csv"},
-    "engagements.csv": {"engagements.csv"},
+    "engagements.csv": {"engagements.csv", "pins.csv", "sites.csv"},
+    "pins.csv": {"pins.csv"},
+    "sites.csv": {"sites.csv"},
     "scenario.yaml": set(ALL_FILES),  # the horizon decides which dates are valid everywhere
 }
 
@@ -162,6 +176,9 @@ YAML_PATHS = [
     ("rules", "preferred_start_weekdays"), ("rules", "chain_max_gap_days"), ("rules", "co2_kg_per_km"),
     ("weights", "travel_km"), ("weights", "max_load"), ("solver", "time_limit_s"), ("solver", "workers"),
     ("solver", "seed"), ("solver", "reproducible"), ("solver", "relative_gap_limit"),
+    ("rules", "french_lead_for_francophone_hosts"), ("rules", "host_calendar"), ("weights", "host_calendar"),
+    ("weights", "cost"), ("costs",), ("costs", "currency"), ("costs", "fare_bands"), ("costs", "daily_allowance"),
+    ("costs", "funders"),
 ]
 
 
@@ -357,6 +374,18 @@ def valid_scenarios(draw) -> dict[str, bytes]:
             set_cell("engagements.csv", row, "pinned_start", pin.isoformat())
         if draw(st.booleans()):
             set_cell("engagements.csv", row, "published_start", draw(st.dates(*HORIZON)).isoformat())
+        set_cell("engagements.csv", row, "observers", draw(st.sampled_from(["", "WDC", "CSC", "WDC;CSC", "none"])))
+        set_cell("engagements.csv", row, "min_other_governments", draw(st.sampled_from(["", "0", "2", "50"])))
+        set_cell("engagements.csv", row, "interpretation", draw(st.sampled_from(["", "yes", "no"])))
+        if row[0] == "AO-RV":  # its two sites share its days
+            first = draw(st.integers(1, duration - 1)) if duration > 1 else duration
+            sites = rows["sites.csv"]
+            del sites[3 - (duration == 1):]
+            sites[1][-1] = str(first)
+            if duration > 1:
+                sites[2][-1] = str(duration - first)
+            for site in sites[1:]:
+                site[1], site[2], site[3] = draw(REQUIRED_TEXT), _number(draw, LATITUDES), _number(draw, LONGITUDES)
 
     document = yaml.safe_load(ORIGINAL["scenario.yaml"].decode("utf-8"))
     document["name"] = draw(REQUIRED_TEXT)
