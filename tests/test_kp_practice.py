@@ -515,3 +515,17 @@ def test_an_engagement_whose_only_starts_are_host_holidays_is_explained_by_name(
     assert result.status == "INFEASIBLE"
     text = " ".join(result.diagnosis)
     assert "no allowed start day" in text and f"{day:%-d %b} is a public holiday in Angola ({name})" in text
+
+
+def test_a_pinned_person_who_drops_out_is_replaced(mini, mini_plan):
+    from planner.engine.replan import DropOut, prepare_replan
+
+    member = next(a.reviewer_id for a in mini_plan.team("AO-RV") if a.role == "member")
+    pinned = with_pins(mini, ("AO-RV", member, "member"))
+    o = outcome(mini_plan, "AO-RV")
+    replanning = prepare_replan(pinned, mini_plan, today=o.start - timedelta(days=14),
+                                drop_outs=[DropOut(member, "AO-RV")])
+    assert replanning.scenario.pins == ()
+    result = replanning.solve(time_limit_s=LIMIT)
+    assert result.status in SOLVED and member not in team_ids(result.plan, "AO-RV")
+    assert check(replanning.scenario, result.plan).ok

@@ -80,7 +80,7 @@ class DropOut:
 def apply_drop_outs(scenario: Scenario, plan: Plan, drop_outs: Sequence[DropOut], today: date | None = None
                     ) -> tuple[Scenario, Plan, frozenset[tuple[str, str]]]:
     """What the drop-outs change before re-planning: the scenario without the dropped-out people among the
-    attendees of those engagements (a meeting goes ahead without them), the published ``plan`` without them
+    attendees and pins of those engagements (a meeting goes ahead without them), the published ``plan`` without them
     (what the re-plan counts its changes from: a drop-out is given, not a change the re-plan makes) and the
     (engagement, person) pairs they are kept off.
 
@@ -108,7 +108,9 @@ def apply_drop_outs(scenario: Scenario, plan: Plan, drop_outs: Sequence[DropOut]
             e = dataclasses.replace(e, attendees=tuple(r for r in attendees if r not in gone))
         engagements.append(e)
     kept = tuple(a for a in plan.assignments if (a.engagement_id, a.reviewer_id) not in excluded)
-    return (dataclasses.replace(scenario, engagements=tuple(engagements)),
+    # a pinned person who drops out can no longer be held to the pin (kept off, like an ``excluded`` pin)
+    pins = tuple(p for p in scenario.pins if (p.engagement_id, p.reviewer_id) not in excluded)
+    return (dataclasses.replace(scenario, engagements=tuple(engagements), pins=pins),
             dataclasses.replace(plan, assignments=kept), frozenset(excluded))
 
 
