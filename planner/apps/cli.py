@@ -508,8 +508,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "matches the plan's scenario_hash)")
     p.add_argument("--previous", metavar="PLAN_DIR", help="the plan people already have: its engagements "
                    "that this plan no longer has are exported as cancelled")
-    p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the calendars and the "
-                   "report's plan-quality line, map and timeline (default: en)")
+    p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the calendars, the workbook "
+                   "and the report: headings, words, numbers and dates (default: en)")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("sweep", help="re-plan every drop-out, a grid of weights or random shocks, on Dask",
                        description="Robustness and sensitivity sweeps of the published plan PLAN_DIR on Dask "
