@@ -168,3 +168,94 @@ def test_calendar_follows_the_page_language(published):
     assert not ENGLISH.search(words), words  # the scenario's own name and title aside (data, no title_fr)
     assert str(en["LOCATION"]).startswith("Moscow") and "When:" in str(en["DESCRIPTION"])
     assert fr["UID"] == en["UID"]  # the same event whatever the language: an update, not a copy
+
+
+# --- the French report and workbook (issue 14 c, 6) --------------------------------------------------------
+
+#: English words a French reader must not meet in the French workbook's and report's headings
+ENGLISH_HEADINGS = re.compile(
+    r"\b(Summary|Teams|People|Soft terms|Unscheduled|Item|Value|Scenario|Horizon|Plan quality|Total penalty|"
+    r"Start|End|Days|Title|Kind|Priority|Status|Host|Place|Lead|Team|Reason|Reviewer|Role|Languages|Groups|"
+    r"Weight|Penalty|Details|What|Km from home|Free days|Earliest|Latest|Duration|scheduled|Map|Timeline|"
+    r"Itineraries|By person|Not scheduled|Countries visited|People involved|Kilometres|Largest workload|"
+    r"CO2 estimate|review plan|fixed event|attendee|Made by|Every engagement)\b")
+
+
+def _workbook_headings(data: bytes) -> str:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    parts = list(book.sheetnames)
+    for sheet in book.worksheets:
+        parts += [str(c.value) for c in sheet[1] if c.value is not None]  # the header row
+    summary = book.worksheets[0]
+    parts += [str(row[0].value) for row in summary.iter_rows(min_row=2)]  # the summary's items
+    engagements = book.worksheets[1]
+    status = [c.value for c in engagements[1]].index("Statut" if "Statut" in [c.value for c in engagements[1]]
+                                                      else "Status")
+    parts += [str(row[status].value) for row in engagements.iter_rows(min_row=2)]
+    return "\n".join(parts)
+
+
+def _report_headings(page: str) -> str:
+    import html as html_module
+
+    found = re.findall(r"<(h1|h2|h3|th|summary|title|nav|footer)\b[^>]*>(.*?)</\1>", page, re.S)
+    found += [("kpi", m) for m in re.findall(r'<div class="kp-kpi"><b>[^<]*</b><span>([^<]*)</span>', page)]
+    found += [("note", m) for m in re.findall(r'<p class="kp-(?:note|sub)">(.*?)</p>', page, re.S)]
+    return "\n".join(html_module.unescape(re.sub(r"<[^>]+>", " ", text)) for _, text in found)
+
+
+def test_french_workbook_has_french_headings_and_cldr_names(published):
+    from planner.exports.xlsx import workbook_bytes, workbook_sheets
+
+    scenario, plan = published
+    english, french = _workbook_headings(workbook_bytes(scenario, plan)), _workbook_headings(
+        workbook_bytes(scenario, plan, "fr"))
+    assert len(ENGLISH_HEADINGS.findall(english)) > 30  # the list does catch the English workbook
+    assert not ENGLISH_HEADINGS.findall(french), ENGLISH_HEADINGS.findall(french)
+    assert "Résumé" in french and "Début" in french and "programmé" in french
+    sheets = workbook_sheets(scenario, plan, "fr")
+    engagements = sheets["Engagements"]
+    countries = set(engagements["Pays hôte"]) - {""}
+    assert "Russie" in countries and "Afrique du Sud" in countries  # CLDR (babel)
+    assert not {"Russian Federation", "South Africa"} & countries
+    assert not any("(assumed)" in str(p) for p in engagements["Lieu"])
+    assert any("Moscou" in str(p) for p in engagements["Lieu"])
+    assert "Visite d’examen" in set(engagements["Type"])
+    assert set(workbook_sheets(scenario, plan)) - set(sheets) == {"Summary", "Teams", "People", "Soft terms",
+                                                                  "Unscheduled"}
+
+
+def test_french_report_has_french_headings_numbers_and_dates(published):
+    from planner.exports.html import report_html
+
+    scenario, plan = published
+    english, french = report_html(scenario, plan), report_html(scenario, plan, lang="fr")
+    assert len(ENGLISH_HEADINGS.findall(_report_headings(english))) > 20
+    found = ENGLISH_HEADINGS.findall(_report_headings(french))
+    assert not found, found
+    assert '<html lang="fr">' in french and "Plan des examens du Processus de Kimberley" in french
+    cells = re.findall(r'<td class="(?:num|date)">([^<]*)</td>', french)
+    assert cells and not any(re.search(r"\d,\d{3}", c) for c in cells)  # CLDR: '1 891', not '1,891'
+    assert any("\u202f" in c or "\xa0" in c for c in cells)
+    assert any(re.search(r"\b(sept|oct|nov)\.", c) for c in cells)  # babel's French dates
+    assert not re.search(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)",
+                         french)
+    kpis = re.findall(r'<div class="kp-kpi"><b>([^<]*)</b>', french)
+    assert any("\u202f" in k or "\xa0" in k for k in kpis)  # the kilometres: thousands separated the French way
+
+
+def test_kp_plan_export_lang_fr_writes_french_workbook_and_report(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "fr"
+    run = subprocess.run([sys.executable, "-m", "planner.apps.cli", "export", str(ROOT / "plans" / "kp-2018-h2"),
+                          "--scenario", str(ROOT / "data" / "scenarios" / "kp-2018-h2"), "--out", str(out),
+                          "--lang", "fr", "--xlsx", "--html"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert not ENGLISH_HEADINGS.findall(_workbook_headings((out / "plan.xlsx").read_bytes()))
+    assert not ENGLISH_HEADINGS.findall(_report_headings((out / "report.html").read_text(encoding="utf-8")))

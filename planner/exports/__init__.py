@@ -40,7 +40,8 @@ def export_plan(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike, *, i
     time, and anything else in the folder, are kept; earlier calendars are read so that their SEQUENCE numbers
     continue. ``previous_plan`` is the plan people already have in their calendars: engagements it has and
     ``plan`` no longer has are exported as cancelled. Raises ``ScenarioError`` when the plan does not fit the
-    scenario. ``lang`` ('en' or 'fr') words the calendars and the report's plan-quality line.
+    scenario. ``lang`` ('en' or 'fr') words the calendars, the workbook (sheet names, headings, status words)
+    and the report (headings, numbers and dates in the locale).
     """
     check_plan_fits(scenario, plan)
     folder = Path(out_dir)
@@ -50,7 +51,7 @@ def export_plan(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike, *, i
             written += write_calendars(scenario, plan, staging / CALENDAR_FOLDER, previous_plan=previous_plan,
                                        lang=lang)
         if xlsx:
-            write_workbook(scenario, plan, staging / WORKBOOK_NAME)
+            write_workbook(scenario, plan, staging / WORKBOOK_NAME, lang=lang)
             written.append(staging / WORKBOOK_NAME)
         if html:
             write_report(scenario, plan, staging / REPORT_NAME, lang=lang)

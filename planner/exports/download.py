@@ -20,6 +20,7 @@ from planner.exports.html import report_html
 from planner.exports.ics import calendar_bytes, person_calendar, plan_calendar
 from planner.exports.xlsx import workbook_bytes
 from planner.views.escape import html_attr, html_text
+from planner.views.i18n import t
 
 ICS_MIME = "text/calendar"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,19 +50,20 @@ def download_link(data: bytes, filename: str, label: str, mime: str = "applicati
 
 
 def download_links_html(scenario: Scenario, plan: Plan, *, reviewer_id: str | None = None,
-                        workbook: bool = True, report: bool = False) -> str:
+                        workbook: bool = True, report: bool = False, lang: str = "en") -> str:
     """Download links: the person's calendar (when ``reviewer_id`` is given), the whole plan's calendar,
-    the Excel workbook and, when asked, the HTML report."""
+    the Excel workbook and, when asked, the HTML report, all in ``lang`` (labels and files)."""
     links = []
     if reviewer_id:
-        links.append(download_link(person_ics(scenario, plan, reviewer_id),
-                                   f"{safe_filename(reviewer_id)}.ics", f"Calendar of {reviewer_id} (.ics)",
-                                   ICS_MIME))
-    links.append(download_link(plan_ics(scenario, plan), "plan.ics", "Whole plan (.ics)", ICS_MIME))
+        links.append(download_link(person_ics(scenario, plan, reviewer_id, lang=lang),
+                                   f"{safe_filename(reviewer_id)}.ics",
+                                   t("calendar_download", lang, who=reviewer_id), ICS_MIME))
+    links.append(download_link(plan_ics(scenario, plan, lang=lang), "plan.ics", t("download_plan_ics", lang),
+                               ICS_MIME))
     if workbook:
-        links.append(download_link(workbook_bytes(scenario, plan), "plan.xlsx", "Excel workbook (.xlsx)",
+        links.append(download_link(workbook_bytes(scenario, plan, lang), "plan.xlsx", t("download_xlsx", lang),
                                    XLSX_MIME))
     if report:
-        links.append(download_link(report_html(scenario, plan).encode("utf-8"), "report.html",
-                                   "Report (.html)", HTML_MIME))
+        links.append(download_link(report_html(scenario, plan, lang=lang).encode("utf-8"), "report.html",
+                                   t("download_report", lang), HTML_MIME))
     return f'<div class="kp-downloads">{"".join(links)}</div>'

@@ -23,14 +23,16 @@ import os
 from datetime import date
 
 import pandas as pd
+from babel.dates import format_date
 
 from planner.core.model import Plan, Scenario
-from planner.exports.xlsx import itinerary_frame, term_rows, workbook_sheets
+from planner.exports.xlsx import itinerary_frame, sheet_frames, term_rows
 from planner.io.atomic import atomic_write_text
 from planner.views.escape import html_attr, html_text
+from planner.views.i18n import date_range_label, heading
 from planner.views.maps import map_iframe, plan_map
 from planner.views.timeline import plan_timeline
-from planner.views.wording import plan_quality
+from planner.views.wording import number_text, plan_quality, scenario_title
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
@@ -86,7 +88,7 @@ def _missing(value) -> bool:
         return False
 
 
-def _cell(column: str, value) -> str:
+def _cell(column: str, value, lang: str = "en") -> str:
     if isinstance(value, tuple):  # sentences, one an item
         items = "".join(f"<li>{_e(line)}</li>" for line in value)
         return f'<td><ul class="kp-sentences">{items}</ul></td>' if value else "<td></td>"
@@ -95,42 +97,53 @@ def _cell(column: str, value) -> str:
     if isinstance(value, pd.Timestamp):
         value = value.date()
     if isinstance(value, date):
-        return f'<td class="date">{value:%a %d %b %Y}</td>'
+        return f'<td class="date">{_e(_date_text(value, lang))}</td>'
     if isinstance(value, bool):
-        return f"<td>{'yes' if value else 'no'}</td>"
+        return f"<td>{_e(heading('yes' if value else 'no', lang))}</td>"
     if isinstance(value, int | float):
         if isinstance(value, float) and math.isfinite(value) and value == int(value):
             value = int(value)
-        text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
-        return f'<td class="num">{text}</td>'
+        return f'<td class="num">{_e(_number(value, lang))}</td>'
     return f"<td>{_e(value)}</td>"
 
 
-def _table(frame: pd.DataFrame, columns: list[str], css_class: str) -> str:
+def _date_text(day: date, lang: str) -> str:
+    """'Mon 03 Sep 2018' / 'lun. 3 sept. 2018' (CLDR, through babel)."""
+    return f"{day:%a %d %b %Y}" if lang == "en" else format_date(day, "EEE d MMM y", locale=lang)
+
+
+def _number(value: float, lang: str) -> str:
+    """'1,891' / '1 891'; two decimals for a fraction (CLDR separators, through babel)."""
+    return number_text(value, lang, 0 if isinstance(value, int) else 2)
+
+
+def _table(frame: pd.DataFrame, columns: list[str], css_class: str, lang: str = "en") -> str:
     columns = [c for c in columns if c in frame.columns]
-    head = "".join(f"<th>{_e(c)}</th>" for c in columns)
-    rows = "".join("<tr>" + "".join(_cell(c, row[c]) for c in columns) + "</tr>"
+    head = "".join(f"<th>{_e(heading(c, lang))}</th>" for c in columns)
+    rows = "".join("<tr>" + "".join(_cell(c, row[c], lang) for c in columns) + "</tr>"
                    for _, row in frame.iterrows())
     return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
-def _kpis(summary: pd.DataFrame) -> str:
-    wanted = {"Engagements scheduled", "Engagements left out", "Countries visited", "People involved",
-              "Kilometres travelled (after chaining)", "Largest workload (engagements per person)"}
+def _kpis(summary: pd.DataFrame, lang: str = "en") -> str:
+    wanted = {heading(item, lang) for item in (
+        "Engagements scheduled", "Engagements left out", "Countries visited", "People involved",
+        "Kilometres travelled (after chaining)", "Largest workload (engagements per person)")}
     cards = []
     for _, row in summary.iterrows():
         item = str(row["Item"])
         if item in wanted or item.startswith("CO2"):
             value = row["Value"]
-            shown = f"{value:,}" if isinstance(value, int | float) and not _missing(value) else _e(value)
-            label = "CO2 estimate, tonnes (assumption)" if item.startswith("CO2") else item
+            shown = (_e(_number(value, lang)) if isinstance(value, int | float) and not _missing(value)
+                     else _e(value))
+            label = heading("CO2 estimate, tonnes (assumption)", lang) if item.startswith("CO2") else item
             cards.append(f'<div class="kp-kpi"><b>{shown}</b><span>{_e(label)}</span></div>')
     return f'<div class="kp-kpis">{"".join(cards)}</div>'
 
 
 def map_section(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
     """The offline map in a sandboxed ``<iframe srcdoc>`` (the map page keeps its own scripts and styles)."""
-    return map_iframe(plan_map(scenario, plan, lang=lang, offline=True), title="Map of the plan",
+    return map_iframe(plan_map(scenario, plan, lang=lang, offline=True), title=heading("Map of the plan", lang),
                       css_class="kp-map")
 
 
@@ -145,71 +158,86 @@ def timeline_section(scenario: Scenario, plan: Plan, lang: str = "en") -> str:
             if index == 0:
                 raise
             continue  # an optional second view the timeline module does not offer
-        parts.append(f"<h3>{titles[by]}</h3>")
+        parts.append(f"<h3>{_e(heading(titles[by], lang))}</h3>")
         parts.append(figure.to_html(full_html=False, include_plotlyjs=(index == 0), config=PLOTLY_CONFIG,
                                     div_id=f"kp-timeline-{by}"))
     return "\n".join(parts)
 
 
 def report_html(scenario: Scenario, plan: Plan, *, lang: str = "en") -> str:
-    """The whole report as one HTML document (for a download button or ``write_report``)."""
-    sheets = workbook_sheets(scenario, plan)
+    """The whole report as one HTML document (for a download button or ``write_report``), in ``lang``
+    ('en' or 'fr': headings ``planner.views.i18n.heading``, numbers and dates in the locale through babel)."""
+    sheets = sheet_frames(scenario, plan, lang)
     summary = sheets["Summary"]
     meta = plan.meta or {}
     engagements = sheets["Engagements"]
-    scheduled = engagements[engagements["Status"] == "scheduled"]
+    scheduled = engagements[engagements["Status"] == heading("scheduled", lang)]
     unscheduled = sheets["Unscheduled"]
     people = [r.id for r in scenario.reviewers if plan.of_reviewer(r.id)]
 
+    def h(text: str, **values) -> str:
+        return _e(heading(text, lang, **values))
+
     created = meta.get("created")
+    if lang == "en":
+        period = f"{scenario.horizon_start:%d %b %Y} – {scenario.horizon_end:%d %b %Y}"
+    else:
+        period = date_range_label(scenario.horizon_start, scenario.horizon_end, lang)
     subtitle = (_e(plan_quality(meta, lang))
-                + (f" Made {_e(created)} (UTC)." if created else "")
-                + f" Horizon {scenario.horizon_start:%d %b %Y} – {scenario.horizon_end:%d %b %Y}.")
+                + (" " + h("Made {created} (UTC).", created=created) if created else "")
+                + " " + h("Horizon {period}.", period=period))
 
     itineraries = []
     for rid in people:
-        frame = itinerary_frame(scenario, plan, rid)
+        frame = itinerary_frame(scenario, plan, rid, lang)
+        count = h("{count} engagement(s)", count=_number(len(plan.of_reviewer(rid)), lang))
         itineraries.append(f'<details open class="kp-itinerary" id="person-{html_attr(rid)}"><summary>{_e(rid)} '
-                           f"({len(plan.of_reviewer(rid))} engagement(s))</summary>"
-                           f"{_table(frame, ITINERARY_COLUMNS, 'kp-itinerary-table')}</details>")
+                           f"({count})</summary>"
+                           f"{_table(frame, ITINERARY_COLUMNS, 'kp-itinerary-table', lang)}</details>")
 
-    unscheduled_html = (_table(unscheduled, UNSCHEDULED_COLUMNS, "kp-unscheduled") if len(unscheduled)
-                        else '<p class="kp-note">Every engagement is scheduled.</p>')
+    unscheduled_html = (_table(unscheduled, UNSCHEDULED_COLUMNS, "kp-unscheduled", lang) if len(unscheduled)
+                        else f'<p class="kp-note">{h("Every engagement is scheduled.")}</p>')
+    name = _e(scenario_title(scenario, lang))
+    map_note = h("Engagement sites at the host's capital; country shapes instead of map tiles, so the map works "
+                 "offline.")
     body = f"""
 <header>
-<h1>Kimberley Process review plan — {_e(scenario.name)}</h1>
+<h1>{h("Kimberley Process review plan")} — {name}</h1>
 <p class="kp-sub">{subtitle}</p>
-<nav><a href="#map">Map</a><a href="#timeline">Timeline</a><a href="#engagements">Engagements</a>
-<a href="#unscheduled">Not scheduled</a><a href="#terms">Soft terms</a><a href="#people">Itineraries</a></nav>
+<nav><a href="#map">{h("Map")}</a><a href="#timeline">{h("Timeline")}</a><a href="#engagements">{h("Engagements")}</a>
+<a href="#unscheduled">{h("Not scheduled")}</a><a href="#terms">{h("Soft terms")}</a>
+<a href="#people">{h("Itineraries")}</a></nav>
 </header>
-{_kpis(summary)}
-<section id="map"><h2>Map</h2>
+{_kpis(summary, lang)}
+<section id="map"><h2>{h("Map")}</h2>
 {map_section(scenario, plan, lang)}
-<p class="kp-note">Engagement sites at the host's capital; country shapes instead of map tiles, so the map
-works offline.</p></section>
-<section id="timeline"><h2>Timeline</h2>
+<p class="kp-note">{map_note}</p></section>
+<section id="timeline"><h2>{h("Timeline")}</h2>
 {timeline_section(scenario, plan, lang)}
 </section>
-<section id="engagements"><h2>Scheduled engagements ({len(scheduled)})</h2>
-{_table(scheduled, ENGAGEMENT_COLUMNS, "kp-engagements")}
+<section id="engagements"><h2>{h("Scheduled engagements")} ({_number(len(scheduled), lang)})</h2>
+{_table(scheduled, ENGAGEMENT_COLUMNS, "kp-engagements", lang)}
 </section>
-<section id="unscheduled"><h2>Not scheduled ({len(unscheduled)})</h2>
+<section id="unscheduled"><h2>{h("Not scheduled")} ({_number(len(unscheduled), lang)})</h2>
 {unscheduled_html}
 </section>
-<section id="terms"><h2>Why the plan is scored as it is (soft terms)</h2>
-<p class="kp-note">Each term's value × weight = penalty; the plan keeps the total as low as the rules allow.</p>
-{_table(pd.DataFrame(term_rows(scenario, plan)), TERM_COLUMNS, "kp-terms")}
+<section id="terms"><h2>{h("Why the plan is scored as it is (soft terms)")}</h2>
+<p class="kp-note">{h("Each term's value × weight = penalty; the plan keeps the total as low as the rules allow.")}</p>
+{_table(pd.DataFrame(term_rows(scenario, plan, lang)), TERM_COLUMNS, "kp-terms", lang)}
 </section>
-<section id="people"><h2>Itineraries ({len(people)} people)</h2>
+<section id="people"><h2>{h("Itineraries")} ({h("{count} people", count=_number(len(people), lang))})</h2>
 {"".join(itineraries)}
 </section>
-<footer>Made by kp-plan export from a saved plan of “{_e(scenario.name)}”
-(package {_e(meta.get("package_version", "unknown"))}). Reviewer ids only; no personal data.</footer>
+<footer>{h("Made by kp-plan export from a saved plan of “{scenario}” (package {version}). Reviewer ids only; "
+           "no personal data.", scenario=scenario_title(scenario, lang),
+           version=meta.get("package_version", "unknown"))}</footer>
 """
+    title = f"KP plan — {scenario.name}" if lang == "en" else heading("KP plan — {scenario}", lang,
+                                                                        scenario=scenario_title(scenario, lang))
     return ("<!DOCTYPE html>\n"
             f'<html lang="{html_attr(lang)}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>KP plan — {_e(scenario.name)}</title><style>{CSS}</style></head>"
+            f"<title>{_e(title)}</title><style>{CSS}</style></head>"
             f"<body>{body}</body></html>\n")
 
 

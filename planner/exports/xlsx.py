@@ -9,8 +9,10 @@ Sheets, in order:
   Unscheduled   engagements left out, with the reason
   <reviewer id> one sheet per person with at least one engagement: their itinerary, fixed events included
 
-Headers are words, the header row is frozen and filtered, columns are sized to their content and dates are
-Excel dates. Unavailability is not exported (its periods and its private reasons stay out).
+Headers are words (in English or French: ``lang``, ``planner.views.i18n.heading``; cells in French too: kinds,
+priorities, statuses, roles, titles from ``title_fr``, places and countries from CLDR), the header row is frozen
+and filtered, columns are sized to their content and dates are Excel dates. Unavailability is not exported (its
+periods and its private reasons stay out).
 
 Scenario text is never a formula: the workbook has no formula by design, so every cell openpyxl would store as
 one (a text starting with ``=``) is stored as text, and every text a spreadsheet could take for a formula when
@@ -28,6 +30,8 @@ import re
 from datetime import date
 
 import pandas as pd
+from babel import Locale
+from babel.numbers import format_decimal
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -44,38 +48,76 @@ from planner.exports.common import (
 from planner.io.atomic import atomic_write_bytes
 from planner.rules.scoring import plan_kpis, total_penalty
 from planner.views.escape import looks_like_formula, visible_text
-from planner.views.i18n import kind_label
+from planner.views.i18n import HEADINGS_FR, date_range_label, heading, kind_label, participant_name, t
 from planner.views.plan_view import itinerary
-from planner.views.wording import plan_quality
+from planner.views.wording import (
+    participant_place,
+    place_in,
+    place_of_item,
+    plan_quality,
+    scenario_title,
+    title_in,
+)
 
 FIXED_SHEETS = ("Summary", "Engagements", "Teams", "People", "Soft terms", "Unscheduled")
 WRAP_COLUMNS = {"Team", "Reason", "Details", "Lead of"}
+WRAP_COLUMNS |= {HEADINGS_FR[c] for c in WRAP_COLUMNS}  # the same columns in a French workbook
 MAX_WIDTH = 60
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 
 
-def _summary(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+def country_name(scenario: Scenario, code: str, lang: str = "en") -> str:
+    """A participant's country in ``lang``: the scenario's English name, in French the CLDR name (babel),
+    else the participant's French name (``participant_name``)."""
+    english = scenario.participant(code).name if code in scenario.participants_by_code else code
+    if lang == "en":
+        return english
+    return Locale.parse(lang).territories.get(code) or participant_name(scenario, code, lang)
+
+
+def _word(value: str, lang: str) -> str:
+    """A status or role word of a cell in ``lang`` ('scheduled' → 'programmé')."""
+    return heading(value, lang)
+
+
+def _priority(priority: str, lang: str) -> str:
+    return t(f"priority_{priority}", lang) if lang != "en" else priority
+
+
+def _summary(scenario: Scenario, plan: Plan, lang: str = "en") -> pd.DataFrame:
     kpis = plan_kpis(scenario, plan)
     meta = plan.meta or {}
+    if lang == "en":
+        horizon = f"{scenario.horizon_start:%d %b %Y} – {scenario.horizon_end:%d %b %Y}"
+    else:
+        horizon = date_range_label(scenario.horizon_start, scenario.horizon_end, lang)
+    factor = format_decimal(scenario.rules.co2_kg_per_km, locale=lang)
     rows = [
-        ("Scenario", scenario.name),
-        ("Horizon", f"{scenario.horizon_start:%d %b %Y} – {scenario.horizon_end:%d %b %Y}"),
-        ("Plan quality", plan_quality(meta)),
+        ("Scenario", scenario_title(scenario, lang)),  # its name; in French its period (the name is English)
+        ("Horizon", horizon),
+        ("Plan quality", plan_quality(meta, lang)),
         ("Total penalty (lower is better)", meta.get("objective")),
-        ("Plan created (UTC)", meta.get("created", "not recorded (reproducible plan)")),
+        ("Plan created (UTC)", meta.get("created", heading("not recorded (reproducible plan)", lang))),
         ("Engagements scheduled", kpis["engagements_scheduled"]),
         ("Engagements left out", kpis["engagements_unscheduled"]),
         ("Countries visited", kpis["countries_visited"]),
         ("People involved", kpis["people_involved"]),
         ("Kilometres travelled (after chaining)", kpis["travel_km"]),
-        (f"CO2 estimate, tonnes (at {scenario.rules.co2_kg_per_km} kg per km, an assumption)",
-         kpis["co2_tonnes"]),
+        ("CO2 estimate, tonnes (at {factor} kg per km, an assumption)", kpis["co2_tonnes"]),
         ("Largest workload (engagements per person)", kpis["max_load"]),
     ]
+    rows = [(heading(item, lang, factor=factor) if "{factor}" in item else heading(item, lang), value)
+            for item, value in rows]
     return pd.DataFrame(rows, columns=["Item", "Value"]).astype({"Value": object})
 
 
-def _engagements(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+def _place(scenario: Scenario, e, host: str, lang: str) -> str:
+    if lang == "en":
+        return place_of(scenario, e, host)
+    return participant_place(scenario, host, e.place, lang, place_of_item(scenario, lang, e.id))
+
+
+def _engagements(scenario: Scenario, plan: Plan, lang: str = "en") -> pd.DataFrame:
     outcomes = plan.outcomes_by_id
     rows = []
     for e in scenario.engagements:
@@ -84,19 +126,20 @@ def _engagements(scenario: Scenario, plan: Plan) -> pd.DataFrame:
         lat, lon = coordinates_of(scenario, o.host) if scheduled else (None, None)
         moved = (abs((o.start - e.published_start).days) if scheduled and e.published_start else None)
         rows.append({
-            "ID": e.id, "Title": e.title, "Kind": kind_label(e.kind), "Priority": e.priority,
-            "Status": o.status if o else "not in plan",
+            "ID": e.id, "Title": title_in(e, lang), "Kind": kind_label(e.kind, lang),
+            "Priority": _priority(e.priority, lang),
+            "Status": _word(o.status if o else "not in plan", lang),
             "Start": o.start if scheduled else None, "End": o.end if scheduled else None,
             "Days": days_inclusive(o.start, o.end) if scheduled else None,
             "Host": o.host if scheduled else "",
-            "Host country": scenario.participant(o.host).name if scheduled else "",
-            "Place": place_of(scenario, e, o.host) if scheduled else e.place,
+            "Host country": country_name(scenario, o.host, lang) if scheduled else "",
+            "Place": _place(scenario, e, o.host, lang) if scheduled else place_in(e.place, lang),
             "Latitude": lat, "Longitude": lon,
             "Lead": (plan.lead(e.id) or "") if scheduled else "",
             "Team size": len(plan.team(e.id)) if scheduled else 0,
             "Team": team_text(scenario, plan, e.id) if scheduled else "",
             "Published start": e.published_start, "Days moved": moved,
-            "Reason": "" if scheduled else (o.reason if o else "the plan does not mention it"),
+            "Reason": "" if scheduled else (o.reason if o else heading("the plan does not mention it", lang)),
         })
     frame = pd.DataFrame(rows)
     return frame.sort_values(["Start", "ID"], na_position="last", key=_sortable).reset_index(drop=True)
@@ -108,7 +151,7 @@ def _sortable(column: pd.Series) -> pd.Series:
     return column
 
 
-def _teams(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+def _teams(scenario: Scenario, plan: Plan, lang: str = "en") -> pd.DataFrame:
     engagements = scenario.engagements_by_id
     reviewers = scenario.reviewers_by_id
     rows = []
@@ -116,9 +159,9 @@ def _teams(scenario: Scenario, plan: Plan) -> pd.DataFrame:
         e = engagements[o.engagement_id]
         for a in team_of(plan, o.engagement_id):
             r = reviewers[a.reviewer_id]
-            rows.append({"Engagement ID": e.id, "Engagement": e.title, "Start": a.start, "End": a.end,
+            rows.append({"Engagement ID": e.id, "Engagement": title_in(e, lang), "Start": a.start, "End": a.end,
                          "Host": a.host, "Reviewer": a.reviewer_id, "Organisation": r.organisation,
-                         "Role": a.role, "Languages": ", ".join(r.languages)})
+                         "Role": _word(a.role, lang), "Languages": ", ".join(r.languages)})
     return pd.DataFrame(rows, columns=["Engagement ID", "Engagement", "Start", "End", "Host", "Reviewer",
                                        "Organisation", "Role", "Languages"])
 
@@ -136,37 +179,39 @@ def _people(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def term_rows(scenario: Scenario, plan: Plan) -> list[dict]:
+def term_rows(scenario: Scenario, plan: Plan, lang: str = "en") -> list[dict]:
     """The soft-term breakdown, a row per term and the total; ``Details`` is the term's sentences (a tuple:
     a sentence may quote a title that has line breaks of its own)."""
     terms = soft_terms(scenario, plan)
     rows = [{"Term": t.name, "Description": term_label(t.name), "Value": t.value, "Weight": t.weight,
              "Penalty": round(t.penalty, 2), "Details": tuple(t.sentences)} for t in terms]
-    rows.append({"Term": "total", "Description": "Total penalty (lower is better)", "Value": None,
+    rows.append({"Term": "total", "Description": heading("Total penalty (lower is better)", lang), "Value": None,
                  "Weight": None, "Penalty": round(total_penalty(terms), 2), "Details": ()})
     return rows
 
 
-def _terms(scenario: Scenario, plan: Plan) -> pd.DataFrame:
-    return pd.DataFrame([{**row, "Details": "\n".join(row["Details"])} for row in term_rows(scenario, plan)])
+def _terms(scenario: Scenario, plan: Plan, lang: str = "en") -> pd.DataFrame:
+    return pd.DataFrame([{**row, "Details": "\n".join(row["Details"])} for row in term_rows(scenario, plan, lang)])
 
 
-def _unscheduled(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+def _unscheduled(scenario: Scenario, plan: Plan, lang: str = "en") -> pd.DataFrame:
     outcomes = plan.outcomes_by_id
     rows = []
     for e in scenario.engagements:
         o = outcomes.get(e.id)
         if o is not None and o.scheduled:
             continue
-        rows.append({"ID": e.id, "Title": e.title, "Kind": kind_label(e.kind), "Priority": e.priority,
+        rows.append({"ID": e.id, "Title": title_in(e, lang), "Kind": kind_label(e.kind, lang),
+                     "Priority": _priority(e.priority, lang),
                      "Earliest start": e.earliest_start, "Latest end": e.latest_end,
                      "Duration (days)": e.duration_days,
-                     "Reason": (o.reason or "no reason recorded") if o else "the plan does not mention it"})
+                     "Reason": (o.reason or heading("no reason recorded", lang)) if o
+                     else heading("the plan does not mention it", lang)})
     return pd.DataFrame(rows, columns=["ID", "Title", "Kind", "Priority", "Earliest start", "Latest end",
                                        "Duration (days)", "Reason"])
 
 
-def itinerary_frame(scenario: Scenario, plan: Plan, reviewer_id: str) -> pd.DataFrame:
+def itinerary_frame(scenario: Scenario, plan: Plan, reviewer_id: str, lang: str = "en") -> pd.DataFrame:
     """One person's itinerary sheet: engagements and fixed events in date order
     (``planner.views.plan_view.itinerary``; unavailability is never part of it)."""
     engagements = scenario.engagements_by_id
@@ -175,11 +220,16 @@ def itinerary_frame(scenario: Scenario, plan: Plan, reviewer_id: str) -> pd.Data
     for i, s in enumerate(stops):
         following = stops[i + 1] if i + 1 < len(stops) else None
         if s.engagement_id:
-            kind, role = kind_label(s.kind), s.role
-            place = place_of(scenario, engagements[s.engagement_id], s.host)
+            kind, role = kind_label(s.kind, lang), _word(s.role, lang)
+            place = _place(scenario, engagements[s.engagement_id], s.host, lang)
+            what = title_in(engagements[s.engagement_id], lang)
         else:
-            kind, role, place = f"{kind_label(s.kind)} (fixed event)", "attendee", s.place
-        rows.append({"Start": s.start, "End": s.end, "Days": days_inclusive(s.start, s.end), "What": s.title,
+            fixed = "fixed event" if lang == "en" else t("fixed_event", lang).lower()
+            kind, role = f"{kind_label(s.kind, lang)} ({fixed})", _word("attendee", lang)
+            place = place_in(s.place, lang, place_of_item(scenario, lang, "", s.event_id))
+            event = next((v for v in scenario.events if v.id == s.event_id), None)
+            what = title_in(event, lang) if event is not None else s.title
+        rows.append({"Start": s.start, "End": s.end, "Days": days_inclusive(s.start, s.end), "What": what,
                      "Kind": kind, "Place": place, "Role": role, "ID": s.engagement_id or s.event_id,
                      "Km from home": s.km_from_home,
                      "Free days until next": (following.start - s.end).days - 1 if following else None})
@@ -279,39 +329,49 @@ def _missing(value) -> bool:
         return False
 
 
-def workbook_sheets(scenario: Scenario, plan: Plan) -> dict[str, pd.DataFrame]:
-    """Every sheet of the workbook as a data frame, in order (sheet name → frame)."""
+def sheet_frames(scenario: Scenario, plan: Plan, lang: str = "en") -> dict[str, pd.DataFrame]:
+    """Every sheet as a data frame with English sheet and column names (the report reads them by name) and
+    cells in ``lang``; :func:`workbook_sheets` gives them their headings in ``lang``."""
     sheets = {
-        "Summary": _summary(scenario, plan),
-        "Engagements": _engagements(scenario, plan),
-        "Teams": _teams(scenario, plan),
+        "Summary": _summary(scenario, plan, lang),
+        "Engagements": _engagements(scenario, plan, lang),
+        "Teams": _teams(scenario, plan, lang),
         "People": _people(scenario, plan),
-        "Soft terms": _terms(scenario, plan),
-        "Unscheduled": _unscheduled(scenario, plan),
+        "Soft terms": _terms(scenario, plan, lang),
+        "Unscheduled": _unscheduled(scenario, plan, lang),
     }
-    taken = {name.lower() for name in sheets}
+    taken = {heading(name, lang).lower() for name in sheets} | {name.lower() for name in sheets}
     for r in sorted(scenario.reviewers, key=lambda r: r.id):
         if plan.of_reviewer(r.id):
-            sheets[_sheet_name(r.id, taken)] = itinerary_frame(scenario, plan, r.id)
+            sheets[_sheet_name(r.id, taken)] = itinerary_frame(scenario, plan, r.id, lang)
     return sheets
 
 
-def workbook_bytes(scenario: Scenario, plan: Plan) -> bytes:
-    """The .xlsx file's content (for a download button or an e-mail)."""
+def workbook_sheets(scenario: Scenario, plan: Plan, lang: str = "en") -> dict[str, pd.DataFrame]:
+    """Every sheet of the workbook as a data frame, in order (sheet name → frame), headings in ``lang``
+    ('en' or 'fr': sheet names, column headers, summary items and status words)."""
+    return {(heading(name, lang) if name in FIXED_SHEETS else name):
+            frame.rename(columns=lambda c: heading(c, lang))
+            for name, frame in sheet_frames(scenario, plan, lang).items()}
+
+
+def workbook_bytes(scenario: Scenario, plan: Plan, lang: str = "en") -> bytes:
+    """The .xlsx file's content (for a download button or an e-mail), in ``lang``."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl", date_format="yyyy-mm-dd",
                         datetime_format="yyyy-mm-dd") as writer:
-        for name, frame in workbook_sheets(scenario, plan).items():
+        for name, frame in workbook_sheets(scenario, plan, lang).items():
             frame = frame.map(_as_text)
             frame.to_excel(writer, sheet_name=name, index=False)
             _format(writer.sheets[name], frame)
             _text_not_formula(writer.sheets[name])
         book = writer.book
-        book.properties.title = visible_text(f"KP plan – {scenario.name}")
+        book.properties.title = visible_text(f"KP plan – {scenario.name}" if lang == "en"
+                                             else heading("KP plan — {scenario}", lang, scenario=scenario.name))
         book.properties.creator = "kp-plan export"
     return buffer.getvalue()
 
 
-def write_workbook(scenario: Scenario, plan: Plan, path: str | os.PathLike) -> None:
-    """Write the workbook to ``path`` atomically (a reader never sees half a file)."""
-    atomic_write_bytes(path, workbook_bytes(scenario, plan))
+def write_workbook(scenario: Scenario, plan: Plan, path: str | os.PathLike, lang: str = "en") -> None:
+    """Write the workbook to ``path`` atomically (a reader never sees half a file), in ``lang``."""
+    atomic_write_bytes(path, workbook_bytes(scenario, plan, lang))

@@ -144,6 +144,9 @@ LABELS: dict[str, dict[str, str]] = {
         "calendar_download": "Download the calendar of {who} (.ics)",
         "calendar_not_available": "Calendar download: not available yet.",
         "calendar_org_note": "Calendars are per person: choose a person to download one.",
+        "download_plan_ics": "Whole plan (.ics)",
+        "download_xlsx": "Excel workbook (.xlsx)",
+        "download_report": "Report (.html)",
         # months
         "month_1": "January", "month_2": "February", "month_3": "March", "month_4": "April",
         "month_5": "May", "month_6": "June", "month_7": "July", "month_8": "August",
@@ -269,12 +272,82 @@ LABELS: dict[str, dict[str, str]] = {
         "calendar_download": "Télécharger l’agenda de {who} (.ics)",
         "calendar_not_available": "Téléchargement de l’agenda : pas encore disponible.",
         "calendar_org_note": "Les agendas sont individuels : choisissez une personne pour en télécharger un.",
+        "download_plan_ics": "Tout le plan (.ics)",
+        "download_xlsx": "Classeur Excel (.xlsx)",
+        "download_report": "Rapport (.html)",
         "month_1": "janvier", "month_2": "février", "month_3": "mars", "month_4": "avril",
         "month_5": "mai", "month_6": "juin", "month_7": "juillet", "month_8": "août",
         "month_9": "septembre", "month_10": "octobre", "month_11": "novembre", "month_12": "décembre",
         "error": "Une erreur s’est produite lors de la mise à jour de cette vue.",
     },
 }
+
+
+#: The headings of the workbook and the report (planner.exports.xlsx, planner.exports.html) in French: their
+#: sheet names, column headers, summary items, section titles and the words of their status columns. The
+#: English heading is the key (it names the data frame's column); :func:`heading` looks it up.
+HEADINGS_FR: dict[str, str] = {
+    # sheets
+    "Summary": "Résumé", "Engagements": "Engagements", "Teams": "Équipes", "People": "Personnes",
+    "Soft terms": "Critères de qualité", "Unscheduled": "Non programmés",
+    # summary
+    "Item": "Élément", "Value": "Valeur", "Scenario": "Scénario", "Horizon": "Période",
+    "Plan quality": "Qualité du plan", "Total penalty (lower is better)": "Pénalité totale (le plus bas est le mieux)",
+    "Plan created (UTC)": "Plan créé (UTC)", "not recorded (reproducible plan)": "non enregistré (plan reproductible)",
+    "Engagements scheduled": "Engagements programmés", "Engagements left out": "Engagements non programmés",
+    "Countries visited": "Pays visités", "People involved": "Personnes mobilisées",
+    "Kilometres travelled (after chaining)": "Kilomètres parcourus (après enchaînement des voyages)",
+    "CO2 estimate, tonnes (at {factor} kg per km, an assumption)":
+        "CO2 estimé, en tonnes (à {factor} kg par km, hypothèse)",
+    "CO2 estimate, tonnes (assumption)": "CO2 estimé, en tonnes (hypothèse)",
+    "Largest workload (engagements per person)": "Charge la plus lourde (engagements par personne)",
+    # columns
+    "ID": "Identifiant", "Title": "Titre", "Kind": "Type", "Priority": "Priorité", "Status": "Statut",
+    "Start": "Début", "End": "Fin", "Days": "Jours", "Host": "Hôte", "Host country": "Pays hôte",
+    "Place": "Lieu", "Latitude": "Latitude", "Longitude": "Longitude", "Lead": "Chef d’équipe",
+    "Team size": "Taille de l’équipe", "Team": "Équipe", "Published start": "Début publié",
+    "Days moved": "Jours de décalage", "Reason": "Motif", "Engagement ID": "Identifiant de l’engagement",
+    "Engagement": "Engagement", "Reviewer": "Examinateur", "Organisation": "Organisation", "Role": "Rôle",
+    "Languages": "Langues", "Groups": "Groupes", "Most engagements": "Engagements au plus",
+    "Days away": "Jours en déplacement", "Kilometres (round trips)": "Kilomètres (allers-retours)",
+    "Lead of": "Chef d’équipe de", "Term": "Critère", "Description": "Description", "Weight": "Poids",
+    "Penalty": "Pénalité", "Details": "Détails", "Earliest start": "Début au plus tôt",
+    "Latest end": "Fin au plus tard", "Duration (days)": "Durée (jours)", "What": "Quoi",
+    "Km from home": "Km depuis le domicile", "Free days until next": "Jours libres avant le suivant",
+    # words in cells
+    "scheduled": "programmé", "unscheduled": "non programmé", "not in plan": "absent du plan",
+    "no reason recorded": "aucun motif enregistré", "the plan does not mention it": "absent du plan",
+    "total": "total", "attendee": "participant", "lead": "chef d’équipe", "member": "membre",
+    # the report
+    "Kimberley Process review plan": "Plan des examens du Processus de Kimberley",
+    "Map": "Carte", "Timeline": "Calendrier", "Not scheduled": "Non programmés",
+    "Itineraries": "Itinéraires", "By engagement": "Par engagement", "By person": "Par personne",
+    "Map of the plan": "Carte du plan", "Scheduled engagements": "Engagements programmés",
+    "Why the plan is scored as it is (soft terms)": "Pourquoi le plan a cette note (critères de qualité)",
+    "Each term's value × weight = penalty; the plan keeps the total as low as the rules allow.":
+        "Pour chaque critère, valeur × poids = pénalité ; le plan garde le total aussi bas que les règles "
+        "le permettent.",
+    "Every engagement is scheduled.": "Tous les engagements sont programmés.",
+    "Engagement sites at the host's capital; country shapes instead of map tiles, so the map works offline.":
+        "Lieux des engagements dans la capitale de l’hôte ; contours des pays au lieu de fonds de carte, "
+        "la carte fonctionne donc hors ligne.",
+    "Made {created} (UTC).": "Établi le {created} (UTC).", "Horizon {period}.": "Période : {period}.",
+    "{count} engagement(s)": "{count} engagement(s)", "{count} people": "{count} personnes",
+    "Made by kp-plan export from a saved plan of “{scenario}” (package {version}). Reviewer ids only; "
+    "no personal data.": "Établi par kp-plan export à partir d’un plan enregistré de « {scenario} » "
+                         "(version {version}). Identifiants des examinateurs seulement ; aucune donnée "
+                         "personnelle.",
+    "KP plan — {scenario}": "Plan du PK — {scenario}", "yes": "oui", "no": "non",
+}
+
+
+def heading(text: str, lang: str = "en", **values) -> str:
+    """A heading of the workbook or the report (:data:`HEADINGS_FR`) in ``lang``, placeholders filled; an
+    English heading with no French one is kept (tests/test_stakeholder_views_fr.py lists the English words
+    the French files must not show)."""
+    check_lang(lang)
+    text = HEADINGS_FR.get(text, text) if lang == "fr" else text
+    return text.format(**values) if values else text
 
 
 def check_lang(lang: str) -> str:
