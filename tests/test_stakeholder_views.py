@@ -319,3 +319,77 @@ def test_stops_at_one_place_are_spread(published):
     alone = [s for s in scenario.reviewers if len({(x.lat, x.lon) for x in itinerary(scenario, plan, [s.id])})
              == len(itinerary(scenario, plan, [s.id])) > 1][0]
     assert "kp-stop-spread" not in offline_html(itinerary_map(scenario, plan, [alone.id]))  # nothing to spread
+
+
+# --- organisation calendars -----------------------------------------------------------------------------------
+
+
+def test_organisation_calendar_lists_each_engagement_and_event_once(published):
+    from planner.exports.ics import organisation_calendar
+
+    scenario, plan = published
+    wdc = set(people_of(scenario, "WDC"))
+    calendar = Calendar.from_ical(calendar_bytes(organisation_calendar(scenario, plan, "WDC")))
+    events = list(calendar.walk("VEVENT"))
+    engagements = sorted(str(e["X-KP-ENGAGEMENT"]) for e in events if e.get("X-KP-ENGAGEMENT"))
+    fixed = sorted(str(e["X-KP-EVENT"]) for e in events if e.get("X-KP-EVENT"))
+    expected = sorted({a.engagement_id for a in plan.assignments if a.reviewer_id in wdc})
+    assert engagements == expected and expected  # each once, however many WDC people go
+    assert fixed == sorted(v.id for v in scenario.events if wdc & set(scenario.attendees_of(v.attendees)))
+    assert "WDC-AGM" in fixed
+    for e in events:
+        description = str(e["DESCRIPTION"])
+        going = description.rsplit("\n", 1)[-1]
+        assert going.startswith("WDC: ") and all(rid.startswith("WDC-") for rid in re.findall(r"[A-Z]+-\d+", going))
+    person = Calendar.from_ical(calendar_bytes(person_calendar(scenario, plan, sorted(wdc)[0])))
+    whole = Calendar.from_ical(calendar_bytes(plan_calendar(scenario, plan)))
+    uids = {str(e["UID"]) for e in events}
+    assert len(uids) == len(events)
+    assert not uids & {str(e["UID"]) for c in (person, whole) for e in c.walk("VEVENT")}  # identities of its own
+    other = Calendar.from_ical(calendar_bytes(organisation_calendar(scenario, plan, "CSC")))
+    assert {str(e["UID"]) for e in other.walk("VEVENT")} != uids
+    french = Calendar.from_ical(calendar_bytes(organisation_calendar(scenario, plan, "WDC", lang="fr")))
+    assert "WDC : " in str(next(iter(french.walk("VEVENT")))["DESCRIPTION"])
+    with pytest.raises(KeyError):
+        organisation_calendar(scenario, plan, "NOBODY")
+
+
+def test_organisation_calendar_cancels_what_the_organisation_no_longer_does(published):
+    from planner.exports.ics import organisation_calendar
+
+    scenario, plan = published
+    wdc = set(people_of(scenario, "WDC"))
+    eid = next(a.engagement_id for a in plan.assignments if a.reviewer_id in wdc)
+    without = dataclasses.replace(plan, assignments=tuple(a for a in plan.assignments
+                                                          if not (a.engagement_id == eid and a.reviewer_id in wdc)))
+    events = {str(e.get("X-KP-ENGAGEMENT")): e for e in Calendar.from_ical(calendar_bytes(
+        organisation_calendar(scenario, without, "WDC", previous=plan))).walk("VEVENT")}
+    assert str(events[eid]["STATUS"]) == "CANCELLED"
+    assert "no one of WDC" in str(events[eid]["DESCRIPTION"])
+    kept = [k for k, e in events.items() if k not in (eid, "None")]
+    assert kept and all(str(events[k]["STATUS"]) != "CANCELLED" for k in kept)
+
+
+def test_export_writes_organisation_calendars_and_the_itinerary_page_offers_them(published, tmp_path):
+    import base64
+
+    from planner.apps.dashboard import ItineraryDashboard
+    from planner.exports import export_plan
+
+    scenario, plan = published
+    written = export_plan(scenario, plan, tmp_path / "out", xlsx=False, html=False)
+    organisations = {p.name for p in written if p.parent.name == "organisations"}
+    assert {"WDC.ics", "CSC.ics"} <= organisations
+    assert len(organisations) == len({r.organisation for r in scenario.reviewers
+                                      if any(a.reviewer_id == r.id for a in plan.assignments)
+                                      or any(r.id in scenario.attendees_of(v.attendees) for v in scenario.events)})
+    page = ItineraryDashboard(_loaded(scenario, plan), lang="fr")
+    page.mode.value = "organisation"
+    page.choice.value = "WDC"
+    link = re.search(r'download="([^"]+)" href="data:text/calendar;base64,([^"]+)"', page.calendar.value)
+    assert link and link.group(1) == "WDC.ics" and "toutes les personnes" in page.calendar.value
+    calendar = Calendar.from_ical(base64.b64decode(link.group(2)))
+    assert sorted(str(e["X-KP-ENGAGEMENT"]) for e in calendar.walk("VEVENT") if e.get("X-KP-ENGAGEMENT")) == \
+        sorted({a.engagement_id for a in plan.assignments if a.reviewer_id.startswith("WDC-")})
+    page.mode.value = "person"
+    assert "WDC.ics" not in page.calendar.value

@@ -26,7 +26,7 @@ from IPython.display import display
 
 from planner.core.model import Plan, Scenario
 from planner.exports.common import safe_filename
-from planner.exports.download import ICS_MIME, download_link, person_ics
+from planner.exports.download import ICS_MIME, download_link, organisation_ics, person_ics
 from planner.sweeps.resilience import panel_html, resilience_panel
 from planner.views.html import (
     engagements_table_html,
@@ -34,7 +34,6 @@ from planner.views.html import (
     itinerary_table_html,
     kpis_html,
     matching_html,
-    note_html,
     section_title_html,
     unscheduled_html,
 )
@@ -67,6 +66,16 @@ def calendar_link_html(scenario: Scenario, plan: Plan, reviewer_id: str, lang: s
     language (``planner.exports.download.person_ics``)."""
     link = download_link(person_ics(scenario, plan, reviewer_id, lang=lang), f"{safe_filename(reviewer_id)}.ics",
                          t("calendar_download", lang, who=reviewer_id), ICS_MIME)
+    return f'<p class="kp-calendar">{link}</p>'
+
+
+def organisation_calendar_link_html(scenario: Scenario, plan: Plan, organisation: str, lang: str = "en") -> str:
+    """A download link for the calendar of everyone of one organisation (each engagement and fixed event once,
+    ``planner.exports.download.organisation_ics``) in the page's language."""
+    link = download_link(organisation_ics(scenario, plan, organisation, lang=lang),
+                         f"{safe_filename(organisation)}.ics",
+                         t("calendar_org_download", lang, who=organisation_label(scenario, organisation, lang)),
+                         ICS_MIME)
     return f'<p class="kp-calendar">{link}</p>'
 
 
@@ -359,7 +368,7 @@ class ItineraryDashboard(_Base):
         else:
             people = people_of(s, self.choice.value)
             who = organisation_label(s, self.choice.value, lang)
-            self.calendar.value = note_html("calendar_org_note", lang, "kp-calendar")
+            self.calendar.value = organisation_calendar_link_html(s, p, self.choice.value, lang)
         stops = itinerary(s, p, people)
         self.table.value = itinerary_table_html(s, stops, who, lang, show_person=len(people) > 1)
         self.map_out.value = self._map_html(itinerary_map(s, p, people, lang=lang, offline=self.offline))

@@ -17,7 +17,7 @@ import base64
 from planner.core.model import Plan, Scenario
 from planner.exports.common import safe_filename
 from planner.exports.html import report_html
-from planner.exports.ics import calendar_bytes, person_calendar, plan_calendar
+from planner.exports.ics import calendar_bytes, organisation_calendar, person_calendar, plan_calendar
 from planner.exports.xlsx import workbook_bytes
 from planner.views.escape import html_attr, html_text
 from planner.views.i18n import t
@@ -32,6 +32,13 @@ def person_ics(scenario: Scenario, plan: Plan, reviewer_id: str, previous: Plan 
     """One person's calendar as .ics bytes (what a dashboard's "add to my calendar" link offers), worded in
     the page's language ``lang``."""
     return calendar_bytes(person_calendar(scenario, plan, reviewer_id, previous, lang=lang))
+
+
+def organisation_ics(scenario: Scenario, plan: Plan, organisation: str, previous: Plan | None = None,
+                     lang: str = "en") -> bytes:
+    """The calendar of everyone of one organisation (``planner.exports.ics.organisation_calendar``) as .ics
+    bytes, worded in ``lang``."""
+    return calendar_bytes(organisation_calendar(scenario, plan, organisation, previous, lang=lang))
 
 
 def plan_ics(scenario: Scenario, plan: Plan, previous: Plan | None = None, lang: str = "en") -> bytes:

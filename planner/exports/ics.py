@@ -1,4 +1,5 @@
-"""iCalendar files (RFC 5545) of a plan: one calendar per person, one per engagement, one for the whole plan.
+"""iCalendar files (RFC 5545) of a plan: one calendar per person, one per organisation (all its people), one
+per engagement, one for the whole plan.
 
 Every engagement is an all-day event (``DTSTART;VALUE=DATE``, ``DTEND`` the day *after* the last day, as
 RFC 5545 makes the end exclusive) with the place, ``GEO`` coordinates, the lead and the team.
@@ -77,6 +78,13 @@ def event_uid(scenario_name: str, event_id: str, reviewer_id: str | None = None)
     """The UID of a fixed event (ASM18, the plenary …) in a person's or the whole plan's calendar."""
     parts = [scenario_name, "fixed-event", event_id] + ([reviewer_id] if reviewer_id else [])
     return str(uuid.uuid5(UID_NAMESPACE, "\x1f".join(parts)))
+
+
+def organisation_uid(scenario_name: str, kind: str, item_id: str, organisation: str) -> str:
+    """The UID of an engagement's (``kind`` "engagement") or fixed event's ("fixed-event") event in an
+    organisation's calendar: its own identity, so that an organisation's calendar and its people's own
+    calendars can sit side by side in one calendar program."""
+    return str(uuid.uuid5(UID_NAMESPACE, "\x1f".join([scenario_name, "organisation", organisation, kind, item_id])))
 
 
 def plan_stamp(scenario: Scenario, plan: Plan) -> datetime:
@@ -399,6 +407,63 @@ def person_calendar(scenario: Scenario, plan: Plan, reviewer_id: str, previous: 
                      current, cancelled, before, existing)
 
 
+def _organisation_people(scenario: Scenario, organisation: str) -> set[str]:
+    return {r.id for r in scenario.reviewers if r.organisation == organisation}
+
+
+def _organisation_items(scenario: Scenario, plan: Plan, organisation: str, lang: str) -> list[EventItem]:
+    """The organisation's engagements, each once, with who of the organisation goes and in what role."""
+    people = _organisation_people(scenario, organisation)
+    outcomes = plan.outcomes_by_id
+    items = []
+    for o in plan.scheduled():
+        if o.engagement_id not in scenario.engagements_by_id or o.host not in scenario.participants_by_code:
+            continue
+        mine = [a for a in team_of(plan, o.engagement_id) if a.reviewer_id in people]
+        if not mine or not outcomes[o.engagement_id].scheduled:
+            continue
+        item = _engagement_item(scenario, plan, o.engagement_id, lang=lang)
+        who = ", ".join(person_label(scenario, a.reviewer_id)
+                        + f" ({a.role if lang == 'en' else role_label(a.role, lang)})" for a in mine)
+        going = t("ics_org_people", lang, who=organisation, people=who)
+        items.append(replace(item, uid=organisation_uid(scenario.name, "engagement", o.engagement_id, organisation),
+                             description=f"{item.description}\n{going}", reviewer_id=""))
+    return items
+
+
+def organisation_calendar(scenario: Scenario, plan: Plan, organisation: str, previous: Plan | None = None, *,
+                          existing: Calendar | None = None, lang: str = "en") -> Calendar:
+    """The calendar of everyone of one organisation (a participant code, ``WDC``, ``CSC``): each engagement
+    any of them is on, once, saying who of them goes and in what role, and each fixed event any of them
+    attends, once. Its events have UIDs of their own (``organisation_uid``). ``previous``: the plan people
+    already have; its engagements that no one of the organisation does any more come out cancelled."""
+    people = _organisation_people(scenario, organisation)
+    if not people:
+        raise KeyError(f"no reviewer of organisation {organisation!r} in the scenario")
+    current = _organisation_items(scenario, plan, organisation, lang)
+    for v in scenario.events:
+        going = sorted(people & set(scenario.attendees_of(v.attendees)))
+        if going:
+            item = _fixed_event_item(scenario, v, lang=lang)
+            who = ", ".join(person_label(scenario, rid) for rid in going)
+            current.append(replace(item, uid=organisation_uid(scenario.name, "fixed-event", v.id, organisation),
+                                   description=f"{item.description}\n"
+                                               f"{t('ics_org_people', lang, who=organisation, people=who)}"))
+    before: list[EventItem] = []
+    cancelled: list[EventItem] = []
+    if previous is not None:
+        before = _organisation_items(scenario, previous, organisation, lang)
+        now_ids = {i.engagement_id for i in current if i.engagement_id}
+        for item in before:
+            if item.engagement_id not in now_ids:
+                why = _unscheduled_why(scenario, plan, item.engagement_id) or t(
+                    "ics_org_left", lang, who=organisation)
+                cancelled.append(item.cancelled(why))
+    return _calendar(scenario, plan, t("ics_name", lang, who=organisation),
+                     t("ics_org_description", lang, who=organisation, scenario=scenario.name),
+                     current, cancelled, before, existing)
+
+
 def _previous_engagement_items(scenario: Scenario, previous: Plan | None,
                                lang: str = "en") -> dict[str, EventItem]:
     if previous is None:
@@ -462,7 +527,8 @@ def read_calendar(path: str | os.PathLike) -> Calendar | None:
 
 def write_calendars(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike,
                     previous_plan: Plan | None = None, lang: str = "en") -> list[Path]:
-    """Write ``plan.ics`` (everything), ``people/<reviewer>.ics`` and ``engagements/<engagement>.ics`` into
+    """Write ``plan.ics`` (everything), ``people/<reviewer>.ics``, ``organisations/<organisation>.ics``
+    (everyone of one organisation: :func:`organisation_calendar`) and ``engagements/<engagement>.ics`` into
     ``out_dir``; return the files written. Calendar files already there (an earlier export) are read first:
     SEQUENCE numbers continue from them and their events that are no longer planned come out cancelled.
     A calendar that would have no event is not written."""
@@ -480,6 +546,10 @@ def write_calendars(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike,
         emit(folder / "people" / f"{safe_filename(reviewer.id)}.ics",
              lambda old, rid=reviewer.id: person_calendar(scenario, plan, rid, previous_plan, existing=old,
                                                           lang=lang))
+    for organisation in sorted({r.organisation for r in scenario.reviewers}):
+        emit(folder / "organisations" / f"{safe_filename(organisation)}.ics",
+             lambda old, org=organisation: organisation_calendar(scenario, plan, org, previous_plan, existing=old,
+                                                                 lang=lang))
     for engagement in scenario.engagements:
         emit(folder / "engagements" / f"{safe_filename(engagement.id)}.ics",
              lambda old, eid=engagement.id: engagement_calendar(scenario, plan, eid, previous_plan,
