@@ -189,7 +189,8 @@ def participant_basis(code: str) -> str:
         notes.append("Central Africa approach: membership of the April 2019 Kinshasa workshop [27], assumed "
                      "for 2018")
     if code in CAPITAL_OVERRIDES:
-        notes.append(f"capital {CAPITAL_OVERRIDES[code][0]}: {CAPITAL_OVERRIDES[code][1]} (assumption)")
+        notes.append(f"capital {CAPITAL_OVERRIDES[code][0]}: {CAPITAL_OVERRIDES[code][1]} (a departure from "
+                     "GeoNames)")
     if code in LANGUAGE_OVERRIDES:
         notes.append(f"languages assumed: {LANGUAGE_OVERRIDES[code][1]}")
     if code == "EU":
@@ -562,7 +563,9 @@ def build_scenario() -> Scenario:
         horizon_start=HORIZON[0], horizon_end=HORIZON[1], participants=tuple(participants),
         reviewers=tuple(reviewers), unavailability=tuple(unavailability), events=tuple(build_events(gz)),
         engagements=tuple(engagements), rules=rules, weights=KP_2018_WEIGHTS,
-        solver=SolverSettings(time_limit_s=60, workers=2, seed=0),
+        # `make plan` solves --reproducible (one worker, deterministic time): with 50 reviewers it needs more than
+        # 60 s to prove its plan best, which the notebooks require; a solve stops as soon as it is proven
+        solver=SolverSettings(time_limit_s=180, workers=2, seed=0),
     )
 
 
