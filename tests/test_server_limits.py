@@ -27,6 +27,7 @@ import urllib.error
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from traitlets.config import Config
@@ -281,11 +282,63 @@ def test_simultaneous_requests_never_start_more_kernels_than_the_cap(monkeypatch
     assert asyncio.run(manager.start_kernel(path="")) in started
 
 
+def test_pre_heated_kernels_leave_the_last_places_to_pages(monkeypatch):
+    """Voilà's pool of pre-heated kernels (preheat_kernel) fills only below the cap less a reserve; a page that
+    finds the cap reached takes the place of a pre-heated kernel no page uses yet; a failed pool start is
+    forgotten so that the next page starts a kernel of its own."""
+    shut: list[str] = []
+
+    async def start(self, *, kernel_id=None, path=None, **kwargs):
+        self._kernels[kernel_id] = object()
+        return kernel_id
+
+    async def shutdown(self, kernel_id, *args, **kwargs):
+        shut.append(kernel_id)
+        self._kernels.pop(kernel_id, None)
+
+    monkeypatch.setattr(serving.AsyncMappingKernelManager, "start_kernel", start)
+    monkeypatch.setattr(serving.AsyncMappingKernelManager, "shutdown_kernel", shutdown)
+    assert serving.BoundedKernelManager(config=Config({"BoundedKernelManager": {"max_kernels": 1}})).pages_reserve == 1
+    manager = serving.BoundedKernelManager(config=Config({"BoundedKernelManager": {"max_kernels": 4}}))
+    assert manager.pages_reserve == 1
+    preheat = {"env": {"VOILA_PREHEAT": "True"}}
+
+    async def scenario():
+        loop = asyncio.get_running_loop()
+        pooled = [await manager.start_kernel(path="", **preheat) for _ in range(3)]  # 3 of 4: one reserved
+        try:
+            await manager.start_kernel(path="", **preheat)
+            raise AssertionError("the pool took the last place")
+        except serving.ServerBusy:
+            pass
+        done = []
+        for kernel_id in pooled:
+            task = loop.create_future()
+            task.set_result({"kernel_id": kernel_id})
+            done.append(task)
+        failed = loop.create_future()
+        failed.set_exception(serving.ServerBusy(4, 15))
+        manager._pools = {"plan.ipynb": [done[0], failed], "itinerary.ipynb": done[1:]}
+        first = await manager.start_kernel(path="")  # the reserved place
+        second = await manager.start_kernel(path="")  # the cap is reached: a pre-heated kernel makes room
+        return first, second
+
+    first, second = asyncio.run(scenario())
+    assert len(shut) == 1 and shut[0] not in (first, second) and len(manager._kernels) == 4
+    assert shut[0] not in [t.result()["kernel_id"] for pool in manager._pools.values() for t in pool
+                           if t.done() and t.exception() is None]
+    assert len(manager._pools["plan.ipynb"]) == 1  # the victim went from its pool; the failed start is left
+    manager.get_pool_size = lambda name: len(manager._pools.get(name, []))
+    manager.get_rendered_notebook = lambda **kw: None
+    serving._note_browsers_of_preheated_kernels(manager)
+    assert manager.get_pool_size("plan.ipynb") == 0  # the failed start is dropped: the page starts its own
+    assert manager.get_pool_size("itinerary.ipynb") == 2
+
+
 def test_a_browsers_page_gets_longer_to_connect_than_a_crawlers(monkeypatch):
     """A page a browser asked for may take a while to start its scripts on a busy machine: its kernel waits
     browser_connect_grace_s for the page to connect; any other page's kernel is culled after cull_idle_timeout."""
     from datetime import UTC, datetime, timedelta
-    from types import SimpleNamespace
 
     culled: list[str] = []
 
@@ -415,7 +468,9 @@ def test_the_landing_page_makes_no_request_to_another_server(one_kernel_server, 
 def test_closing_a_tab_shuts_its_kernel_down_at_once(chromium):
     """Voilà's page asks the server to shut its kernel down when its tab closes; that request needs the _xsrf
     cookie, which Voilà's own page handler never sets (voila-dashboards/voila#1458: refused with 403)."""
-    server = Server("tab-close", "--MappingKernelManager.cull_idle_timeout=3600")  # not the culler's doing
+    # not the culler's doing; no pre-heated kernels, so that the page's kernel is the only one to count
+    server = Server("tab-close", "--MappingKernelManager.cull_idle_timeout=3600",
+                    "--VoilaConfiguration.preheat_kernel=False")
     context = chromium.new_context()  # a page of its own context would take the context down as it closes
     try:
         page = context.new_page()

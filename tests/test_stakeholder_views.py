@@ -393,3 +393,42 @@ def test_export_writes_organisation_calendars_and_the_itinerary_page_offers_them
         sorted({a.engagement_id for a in plan.assignments if a.reviewer_id.startswith("WDC-")})
     page.mode.value = "person"
     assert "WDC.ics" not in page.calendar.value
+
+
+# --- pre-heated kernels: built ahead in English, shown in the page's language ---------------------------------
+
+
+def test_a_dashboard_built_ahead_is_shown_in_the_pages_language_without_drawing_yet(published):
+    from planner.apps.dashboard import ItineraryDashboard, PlanDashboard
+
+    scenario, plan = published
+    page = PlanDashboard(_loaded(scenario, plan))
+    assert "Kimberley Process review plan" in page.header.value
+    page.set_language("fr")
+    assert "Plan des examens du Processus de Kimberley" in page.header.value and page.language.value == "fr"
+    assert "Chef d’équipe" in page.table.value and "Pays visités" in page.kpis.value
+    assert not page._ready and page._pending_timeline is not None  # nothing drawn before the page is live
+    assert page.timeline_out.outputs == ()
+    page.set_language("de")  # not a page language: unchanged
+    assert page.language.value == "fr"
+    trips = ItineraryDashboard(_loaded(scenario, plan))
+    trips.set_language("fr")
+    assert "Itinéraire" in trips.table.value and trips.errors.outputs == ()
+
+
+def test_a_plan_replaced_while_a_kernel_waited_is_noticed(tmp_path):
+    import shutil
+
+    from planner.io.plan_files import save_plan
+    from planner.views.loading import load_saved
+
+    scenario_dir, plan_dir = tmp_path / "scenario", tmp_path / "plan"
+    shutil.copytree(ROOT / "data" / "scenarios" / "kp-2018-h2", scenario_dir)
+    shutil.copytree(ROOT / "plans" / "kp-2018-h2", plan_dir)
+    loaded = load_saved(scenario_dir, plan_dir)
+    assert not loaded.outdated()
+    save_plan(loaded.plan, plan_dir)  # `make plan` replaces the folder (atomically)
+    assert loaded.outdated() and not load_saved(scenario_dir, plan_dir).outdated()
+    again = load_saved(scenario_dir, plan_dir)
+    (scenario_dir / "events.csv").write_text((scenario_dir / "events.csv").read_text() + "\n")
+    assert again.outdated()

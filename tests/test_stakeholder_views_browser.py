@@ -97,6 +97,8 @@ def test_plan_page_on_a_desktop_wheel_legend_and_toolbar(voila, kp_browser):  # 
         page.mouse.wheel(0, -400)
         time.sleep(1.0)  # Leaflet's wheel debounce: wait for a zoom that must not come
         assert _zoom(frame) == before, "the wheel zoomed the map before a click"
+        frame_el.scroll_into_view_if_needed()  # the wheel scrolled the page instead, as it should
+        box = frame_el.bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         page.mouse.wheel(0, -400)
         frame.wait_for_function(f"() => {{ const k = Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k));"

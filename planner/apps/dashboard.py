@@ -21,7 +21,6 @@ from collections.abc import Callable
 from urllib.parse import parse_qs
 
 import ipywidgets as w
-import plotly.io as pio
 from IPython.display import display
 
 from planner.core.model import Plan, Scenario
@@ -51,7 +50,7 @@ from planner.views.plan_view import (
     people_of,
     region_options,
 )
-from planner.views.timeline import plan_timeline
+from planner.views.timeline import figure_bundle, plan_timeline
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +85,15 @@ def organisation_calendar_link_html(scenario: Scenario, plan: Plan, organisation
 
 def language_from_url(default: str = "en") -> str:
     """The page's language from its address (``?lang=fr``): Voilà gives the kernel the query string of the
-    page it renders in ``QUERY_STRING``. An unknown or missing language gives ``default``."""
+    page it renders in ``QUERY_STRING``. An unknown or missing language gives ``default``.
+
+    A kernel Voilà pre-heated (``preheat_kernel`` in voila.json: ``VOILA_PREHEAT=True``) executes the notebook
+    before any page asks for it; here it waits until a page does and Voilà hands it that page's address
+    (``voila.utils.wait_for_request``), so what the notebook did before this call was done ahead of time."""
+    if os.environ.get("VOILA_PREHEAT") == "True" and os.environ.get("VOILA_KERNEL_ID"):
+        from voila.utils import wait_for_request
+
+        wait_for_request()
     values = parse_qs(os.environ.get("QUERY_STRING", "")).get("lang", [])
     return values[0] if values and values[0] in UI_LANGUAGES else default
 
@@ -102,7 +109,6 @@ class _Base:
     """Shared glue: the language toggle, an error area, and safe callbacks."""
 
     def __init__(self, loaded: Loaded, lang: str = "en"):
-        pio.renderers.default = "plotly_mimetype"  # rendered by the jupyterlab-plotly extension, no CDN
         self.w = w
         self.loaded = loaded
         self.lang = lang
@@ -128,6 +134,18 @@ class _Base:
                     print(t("error", self.lang))
         return handler
 
+    def set_language(self, lang: str) -> None:
+        """Show the page in ``lang`` (the page's address asked for it: ``language_from_url``), as the language
+        switch does, but before the page is live (so nothing is drawn into an Output widget yet)."""
+        if lang == self.language.value or lang not in UI_LANGUAGES:
+            return
+        self._updating = True
+        try:
+            self.language.value = lang
+        finally:
+            self._updating = False
+        (self.relabel if self.loaded.scenario is not None else self._render_header)()
+
     def _set_options(self, dropdown, options: list[tuple[str, str]]) -> None:
         """New (translated) options for a filter; its value stays ("" means "all": None would mean
         "nothing selected" to ipywidgets)."""
@@ -141,7 +159,10 @@ class _Base:
         with output:
             output.clear_output(wait=True)
             for obj in objects:
-                display(obj)
+                if isinstance(obj, dict):  # a mime bundle (timeline.figure_bundle)
+                    display(obj, raw=True)
+                else:
+                    display(obj)
 
     def _when_live(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` once the page is live in the browser.
@@ -271,7 +292,9 @@ class PlanDashboard(_Base):
 
     def refresh_timeline(self) -> None:
         s, p = self.loaded.scenario, self.loaded.plan
-        figure = plan_timeline(s, p, by=self.by.value, lang=self.lang, filters=self.filters)
+        # shown as the plotly mime bundle (JupyterLab's plotly extension draws it, no CDN), without plotly.io's
+        # renderers, whose import costs seconds (timeline.figure_bundle)
+        figure = figure_bundle(plan_timeline(s, p, by=self.by.value, lang=self.lang, filters=self.filters))
         if not self._ready:
             self._pending_timeline = figure  # drawn once the page is live (see _when_live)
             return

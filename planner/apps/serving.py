@@ -13,6 +13,10 @@ no limit of its own (voila-dashboards/voila#617). Three pieces, all configured i
   page, and adds ``Retry-After`` to a page refused with ``ServerBusy`` (the page itself is the template's
   503.html); the template static files answer 404 to anything but ``<template>/static/<file>`` inside a
   template (Voilà's own handler fails with 500 on ``..``, a missing ``static`` part or a NUL byte).
+- Pre-heated kernels (``VoilaConfiguration.preheat_kernel``, ``default_pool_size``): Voilà keeps that many kernels
+  per dashboard started, with the notebook executed up to the point where it waits for a page's address
+  (``planner.apps.dashboard.language_from_url``); they count in the cap, and a page that takes one gets the
+  browsers' grace like a kernel started for it.
 - ``main`` starts it, taking Voilà's own arguments (``make dashboard``)::
 
     .venv/bin/python -P -m planner.apps.serving dashboards/ --no-browser --Voila.ip=127.0.0.1 --port=8866
@@ -78,6 +82,12 @@ class BoundedKernelManager(AsyncMappingKernelManager):
                                       "last activity: a busy or slow machine takes a while to start the page's "
                                       "scripts. Other pages (curl, crawlers) get cull_idle_timeout like any kernel.")
 
+    @property
+    def pages_reserve(self) -> int:
+        """Places a pre-heated kernel never takes: a quarter of the cap, at least one (so a server capped at one
+        kernel pre-heats none)."""
+        return max(1, -(-self.max_kernels // 4))
+
     @default("max_kernels")
     def _max_kernels_from_memory(self) -> int:
         return max(1, int(memory_bytes() * self.memory_share / (self.kernel_memory_mb * MIB)))
@@ -91,17 +101,37 @@ class BoundedKernelManager(AsyncMappingKernelManager):
         if kernel_id is not None and kernel_id in self:  # asks for a running kernel: nothing new starts
             return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
         # counted and reserved with no await in between: concurrent requests cannot both take the last place
-        if len(set(self.list_kernel_ids()) | self._starting) >= self.max_kernels:
-            raise ServerBusy(self.max_kernels, self.retry_after_s)
+        victim = None
+        alive = len(set(self.list_kernel_ids()) | self._starting)
+        preheating = (kwargs.get("env") or {}).get("VOILA_PREHEAT") == "True"  # Voilà's pool filling itself
+        if preheating and alive >= self.max_kernels - self.pages_reserve:
+            raise ServerBusy(self.max_kernels, self.retry_after_s)  # the last places are for pages
+        if alive >= self.max_kernels:
+            # a page may take the place of a pre-heated kernel nobody uses yet
+            victim = None if preheating else self._take_idle_pooled_kernel()
+            if victim is None:
+                raise ServerBusy(self.max_kernels, self.retry_after_s)
         kernel_id = kernel_id or str(uuid.uuid4())
         self._starting.add(kernel_id)
         try:
+            if victim is not None:
+                await self.shutdown_kernel(victim)
             started = await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
         finally:
             self._starting.discard(kernel_id)
         if _browser_page.get():
             self._awaiting_browser.add(started)
         return started
+
+    def _take_idle_pooled_kernel(self) -> str | None:
+        """A pre-heated kernel no page has taken (Voilà's pool, with ``preheat_kernel``), removed from its pool
+        so that no page takes it meanwhile; None when there is none."""
+        for pool in getattr(self, "_pools", {}).values():
+            for task in reversed(pool):  # the newest first: the oldest is the next page's
+                if task.done() and not task.cancelled() and task.exception() is None:
+                    pool.remove(task)
+                    return task.result()["kernel_id"]
+        return None
 
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
         """jupyter_server's culling, except that a browser's page gets ``browser_connect_grace_s`` to connect.
@@ -171,6 +201,42 @@ class DashboardServer(Voila):
     def init_handlers(self) -> list:
         return [(spec[0], self.replaced_handlers.get(spec[1], spec[1]), *spec[2:])
                 for spec in super().init_handlers()]
+
+    def init_settings(self) -> dict:
+        settings = super().init_settings()
+        _note_browsers_of_preheated_kernels(self.kernel_manager)
+        return settings
+
+
+def _note_browsers_of_preheated_kernels(manager) -> None:
+    """With ``preheat_kernel``, Voilà's pool (its ``VoilaKernelManager``, a subclass of the class voila.json
+    names) hands a page a kernel it started earlier, without ``start_kernel``: tell ``BoundedKernelManager``
+    that a browser's page took it, so that the kernel gets ``browser_connect_grace_s`` to connect like one
+    started for that page."""
+    take = getattr(manager, "get_rendered_notebook", None)
+    if take is None or not isinstance(manager, BoundedKernelManager):
+        return
+
+    async def get_rendered_notebook(*args, **kwargs):
+        render_task, rendered_cache, kernel_id = await take(*args, **kwargs)
+        if _browser_page.get():
+            manager._awaiting_browser.add(kernel_id)
+        return render_task, rendered_cache, kernel_id
+
+    size = manager.get_pool_size
+
+    def get_pool_size(notebook_name: str) -> int:
+        """The pool's kernels that may still serve a page: a pre-heated kernel that could not start (the cap
+        was reached: ``ServerBusy``) is dropped, so that the page starts a kernel of its own instead of being
+        refused for the pool's old failure."""
+        pool = manager._pools.get(notebook_name, [])
+        failed = [t for t in pool if t.done() and (t.cancelled() or t.exception() is not None)]
+        for task in failed:
+            pool.remove(task)
+        return size(notebook_name)
+
+    manager.get_rendered_notebook = get_rendered_notebook
+    manager.get_pool_size = get_pool_size
 
 
 main = DashboardServer.launch_instance

@@ -17,9 +17,7 @@ from pathlib import Path
 from planner.core.model import Plan, Scenario
 from planner.core.problems import Problem, ScenarioError
 from planner.exports.common import check_plan_fits
-from planner.exports.html import write_report
 from planner.exports.ics import write_calendars
-from planner.exports.xlsx import write_workbook
 from planner.io.atomic import replacing_folder
 from planner.io.plan_files import scenario_hash
 from planner.io.scenario_files import load_scenario
@@ -43,6 +41,11 @@ def export_plan(scenario: Scenario, plan: Plan, out_dir: str | os.PathLike, *, i
     scenario. ``lang`` ('en' or 'fr') words the calendars, the workbook (sheet names, headings, status words)
     and the report (headings, numbers and dates in the locale).
     """
+    # imported here, not at the top: importing planner.exports (which any of its modules does) should not load
+    # pandas and openpyxl for a dashboard that only offers calendar links (docs/benchmarks.md, Dashboards)
+    from planner.exports.html import write_report
+    from planner.exports.xlsx import write_workbook
+
     check_plan_fits(scenario, plan)
     folder = Path(out_dir)
     written: list[Path] = []

@@ -16,9 +16,7 @@ import base64
 
 from planner.core.model import Plan, Scenario
 from planner.exports.common import safe_filename
-from planner.exports.html import report_html
 from planner.exports.ics import calendar_bytes, organisation_calendar, person_calendar, plan_calendar
-from planner.exports.xlsx import workbook_bytes
 from planner.views.escape import html_attr, html_text
 from planner.views.i18n import t
 
@@ -60,6 +58,11 @@ def download_links_html(scenario: Scenario, plan: Plan, *, reviewer_id: str | No
                         workbook: bool = True, report: bool = False, lang: str = "en") -> str:
     """Download links: the person's calendar (when ``reviewer_id`` is given), the whole plan's calendar,
     the Excel workbook and, when asked, the HTML report, all in ``lang`` (labels and files)."""
+    # imported here: the workbook and the report need pandas and openpyxl, which a dashboard showing only
+    # calendar links need not load (a dashboard kernel's start, docs/benchmarks.md)
+    from planner.exports.html import report_html
+    from planner.exports.xlsx import workbook_bytes
+
     links = []
     if reviewer_id:
         links.append(download_link(person_ics(scenario, plan, reviewer_id, lang=lang),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.core.model import Plan, Scenario
+from planner.io.atomic import folder_version
 from planner.io.plan_files import load_plan, scenario_hash
 from planner.io.scenario_files import load_scenario
 
@@ -25,6 +26,23 @@ class Loaded:
     plan_dir: Path
     message_key: str = ""
     mismatch: bool = False
+    scenario_dir: Path | None = None
+    version: tuple = ()  # what the folders were when they were read (source_version)
+
+    def outdated(self) -> bool:
+        """True when the plan folder was replaced or a scenario file changed since this was loaded (a
+        dashboard kernel that Voilà pre-heated may wait a long time before a page uses it)."""
+        return bool(self.version) and source_version(self.scenario_dir, self.plan_dir) != self.version
+
+
+def source_version(scenario_dir: Path | None, plan_dir: Path) -> tuple:
+    """What changes when ``make plan`` replaces the plan folder (``folder_version``) or a scenario file is
+    rewritten (each file's size and modification time)."""
+    files = ()
+    if scenario_dir is not None and Path(scenario_dir).is_dir():
+        files = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns)
+                             for p in Path(scenario_dir).iterdir() if p.is_file()))
+    return folder_version(plan_dir), files
 
 
 def repo_root(start: Path | None = None) -> Path:
@@ -56,12 +74,13 @@ def load_saved(scenario_dir: str | os.PathLike | None = None,
     """
     scenario_path = Path(scenario_dir) if scenario_dir else default_scenario_dir()
     plan_path = Path(plan_dir) if plan_dir else default_plan_dir()
+    version = source_version(scenario_path, plan_path)
     if not (plan_path / "engagements.csv").exists():
-        return Loaded(None, None, plan_path, "no_plan")
+        return Loaded(None, None, plan_path, "no_plan", scenario_dir=scenario_path, version=version)
     scenario = load_scenario(scenario_path)
     plan = load_plan(plan_path)
     mismatch = bool(plan.meta.get("scenario_hash")) and plan.meta["scenario_hash"] != scenario_hash(scenario)
-    return Loaded(scenario, plan, plan_path, mismatch=mismatch)
+    return Loaded(scenario, plan, plan_path, mismatch=mismatch, scenario_dir=scenario_path, version=version)
 
 
 __all__ = ["DEFAULT_PLAN", "DEFAULT_SCENARIO", "Loaded", "default_plan_dir", "default_scenario_dir",

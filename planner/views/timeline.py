@@ -14,6 +14,7 @@ scenario text goes into the figure through ``planner.views.escape.plotly_text`` 
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 
 import plotly.graph_objects as go
@@ -176,3 +177,14 @@ def plan_timeline(scenario: Scenario, plan: Plan, *, by: str = "engagement", lan
     )
     fig.layout.meta = {"kp_rows": len(order), "kp_months": [m.isoformat() for m in months[:-1]]}
     return fig
+
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+def figure_bundle(figure: go.Figure) -> dict[str, object]:
+    """The figure as the mime bundle JupyterLab's plotly extension renders (what plotly's "plotly_mimetype"
+    renderer makes), for ``IPython.display.display(bundle, raw=True)``. Built with the figure's own JSON
+    encoder, without ``plotly.io``'s renderers: importing those imports nbformat, whose jsonschema compiles
+    some forty URI grammars — about 4 s of a dashboard kernel's start (docs/benchmarks.md, Dashboards)."""
+    return {PLOTLY_MIME: json.loads(figure.to_json()), "text/plain": f"<{figure.layout.title.text or 'figure'}>"}
