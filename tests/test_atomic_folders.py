@@ -202,7 +202,7 @@ def test_a_failed_export_leaves_the_previous_export_intact(tmp_path, monkeypatch
     def broken(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("planner.exports.write_workbook", broken)
+    monkeypatch.setattr("planner.exports.xlsx.write_workbook", broken)  # imported when an export runs
     with pytest.raises(OSError, match="disk full"):
         export_plan(scenario, _plan("B", date(2018, 9, 10)), out, html=False)
     assert _files(out) == before
