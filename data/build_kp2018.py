@@ -37,12 +37,14 @@ from babel.languages import get_official_languages  # noqa: E402
 from planner import save_scenario  # noqa: E402
 from planner.core.model import (  # noqa: E402
     DEFAULT_WEIGHTS,
+    CostSettings,
     Engagement,
     FixedEvent,
     Participant,
     Reviewer,
     Rules,
     Scenario,
+    Site,
     SolverSettings,
     TravelBufferStep,
     Unavailability,
@@ -451,7 +453,21 @@ def angola_basis(window: tuple[date, date], published: date) -> str:
             f"{day_text(window[0])}-{day_text(window[1])} is assumed too)")
 
 
-def build_engagements(capitals: dict[str, str]) -> list[Engagement]:
+# the three places of the Russia visit [15]; how its six days were split between them is assumption A3
+RUSSIA_SITES = (("Moscow", 2), ("Arkhangelsk", 2), ("Vladivostok", 2))
+
+
+def russia_sites(gz: Gazetteer) -> tuple[Site, ...]:
+    sites = []
+    for name, days in RUSSIA_SITES:
+        found = gz.city("RU", name)
+        if found is None:
+            sys.exit(f"build_kp2018.py: GeoNames has no city {name!r} in Russia")
+        sites.append(Site(name, found[0], found[1], days))
+    return tuple(sites)
+
+
+def build_engagements(capitals: dict[str, str], gz: Gazetteer) -> list[Engagement]:
     d = date
     hypothetical = ("hypothetical invitation (assumption): the June 2018 release announced several visits [14]; "
                     "only Russia [15] and Angola [17] are confirmed")
@@ -462,9 +478,11 @@ def build_engagements(capitals: dict[str, str]) -> list[Engagement]:
             hosts=("RU",), place="Moscow, Arkhangelsk, Vladivostok", duration_days=6,
             earliest_start=d(2018, 8, 25), latest_end=d(2018, 8, 30), priority="required", team_max=10,
             languages=("ru",), expertise=("valuation",), pinned_start=d(2018, 8, 25),
-            published_start=d(2018, 8, 25),
+            published_start=d(2018, 8, 25), observers=("WDC", "CSC"), interpretation=True,
+            sites=russia_sites(gz),
             extra={"basis": "confirmed 25-30 Aug, Moscow, Arkhangelsk, Vladivostok, led by a participant "
-                            "government, with WDC and CSC [15]; language and expertise needs assumed"}),
+                            "government, with WDC and CSC [15]; days per site, expertise and interpretation by "
+                            "the host assumed"}),
         Engagement(
             id="AO-RV", kind="review_visit", title="Review visit to Angola (confirmed; dates not confirmed)",
             hosts=("AO",), place=capitals["AO"], duration_days=5, earliest_start=angola_window[0],
@@ -546,7 +564,7 @@ def build_scenario() -> Scenario:
     rng = random.Random(SEED)
     gz = Gazetteer()
     participants, capitals = build_participants(gz)
-    engagements = build_engagements(capitals)
+    engagements = build_engagements(capitals, gz)
     reviewers = build_reviewers(rng, gz, participants, required_attendance(engagements))
     unavailability = build_unavailability(rng, reviewers)
     rules = Rules(
@@ -554,6 +572,8 @@ def build_scenario() -> Scenario:
         review_team_min=3, review_team_max=10, min_other_participant_governments=3,
         observers_required={"WDC": 1, "CSC": 1}, lead_must_be_participant_government=True,
         french_speakers_for_francophone_hosts=1,
+        # francophone hosts had francophone leads in the cases found [24][25]: a setting, not a KP rule
+        french_lead_for_francophone_hosts=True,
         travel_buffer=(TravelBufferStep(0, 0), TravelBufferStep(2500, 1), TravelBufferStep(None, 2)),
         report_lead_time_days=21, report_lead_time_kinds=("review_visit",), preferred_start_weekdays=(0,),
         chain_max_gap_days=7,
@@ -563,6 +583,8 @@ def build_scenario() -> Scenario:
         horizon_start=HORIZON[0], horizon_end=HORIZON[1], participants=tuple(participants),
         reviewers=tuple(reviewers), unavailability=tuple(unavailability), events=tuple(build_events(gz)),
         engagements=tuple(engagements), rules=rules, weights=KP_2018_WEIGHTS,
+        # the EU funded CSC participation in 2018 review visits [4][5]; fares and allowance are assumption A12
+        costs=CostSettings(funders={"CSC": "EU"}),
         # `make plan` solves --reproducible (one worker, deterministic time): with 50 reviewers it needs more than
         # 60 s to prove its plan best, which the notebooks require; a solve stops as soon as it is proven
         solver=SolverSettings(time_limit_s=180, workers=2, seed=0),

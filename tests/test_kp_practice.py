@@ -453,11 +453,14 @@ def test_costs_per_payer_add_up(mini, mini_plan):
     assert sum(totals_by_payer(lines).values()) == pytest.approx(by_hand)
     assert sum(totals_by_engagement(lines).values()) == pytest.approx(by_hand)
     assert sum(line.people for line in lines) == len(mini_plan.assignments)
-    # the EU pays for CSC observers (the default funder) and for people of its member states
-    assert payer_of(mini, mini.reviewers_by_id["CSC-1"]) == "EU"
+    # observers pay for themselves unless a funder is named; the EU pays for people of its member states
+    assert payer_of(mini, mini.reviewers_by_id["CSC-1"]) == "CSC"
+    funded = dataclasses.replace(mini, costs=dataclasses.replace(mini.costs, funders={"CSC": "EU"}))
+    assert payer_of(funded, funded.reviewers_by_id["CSC-1"]) == "EU"
     assert payer_of(mini, mini.reviewers_by_id["EU-1"]) == "EU"  # a Belgian official
     assert payer_of(mini, mini.reviewers_by_id["WDC-1"]) == "WDC"
     assert payer_of(mini, mini.reviewers_by_id["ZA-1"]) == "ZA"
+    assert sum(totals_by_payer(plan_costs(funded, mini_plan)).values()) == pytest.approx(by_hand)
 
 
 def test_cost_as_a_soft_term_agrees_with_the_checker(mini):
@@ -503,7 +506,7 @@ def test_costs_in_words_and_as_a_table(mini, mini_plan):
     total = sum(line.total for line in lines)
     assert f"{total:,.0f} USD" in costs_text(mini, mini_plan)
     assert "assumed" in costs_text(mini, mini_plan)
-    assert "European Union" in set(table["payer"])  # CSC's funder and the Belgian official's government
+    assert "European Union" in set(table["payer"])  # the Belgian official's government
 
 
 def test_an_engagement_whose_only_starts_are_host_holidays_is_explained_by_name(mini):

@@ -286,13 +286,13 @@ class CostSettings:
 
     A person's cost on an engagement is the fare of their trip's band plus ``daily_allowance`` per day on site.
     Each government pays for its own people; ``funders`` says who pays for each observer organisation's people
-    (the EU funded CSC participation in 2018); an organisation not named pays for itself."""
+    (kp-2018-h2: the EU, which funded CSC participation in 2018); an organisation not named pays for itself."""
 
     currency: str = "USD"
     fare_bands: tuple[FareBand, ...] = (
         FareBand(1500, 500), FareBand(5000, 1000), FareBand(9000, 1600), FareBand(None, 2200))
     daily_allowance: float = 250
-    funders: dict[str, str] = field(default_factory=lambda: {"CSC": "EU"})
+    funders: dict[str, str] = field(default_factory=dict)
 
     def fare(self, km: float) -> float:
         for band in self.fare_bands:
