@@ -245,30 +245,38 @@ def _parse_rules(raw: Any, y: _Yaml) -> Rules:
     return Rules(**values)
 
 
-def _parse_travel_buffer(raw: Any, y: _Yaml) -> tuple[TravelBufferStep, ...] | None:
-    expected = ("expected a list of steps such as [{up_to_km: 0, days: 0}, {up_to_km: 2500, days: 1}, "
-                "{up_to_km: null, days: 2}], distances increasing, the last one null (any distance)")
+def _distance_steps(raw: Any, y: _Yaml, key: str, value_key: str, parse_value, example: str) -> list | None:
+    """A list of ``{up_to_km: km, <value_key>: value}`` steps, distances increasing, the last one ``null`` (any
+    distance): the travel buffer's days and the fare bands. Returns ``(km, value)`` pairs, or None after
+    recording what is wrong."""
+    expected = f"expected a list of steps such as {example}, distances increasing, the last one null (any distance)"
     if not isinstance(raw, list) or not raw:
-        y.bad("rules.travel_buffer", raw, expected)
+        y.bad(key, raw, expected)
         return None
-    steps: list[TravelBufferStep] = []
+    steps: list[tuple[float | None, Any]] = []
     for index, item in enumerate(raw):
-        key = f"rules.travel_buffer[{index}]"
-        if not isinstance(item, dict) or set(item) != {"up_to_km", "days"}:
-            y.bad(key, item, expected)
+        where = f"{key}[{index}]"
+        if not isinstance(item, dict) or set(item) != {"up_to_km", value_key}:
+            y.bad(where, item, expected)
             return None
-        days = y.integer(f"{key}.days", item["days"], 0, 30)
+        value = parse_value(f"{where}.{value_key}", item[value_key])
         km = item["up_to_km"]
         if km is not None:
-            km = y.number(f"{key}.up_to_km", km, 0, 50_000)
-        if days is None or (item["up_to_km"] is not None and km is None):
+            km = y.number(f"{where}.up_to_km", km, 0, 50_000)
+        if value is None or (item["up_to_km"] is not None and km is None):
             return None
-        steps.append(TravelBufferStep(km, days))
-    bounded = [s.up_to_km for s in steps[:-1]]
-    if steps[-1].up_to_km is not None or None in bounded or bounded != sorted(bounded):
-        y.bad("rules.travel_buffer", raw, expected)
+        steps.append((km, value))
+    bounded = [km for km, _ in steps[:-1]]
+    if steps[-1][0] is not None or None in bounded or bounded != sorted(bounded):
+        y.bad(key, raw, expected)
         return None
-    return tuple(steps)
+    return steps
+
+
+def _parse_travel_buffer(raw: Any, y: _Yaml) -> tuple[TravelBufferStep, ...] | None:
+    steps = _distance_steps(raw, y, "rules.travel_buffer", "days", lambda k, v: y.integer(k, v, 0, 30),
+                            "[{up_to_km: 0, days: 0}, {up_to_km: 2500, days: 1}, {up_to_km: null, days: 2}]")
+    return None if steps is None else tuple(TravelBufferStep(km, days) for km, days in steps)
 
 
 def _parse_costs(raw: Any, y: _Yaml) -> CostSettings:
@@ -291,28 +299,11 @@ def _parse_costs(raw: Any, y: _Yaml) -> CostSettings:
         if allowance is not None:
             values["daily_allowance"] = allowance
     if "fare_bands" in raw:
-        expected = ("expected a list of bands such as [{up_to_km: 1500, fare: 500}, {up_to_km: null, fare: 2200}], "
-                    "distances increasing, the last one null (any distance)")
-        bands_raw = raw["fare_bands"]
-        bands: list[FareBand] = []
-        if not isinstance(bands_raw, list) or not bands_raw or any(
-                not isinstance(b, dict) or set(b) != {"up_to_km", "fare"} for b in bands_raw):
-            y.bad("costs.fare_bands", bands_raw, expected)
-        else:
-            for index, band in enumerate(bands_raw):
-                fare = y.number(f"costs.fare_bands[{index}].fare", band["fare"], 0, 1e6)
-                km = band["up_to_km"]
-                if km is not None:
-                    km = y.number(f"costs.fare_bands[{index}].up_to_km", km, 0, 50_000)
-                if fare is None or (band["up_to_km"] is not None and km is None):
-                    bands = []
-                    break
-                bands.append(FareBand(km, fare))
-            bounded = [b.up_to_km for b in bands[:-1]]
-            if bands and (bands[-1].up_to_km is not None or None in bounded or bounded != sorted(bounded)):
-                y.bad("costs.fare_bands", bands_raw, expected)
-            elif bands:
-                values["fare_bands"] = tuple(bands)
+        bands = _distance_steps(raw["fare_bands"], y, "costs.fare_bands", "fare",
+                                lambda k, v: y.number(k, v, 0, 1e6),
+                                "[{up_to_km: 1500, fare: 500}, {up_to_km: null, fare: 2200}]")
+        if bands is not None:
+            values["fare_bands"] = tuple(FareBand(km, fare) for km, fare in bands)
     if "funders" in raw:
         funders = raw["funders"]
         if not isinstance(funders, dict) or any(
