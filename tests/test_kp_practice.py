@@ -5,6 +5,7 @@ Each rule both ways: the solver keeps it and the checker names a plan that break
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
@@ -533,3 +534,52 @@ def test_a_pinned_person_who_drops_out_is_replaced(mini, mini_plan):
     result = replanning.solve(time_limit_s=LIMIT)
     assert result.status in SOLVED and member not in team_ids(result.plan, "AO-RV")
     assert check(replanning.scenario, result.plan).ok
+
+
+@pytest.fixture(scope="module")
+def published():
+    from planner.io.plan_files import load_plan
+
+    return load_scenario(KP), load_plan(KP.parents[2] / "plans" / "kp-2018-h2")
+
+
+def test_every_site_of_the_russia_visit_is_shown(published):
+    """The map draws the route through Moscow, Arkhangelsk and Vladivostok with a stop at each further site;
+    the calendar lists the sites in order, in English and in French."""
+    from planner.exports.ics import plan_calendar
+    from planner.views.maps import offline_html, plan_map
+
+    scenario, plan = published
+    sites = scenario.engagements_by_id["RU-RV"].sites
+    assert [s.place for s in sites] == ["Moscow", "Arkhangelsk", "Vladivostok"]
+    page = offline_html(plan_map(scenario, plan))
+    assert page.count("kp-route") >= 1 and page.count("kp-site-stop") >= 2
+    # the tooltip is a JavaScript string literal (escaped as planner.views.escape.js_string does)
+    assert json.dumps("Moscow (2 days) → Arkhangelsk (2 days) → Vladivostok (2 days)") in page
+    assert json.dumps("Moscou (2 jours)")[:-1] in offline_html(plan_map(scenario, plan, lang="fr"))
+    events = {str(e.get("X-KP-ENGAGEMENT")): e for e in plan_calendar(scenario, plan).walk("VEVENT")}
+    assert "Sites in order: Moscow (2 days), Arkhangelsk (2 days), Vladivostok (2 days)" in str(
+        events["RU-RV"]["DESCRIPTION"])
+
+
+def test_the_workbook_counts_the_legs_between_sites(published, tmp_path):
+    """The workbook's kilometres per person are the checker's: home, every site in order, home."""
+    from openpyxl import load_workbook
+
+    from planner.exports.xlsx import write_workbook
+
+    scenario, plan = published
+    write_workbook(scenario, plan, tmp_path / "plan.xlsx")
+    sheet = next(ws for ws in load_workbook(tmp_path / "plan.xlsx").worksheets if ws.title == "People")
+    header = [c.value for c in sheet[1]]
+    km_col, id_col = header.index("Kilometres (round trips)"), header.index("Reviewer")
+    km = {row[id_col]: row[km_col] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    ru = [a for a in plan.assignments if a.engagement_id == "RU-RV"]
+    for a in ru:
+        r = scenario.reviewers_by_id[a.reviewer_id]
+        expected = sum(trip_km(scenario, r, scenario.engagements_by_id[x.engagement_id], x.host)
+                       for x in plan.of_reviewer(r.id))
+        assert km[r.id] == expected
+        # more than flying to Moscow and back: the legs to Arkhangelsk and Vladivostok count
+        assert trip_km(scenario, r, scenario.engagements_by_id["RU-RV"], "RU") > 2 * km_between(
+            home_of(r), (scenario.participant("RU").lat, scenario.participant("RU").lon))

@@ -45,9 +45,9 @@ from pathlib import Path
 from icalendar import Calendar, Event
 from icalendar.prop import vText
 
+from planner.core.calendar import arrival_site
 from planner.core.model import FixedEvent, Plan, Scenario
 from planner.exports.common import (
-    coordinates_of,
     date_range_text,
     location_of,
     person_label,
@@ -145,7 +145,7 @@ def _engagement_item(scenario: Scenario, plan: Plan, engagement_id: str,
     ``lang`` (titles from a ``title_fr`` column, places and countries from CLDR: ``planner.views.wording``)."""
     e = scenario.engagements_by_id[engagement_id]
     o = plan.outcomes_by_id[engagement_id]
-    lat, lon = coordinates_of(scenario, o.host)
+    lat, lon = arrival_site(scenario, e, o.host)
     place, place_assumed = place_parts(e.place)
     own = place_parts(e.extra.get(f"place_{lang}", ""))[0] if lang != "en" else ""
     place = (location_of(scenario, replace(e, place=place), o.host)[0] if lang == "en"
@@ -158,6 +158,9 @@ def _engagement_item(scenario: Scenario, plan: Plan, engagement_id: str,
     lines = [title, t("ics_kind_priority", lang, kind=kind_label(e.kind, lang), priority=priority),
              t("ics_when", lang, dates=_dates_text(o.start, o.end, lang)),
              t("ics_where", lang, place=place, lat=f"{lat:.5f}", lon=f"{lon:.5f}")]
+    if len(e.sites) > 1:
+        lines.append(t("ics_sites", lang, sites=", ".join(
+            f"{place_in(site.place, lang)} ({site.days} {t('days_word', lang)})" for site in e.sites)))
     if place_assumed:
         lines.append(t("place_assumed", lang))
     if status == TENTATIVE:

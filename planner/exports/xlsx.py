@@ -35,7 +35,7 @@ from babel.numbers import format_decimal
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from planner.core.calendar import home_of, km_between
+from planner.core.calendar import trip_km
 from planner.core.model import Plan, Scenario, days_inclusive
 from planner.exports.common import (
     coordinates_of,
@@ -170,7 +170,7 @@ def _people(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     rows = []
     for r in scenario.reviewers:
         mine = plan.of_reviewer(r.id)
-        km = sum(2 * km_between(home_of(r), coordinates_of(scenario, a.host)) for a in mine)
+        km = sum(trip_km(scenario, r, scenario.engagements_by_id[a.engagement_id], a.host) for a in mine)
         rows.append({"Reviewer": r.id, "Organisation": r.organisation, "Groups": ", ".join(r.groups),
                      "Engagements": len(mine), "Most engagements": r.max_engagements,
                      "Days away": sum(days_inclusive(a.start, a.end) for a in mine),

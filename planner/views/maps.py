@@ -501,6 +501,14 @@ def _event_marker(ev, lang: str) -> folium.CircleMarker:
 # ------------------------------------------------------------------------------------------------------------
 
 
+def _site_route(v, lang: str) -> folium.PolyLine:
+    """The line through a multi-site visit's places in order, with their names and days in its tooltip."""
+    stops = " → ".join(f"{place_in(site.place, lang)} ({number_text(site.days, lang)} {t('days_word', lang)})"
+                       for site in v.sites)
+    return _with_tooltip(folium.PolyLine([[site.lat, site.lon] for site in v.sites], color=kind_colour(v.kind),
+                                         weight=3, opacity=0.9, dash_array="6 4", class_name="kp-route"), stops)
+
+
 def plan_map(scenario: Scenario, plan: Plan, *, lang: str = "en", offline: bool = True,
              filters: Filters | dict | None = None) -> folium.Map:
     """The plan on a world map.
@@ -549,6 +557,14 @@ def plan_map(scenario: Scenario, plan: Plan, *, lang: str = "en", offline: bool 
     events_layer.add_to(m)
 
     sites = folium.FeatureGroup(name=html_text(t("layer_sites", lang)))
+    for v in views:  # a multi-site visit: its route from the first site on, and a stop at each further site
+        if len(v.sites) > 1:
+            _site_route(v, lang).add_to(sites)
+            for site in v.sites[1:]:
+                _with_tooltip(folium.CircleMarker(
+                    [site.lat, site.lon], radius=5, color=kind_colour(v.kind), weight=2, fill=True,
+                    fill_color="#ffffff", fill_opacity=0.9, class_name="kp-site-stop"),
+                    f"{place_in(site.place, lang)} — {title_of(scenario, lang, v.id, fallback=v.title)}").add_to(sites)
     by_site: dict[tuple[float, float], list] = {}
     for v in views:
         by_site.setdefault((v.lat, v.lon), []).append(v)
@@ -579,10 +595,15 @@ def plan_map(scenario: Scenario, plan: Plan, *, lang: str = "en", offline: bool 
     shown_kinds = [k for k in KIND_COLOURS if any(v.kind == k for v in engagement_views(scenario, plan))]
     _legend(scenario, lang, kinds=shown_kinds, events=bool(events), offline=offline).add_to(m)
     if Filters.coerce(filters).region:  # a region chosen: zoom to its sites (home bases are elsewhere)
-        _fit(m, [(v.lat, v.lon) for v in views] or [(e.lat, e.lon) for e in events])
+        _fit(m, _points(views) or [(e.lat, e.lon) for e in events])
     else:
-        _fit(m, [(v.lat, v.lon) for v in views] + list(homes) + [(e.lat, e.lon) for e in events])
+        _fit(m, _points(views) + list(homes) + [(e.lat, e.lon) for e in events])
     return m
+
+
+def _points(views) -> list[tuple[float, float]]:
+    """Every place of the engagements shown: each site of a multi-site visit too."""
+    return [p for v in views for p in ([(s.lat, s.lon) for s in v.sites] or [(v.lat, v.lon)])]
 
 
 def itinerary_map(scenario: Scenario, plan: Plan, reviewer_ids, *, lang: str = "en",

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from planner.core.calendar import great_circle_km, home_of, km_between, site_of
-from planner.core.model import ENGAGEMENT_KINDS, ROLES, FixedEvent, Plan, Scenario
+from planner.core.calendar import arrival_site, great_circle_km, home_of, km_between
+from planner.core.model import ENGAGEMENT_KINDS, ROLES, FixedEvent, Plan, Scenario, Site
 from planner.views.i18n import kind_label, month_label, organisation_label, region_label, t
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,8 @@ class EngagementView:
     team: tuple[str, ...]  # reviewer ids, the lead first
     roles: dict[str, str] = field(default_factory=dict, compare=False)  # reviewer id → role
     organisations: tuple[str, ...] = ()
+    # a multi-site visit's places in order (sites.csv; lat/lon is the first); empty for one site
+    sites: tuple[Site, ...] = ()
 
 
 def _from_event(name: str) -> property:
@@ -120,13 +122,13 @@ def engagement_views(scenario: Scenario, plan: Plan) -> list[EngagementView]:
         team = [a for a in plan.team(e.id) if a.reviewer_id in reviewers]
         team.sort(key=lambda a: (ROLES.index(a.role) if a.role in ROLES else 9, a.reviewer_id))
         host = participants[outcome.host]
-        lat, lon = site_of(scenario, outcome.host)
+        lat, lon = arrival_site(scenario, e, outcome.host)
         views.append(EngagementView(
             id=e.id, title=e.title, kind=e.kind, priority=e.priority, host=outcome.host,
             place=e.place or host.name, region=host.region, lat=lat, lon=lon,
             start=outcome.start, end=outcome.end, lead=plan.lead(e.id),
             team=tuple(a.reviewer_id for a in team), roles={a.reviewer_id: a.role for a in team},
-            organisations=tuple(sorted({reviewers[a.reviewer_id].organisation for a in team}))))
+            organisations=tuple(sorted({reviewers[a.reviewer_id].organisation for a in team})), sites=e.sites))
     views.sort(key=lambda v: (v.start, v.end, v.title))
     return views
 

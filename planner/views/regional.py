@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from planner.core.calendar import great_circle_km, home_of, km_between, site_of
+from planner.core.calendar import great_circle_km, home_of, km_between, trip_km
 from planner.core.model import Assignment, Plan, Scenario
 from planner.rules.scoring import best_chains
 from planner.views.i18n import approach_label, participant_name
@@ -117,7 +117,7 @@ def regional_view(scenario: Scenario, plan: Plan, approaches: tuple[str, ...] = 
                               "where": participant_name(scenario, a.host), "dates": span_text(a.start, a.end),
                               "role": a.role + (f" ({chained[(rid, a.engagement_id)]})"
                                                 if (rid, a.engagement_id) in chained else ""),
-                              "round trip km": 2 * km_between(home_of(r), site_of(scenario, a.host))})
+                              "round trip km": trip_km(scenario, r, engagements[a.engagement_id], a.host)})
     travellers = pd.DataFrame(trips_out, columns=["person", "organisation", "home", "goes to", "where", "dates",
                                                   "role", "round trip km"])
     travellers = travellers.sort_values(["goes to", "person"]).reset_index(drop=True)
