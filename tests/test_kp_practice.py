@@ -583,3 +583,22 @@ def test_the_workbook_counts_the_legs_between_sites(published, tmp_path):
         # more than flying to Moscow and back: the legs to Arkhangelsk and Vladivostok count
         assert trip_km(scenario, r, scenario.engagements_by_id["RU-RV"], "RU") > 2 * km_between(
             home_of(r), (scenario.participant("RU").lat, scenario.participant("RU").lon))
+
+
+def test_costs_in_the_workbook_and_the_report(published):
+    """The workbook's Costs sheet and the report's costs section say what plan_costs says, per payer."""
+    from planner.exports.html import report_html
+    from planner.exports.xlsx import sheet_frames
+
+    scenario, plan = published
+    lines = plan_costs(scenario, plan)
+    costs = sheet_frames(scenario, plan)["Costs"]
+    assert len(costs) == len(lines) and costs["Total"].sum() == pytest.approx(sum(round(x.total) for x in lines))
+    summary = sheet_frames(scenario, plan)["Summary"]
+    item = "Estimated cost in USD (assumed fares and allowances)"
+    assert summary.loc[summary["Item"] == item, "Value"].item() == round(sum(x.total for x in lines))
+    eu = costs[costs["Payer"] == "European Union"]
+    csc = sum(1 for a in plan.assignments if scenario.reviewers_by_id[a.reviewer_id].organisation == "CSC")
+    assert csc and eu["People"].sum() >= csc  # the EU pays for the CSC observers in kp-2018-h2
+    page = report_html(scenario, plan)
+    assert 'id="costs"' in page and "Estimated costs (assumptions)" in page and "kp-costs" in page

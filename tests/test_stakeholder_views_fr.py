@@ -226,7 +226,8 @@ def test_french_workbook_has_french_headings_and_cldr_names(published):
     assert any("Moscou" in str(p) for p in engagements["Lieu"])
     assert "Visite d’examen" in set(engagements["Type"])
     assert set(workbook_sheets(scenario, plan)) - set(sheets) == {"Summary", "Teams", "People", "Soft terms",
-                                                                  "Unscheduled"}
+                                                                  "Unscheduled", "Costs"}
+    assert "Coûts estimés" in sheets and "Payeur" in sheets["Coûts estimés"].columns
 
 
 def test_french_report_has_french_headings_numbers_and_dates(published):

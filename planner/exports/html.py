@@ -72,6 +72,7 @@ ENGAGEMENT_COLUMNS = ["Start", "End", "Days", "Title", "Kind", "Priority", "Plac
 UNSCHEDULED_COLUMNS = ["Title", "Kind", "Priority", "Earliest start", "Latest end", "Duration (days)",
                        "Reason"]
 TERM_COLUMNS = ["Description", "Value", "Weight", "Penalty", "Details"]
+COST_COLUMNS = ["Engagement", "Payer", "People", "Fares", "Allowances", "Total"]
 ITINERARY_COLUMNS = ["Start", "End", "Days", "What", "Kind", "Place", "Role", "Km from home",
                      "Free days until next"]
 
@@ -206,7 +207,7 @@ def report_html(scenario: Scenario, plan: Plan, *, lang: str = "en") -> str:
 <p class="kp-sub">{subtitle}</p>
 <nav><a href="#map">{h("Map")}</a><a href="#timeline">{h("Timeline")}</a><a href="#engagements">{h("Engagements")}</a>
 <a href="#unscheduled">{h("Not scheduled")}</a><a href="#terms">{h("Soft terms")}</a>
-<a href="#people">{h("Itineraries")}</a></nav>
+<a href="#costs">{h("Costs")}</a><a href="#people">{h("Itineraries")}</a></nav>
 </header>
 {_kpis(summary, lang)}
 <section id="map"><h2>{h("Map")}</h2>
@@ -224,6 +225,11 @@ def report_html(scenario: Scenario, plan: Plan, *, lang: str = "en") -> str:
 <section id="terms"><h2>{h("Why the plan is scored as it is (soft terms)")}</h2>
 <p class="kp-note">{h("Each term's value × weight = penalty; the plan keeps the total as low as the rules allow.")}</p>
 {_table(pd.DataFrame(term_rows(scenario, plan, lang)), TERM_COLUMNS, "kp-terms", lang)}
+</section>
+<section id="costs"><h2>{h("Estimated costs (assumptions)")}</h2>
+<p class="kp-note">{h("Each government pays for its own people; observers' funders as the scenario says. Fares by "
+                      "distance and a daily allowance are assumed figures, not KP rates.")}</p>
+{_table(sheets["Costs"], COST_COLUMNS, "kp-costs", lang)}
 </section>
 <section id="people"><h2>{h("Itineraries")} ({h("{count} people", count=_number(len(people), lang))})</h2>
 {"".join(itineraries)}

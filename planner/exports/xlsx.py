@@ -36,6 +36,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from planner.core.calendar import trip_km
+from planner.core.costs import plan_costs
 from planner.core.model import Plan, Scenario, days_inclusive
 from planner.exports.common import (
     coordinates_of,
@@ -59,7 +60,7 @@ from planner.views.wording import (
     title_in,
 )
 
-FIXED_SHEETS = ("Summary", "Engagements", "Teams", "People", "Soft terms", "Unscheduled")
+FIXED_SHEETS = ("Summary", "Engagements", "Teams", "People", "Soft terms", "Unscheduled", "Costs")
 WRAP_COLUMNS = {"Team", "Reason", "Details", "Lead of"}
 WRAP_COLUMNS |= {HEADINGS_FR[c] for c in WRAP_COLUMNS}  # the same columns in a French workbook
 MAX_WIDTH = 60
@@ -105,9 +106,10 @@ def _summary(scenario: Scenario, plan: Plan, lang: str = "en") -> pd.DataFrame:
         ("Kilometres travelled (after chaining)", kpis["travel_km"]),
         ("CO2 estimate, tonnes (at {factor} kg per km, an assumption)", kpis["co2_tonnes"]),
         ("Largest workload (engagements per person)", kpis["max_load"]),
+        ("Estimated cost in {currency} (assumed fares and allowances)",
+         round(sum(line.total for line in plan_costs(scenario, plan)))),
     ]
-    rows = [(heading(item, lang, factor=factor) if "{factor}" in item else heading(item, lang), value)
-            for item, value in rows]
+    rows = [(heading(item, lang, factor=factor, currency=scenario.costs.currency), value) for item, value in rows]
     return pd.DataFrame(rows, columns=["Item", "Value"]).astype({"Value": object})
 
 
@@ -192,6 +194,17 @@ def term_rows(scenario: Scenario, plan: Plan, lang: str = "en") -> list[dict]:
 
 def _terms(scenario: Scenario, plan: Plan, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame([{**row, "Details": "\n".join(row["Details"])} for row in term_rows(scenario, plan, lang)])
+
+
+def _costs(scenario: Scenario, plan: Plan, lang: str = "en") -> pd.DataFrame:
+    """The estimated cost of each scheduled engagement, one row per payer (planner.core.costs; assumptions)."""
+    engagements = scenario.engagements_by_id
+    rows = [{"Engagement ID": line.engagement_id, "Engagement": title_in(engagements[line.engagement_id], lang),
+             "Payer": participant_name(scenario, line.payer, lang), "People": line.people,
+             "Fares": round(line.fares), "Allowances": round(line.allowances), "Total": round(line.total)}
+            for line in plan_costs(scenario, plan)]
+    return pd.DataFrame(rows, columns=["Engagement ID", "Engagement", "Payer", "People", "Fares", "Allowances",
+                                       "Total"])
 
 
 def _unscheduled(scenario: Scenario, plan: Plan, lang: str = "en") -> pd.DataFrame:
@@ -339,6 +352,7 @@ def sheet_frames(scenario: Scenario, plan: Plan, lang: str = "en") -> dict[str, 
         "People": _people(scenario, plan),
         "Soft terms": _terms(scenario, plan, lang),
         "Unscheduled": _unscheduled(scenario, plan, lang),
+        "Costs": _costs(scenario, plan, lang),
     }
     taken = {heading(name, lang).lower() for name in sheets} | {name.lower() for name in sheets}
     for r in sorted(scenario.reviewers, key=lambda r: r.id):

@@ -313,6 +313,16 @@ HEADINGS_FR: dict[str, str] = {
         "CO2 estimé, en tonnes (à {factor} kg par km, hypothèse)",
     "CO2 estimate, tonnes (assumption)": "CO2 estimé, en tonnes (hypothèse)",
     "Largest workload (engagements per person)": "Charge la plus lourde (engagements par personne)",
+    "Estimated cost in {currency} (assumed fares and allowances)":
+        "Coût estimé en {currency} (billets et indemnités supposés)",
+    "Costs": "Coûts estimés", "Payer": "Payeur", "Fares": "Billets", "Allowances": "Indemnités",
+    "Total": "Total",
+    "Estimated costs (assumptions)": "Coûts estimés (hypothèses)",
+    "Each government pays for its own people; observers' funders as the scenario says. Fares by distance "
+    "and a daily allowance are assumed figures, not KP rates.":
+        "Chaque gouvernement paie pour ses représentants ; les observateurs sont financés comme le scénario "
+        "l’indique. Les billets selon la distance et l’indemnité journalière sont des montants supposés, pas "
+        "des tarifs du PK.",
     # columns
     "ID": "Identifiant", "Title": "Titre", "Kind": "Type", "Priority": "Priorité", "Status": "Statut",
     "Start": "Début", "End": "Fin", "Days": "Jours", "Host": "Hôte", "Host country": "Pays hôte",
