@@ -602,3 +602,19 @@ def test_costs_in_the_workbook_and_the_report(published):
     assert csc and eu["People"].sum() >= csc  # the EU pays for the CSC observers in kp-2018-h2
     page = report_html(scenario, plan)
     assert 'id="costs"' in page and "Estimated costs (assumptions)" in page and "kp-costs" in page
+
+
+def test_the_dashboard_headline_shows_the_estimated_cost_of_what_is_shown(published):
+    from planner.views.html import kpis_html
+    from planner.views.plan_view import Filters, filtered_plan
+    from planner.views.wording import number_text
+
+    scenario, plan = published
+    whole = round(sum(x.total for x in plan_costs(scenario, plan)))
+    assert f"{number_text(whole)}</div><div class=\"kp-label\">Estimated cost, USD (assumed)" in kpis_html(
+        scenario, plan)
+    europe = Filters(region="Europe")
+    part = round(sum(x.total for x in plan_costs(scenario, filtered_plan(scenario, plan, europe))))
+    assert 0 < part < whole
+    assert f"{number_text(part)}</div>" in kpis_html(scenario, plan, filters=europe)
+    assert "Coût estimé, USD (hypothèse)" in kpis_html(scenario, plan, "fr")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from planner.core.costs import plan_costs
 from planner.core.model import Plan, Scenario
 from planner.rules.scoring import plan_kpis
 from planner.views.escape import html_attr, html_text
@@ -78,7 +79,9 @@ def kpis_html(scenario: Scenario, plan: Plan, lang: str = "en", filters: Filters
     """The headline figures of what the filters show (``planner.views.plan_view.filtered_plan``: the
     engagements that match, their teams, travel and CO2); without filters, of the whole plan."""
     filters = Filters.coerce(filters)
-    k = plan_kpis(scenario, filtered_plan(scenario, plan, filters))
+    shown = filtered_plan(scenario, plan, filters)
+    k = plan_kpis(scenario, shown)
+    cost = sum(line.total for line in plan_costs(scenario, shown))
 
     def number(value: float, digits: int = 0) -> str:
         return number_text(value, lang, digits)
@@ -91,6 +94,7 @@ def kpis_html(scenario: Scenario, plan: Plan, lang: str = "en", filters: Filters
         (number(k["people_involved"]), t("kpi_people", lang)),
         (number(k["travel_km"]), t("kpi_km", lang)),
         (number(k["co2_tonnes"], 1), t("kpi_co2", lang)),
+        (number(cost), t("kpi_cost", lang, currency=scenario.costs.currency)),
     ]
     body = "".join(f'<div class="kp-kpi"><div class="kp-value">{_E(v)}</div>'
                    f'<div class="kp-label">{_E(label)}</div></div>' for v, label in cards)

@@ -70,6 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi_people": "People involved",
         "kpi_km": "Travel (km)",
         "kpi_co2": "Estimated CO2 (t)",
+        "kpi_cost": "Estimated cost, {currency} (assumed)",
         "kpi_co2_note": "CO2 is an estimate at {factor} kg per km (an assumption).",
         "kpi_filtered": "Figures for the engagements that match the filters.",
         # filters
@@ -210,6 +211,7 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi_people": "Personnes mobilisées",
         "kpi_km": "Déplacements (km)",
         "kpi_co2": "CO2 estimé (t)",
+        "kpi_cost": "Coût estimé, {currency} (hypothèse)",
         "kpi_co2_note": "Le CO2 est estimé à {factor} kg par km (hypothèse).",
         "kpi_filtered": "Chiffres des engagements qui correspondent aux filtres.",
         "filters": "Filtres",
