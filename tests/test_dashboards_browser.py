@@ -121,7 +121,7 @@ def test_plan_dashboard_renders_the_plan_offline(voila, kp_browser, shown):
         for v in views:
             assert v.title in labels
         assert page.table_rows() == len(views)
-        assert page.page.locator(".kp-kpi").count() == 5
+        assert page.page.locator(".kp-kpi").count() == 6  # engagements, countries, people, km, CO2, cost
         for secret in {u.reason for u in scenario.unavailability if u.reason}:
             assert f">{secret}<" not in page.page.content()
         assert page.outside_requests() == []

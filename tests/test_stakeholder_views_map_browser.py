@@ -172,8 +172,11 @@ def test_an_organisations_stops_at_one_place_do_not_hide_each_other(voila, kp_br
         page.locator(".kp-itinerary-choice select").select_option(
             index=next(i for i, label in enumerate(options) if label.replace("\xa0", " ").startswith("WDC ")))
         page.wait_for_selector(".kp-itinerary-table >> text=WDC-2", timeout=30_000)
-        frame_el = page.locator(".kp-map iframe").first
-        frame_el.scroll_into_view_if_needed()
+        # the map is redrawn for the choice: scroll to whichever frame is there now (a locator's element may
+        # be replaced between finding and scrolling it)
+        page.wait_for_function("() => { const f = document.querySelector('.kp-map iframe');"
+                               " if (!f) return false; f.scrollIntoView({block: 'center'}); return true; }",
+                               timeout=30_000)
         map_frame = page.frame_locator(".kp-map iframe").first
         map_frame.locator(".kp-stop-spread").first.wait_for(timeout=30_000)
         page.wait_for_timeout(500)
