@@ -40,7 +40,9 @@ def _pick_team(scenario: Scenario, e: Engagement, host: str, free: list[Reviewer
     needs = sorted(staffing_needs(scenario, e, host), key=lambda n: BY_NAME[n.rule].staff_first)
     lead_needs = [n for n in needs if n.rule in LEAD_RULES]
     if e.is_review_visit and lead is None:
-        leads = [r for r in free if pins.get(r.id) != "member" and all(r in n.candidates(free) for n in lead_needs)]
+        allowed = set.intersection(*({r.id for r in n.candidates(free)} for n in lead_needs)) if lead_needs \
+            else {r.id for r in free}  # once per need, not per person (large scenarios have many free people)
+        leads = [r for r in free if pins.get(r.id) != "member" and r.id in allowed]
         if not leads:
             return None
         lead = leads[0]
