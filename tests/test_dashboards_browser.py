@@ -151,6 +151,13 @@ def test_a_filter_changes_map_timeline_and_table(voila, kp_browser, shown):
             ".map(e => e.textContent); return t.length > 0 && t.join('|') !== before.join('|'); }",
             arg=before, timeout=30_000)
         page.map.locator(".leaflet-container").wait_for(timeout=30_000)
+        # the timeline may be redrawn once more (a live page draws its pending figure): wait for the filtered one
+        wanted = sorted(v.title for v in expected)
+        others = sorted(v.title for v in views if v not in expected)
+        page.page.wait_for_function(
+            "([wanted, others]) => { const t = [...document.querySelectorAll('.js-plotly-plot .ytick text')]"
+            ".map(e => e.textContent); return wanted.every(w => t.includes(w)) && !others.some(o => t.includes(o)); }",
+            arg=[wanted, others], timeout=30_000)
         page.screenshot("plan-filtered")
         after = page.timeline_labels()
         for v in views:
