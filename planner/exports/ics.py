@@ -393,21 +393,21 @@ def person_calendar(scenario: Scenario, plan: Plan, reviewer_id: str, previous: 
     if fixed_events:
         current += [_fixed_event_item(scenario, v, reviewer_id, lang) for v in scenario.events
                     if reviewer_id in scenario.attendees_of(v.attendees)]
-    before: list[EventItem] = []
-    cancelled: list[EventItem] = []
-    if previous is not None:
-        before = _person_items(scenario, previous, reviewer_id, lang)
-        now_ids = {i.engagement_id for i in current if i.engagement_id}
-        for item in before:
-            if item.engagement_id in now_ids:
-                continue
-            why = _unscheduled_why(scenario, plan, item.engagement_id) or (
-                f"{reviewer_id} is no longer on this engagement's team.")
-            cancelled.append(item.cancelled(why))
+    before = [] if previous is None else _person_items(scenario, previous, reviewer_id, lang)
+    cancelled = _cancelled(scenario, plan, before, current, f"{reviewer_id} is no longer on this engagement's team.")
     return _calendar(scenario, plan, t("ics_name", lang, who=reviewer_id),
                      t("ics_person_description", lang, who=person_label(scenario, reviewer_id),
                        scenario=scenario.name),
                      current, cancelled, before, existing)
+
+
+def _cancelled(scenario: Scenario, plan: Plan, before: list[EventItem], current: list[EventItem],
+               left: str) -> list[EventItem]:
+    """The events of ``before`` (a previous plan's) whose engagement is no longer in ``current``, cancelled with
+    why: the engagement left the plan (its reason), or ``left`` (the person or organisation left its team)."""
+    now_ids = {i.engagement_id for i in current if i.engagement_id}
+    return [item.cancelled(_unscheduled_why(scenario, plan, item.engagement_id) or left)
+            for item in before if item.engagement_id not in now_ids]
 
 
 def _organisation_people(scenario: Scenario, organisation: str) -> set[str]:
@@ -452,16 +452,8 @@ def organisation_calendar(scenario: Scenario, plan: Plan, organisation: str, pre
             current.append(replace(item, uid=organisation_uid(scenario.name, "fixed-event", v.id, organisation),
                                    description=f"{item.description}\n"
                                                f"{t('ics_org_people', lang, who=organisation, people=who)}"))
-    before: list[EventItem] = []
-    cancelled: list[EventItem] = []
-    if previous is not None:
-        before = _organisation_items(scenario, previous, organisation, lang)
-        now_ids = {i.engagement_id for i in current if i.engagement_id}
-        for item in before:
-            if item.engagement_id not in now_ids:
-                why = _unscheduled_why(scenario, plan, item.engagement_id) or t(
-                    "ics_org_left", lang, who=organisation)
-                cancelled.append(item.cancelled(why))
+    before = [] if previous is None else _organisation_items(scenario, previous, organisation, lang)
+    cancelled = _cancelled(scenario, plan, before, current, t("ics_org_left", lang, who=organisation))
     return _calendar(scenario, plan, t("ics_name", lang, who=organisation),
                      t("ics_org_description", lang, who=organisation, scenario=scenario.name),
                      current, cancelled, before, existing)
