@@ -96,12 +96,11 @@ def test_the_dashboard_map_is_drawn_and_no_band_under_it(voila, kp_browser, view
         page.wait_for_selector("#loading", state="detached", timeout=120_000)
         page.frame_locator(".kp-map iframe").first.locator("path.kp-site").first.wait_for(timeout=60_000)
         assert ERROR_TEXT not in page.content()
-        frame_el = page.locator(".kp-map iframe").first
-        frame_el.scroll_into_view_if_needed()
+        _scroll_to_map(page)
         page.wait_for_timeout(500)
         _assert_drawn(_frame(page).evaluate(DRAWN))
         # no blank band: the map fills its frame, the frame its widget, and the next section follows at once
-        box = frame_el.bounding_box()
+        box = page.locator(".kp-map iframe").first.bounding_box()
         widget = page.locator(".kp-map").first.bounding_box()
         container = _frame(page).evaluate("() => document.querySelector('.leaflet-container').clientHeight")
         assert abs(container - box["height"]) <= 1, (container, box)
@@ -137,7 +136,7 @@ def test_region_filter_changes_the_figures_and_the_map_shows_labels(voila, kp_br
         page.locator(".kp-filter-region select").select_option(label=region_label(region, "en"))
         page.wait_for_function("n => document.querySelector('.kp-kpi .kp-value').textContent === n",
                                arg=str(len(mine)), timeout=30_000)
-        page.locator(".kp-map iframe").first.scroll_into_view_if_needed()
+        _scroll_to_map(page)
         map_frame = page.frame_locator(".kp-map iframe").first
         map_frame.locator("path.kp-site").first.wait_for(timeout=30_000)
         expected = {v.place.split(",")[0].replace(" (assumed)", "") for v in mine
@@ -172,11 +171,7 @@ def test_an_organisations_stops_at_one_place_do_not_hide_each_other(voila, kp_br
         page.locator(".kp-itinerary-choice select").select_option(
             index=next(i for i, label in enumerate(options) if label.replace("\xa0", " ").startswith("WDC ")))
         page.wait_for_selector(".kp-itinerary-table >> text=WDC-2", timeout=30_000)
-        # the map is redrawn for the choice: scroll to whichever frame is there now (a locator's element may
-        # be replaced between finding and scrolling it)
-        page.wait_for_function("() => { const f = document.querySelector('.kp-map iframe');"
-                               " if (!f) return false; f.scrollIntoView({block: 'center'}); return true; }",
-                               timeout=30_000)
+        _scroll_to_map(page)
         map_frame = page.frame_locator(".kp-map iframe").first
         map_frame.locator(".kp-stop-spread").first.wait_for(timeout=30_000)
         page.wait_for_timeout(500)
@@ -200,3 +195,11 @@ def test_an_organisations_stops_at_one_place_do_not_hide_each_other(voila, kp_br
         page.screenshot(path=str(ARTIFACTS / "itinerary-wdc-spread.png"))
     finally:
         page.close()
+
+
+def _scroll_to_map(page) -> None:
+    """Scroll to whichever map frame the page has now: a map is redrawn when a filter or choice changes, so a
+    located frame may be replaced between finding and scrolling it."""
+    page.wait_for_function("() => { const f = document.querySelector('.kp-map iframe');"
+                           " if (!f) return false; f.scrollIntoView({block: 'center'}); return true; }",
+                           timeout=30_000)
