@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,33 @@ def test_the_import_graph_in_the_docs_is_current():
     done = subprocess.run([sys.executable, "scripts/import_graph.py", "--check"], cwd=ROOT, capture_output=True,
                           text=True)
     assert done.returncode == 0, done.stderr
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", f"import sys\n{code}\nprint('\\n'.join(sys.modules))"],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    return set(out.stdout.split())
+
+
+def test_a_dashboard_kernel_loads_neither_or_tools_nor_the_engine():
+    # the dashboards only read a saved plan; OR-Tools and the engine cost every viewer's kernel start
+    loaded = _modules_after("import planner.apps.dashboard")
+    assert "planner.apps.dashboard" in loaded
+    assert not {m for m in loaded if m.startswith(("ortools", "planner.engine"))}
+
+
+def test_the_public_api_still_loads_the_engine_on_first_use():
+    loaded = _modules_after("import planner\nassert planner.solve.__module__ == 'planner.engine.solve'\n"
+                            "assert 'solve' in dir(planner)")
+    assert "ortools.sat.python.cp_model" in loaded
+    with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
+        import planner
+
+        planner.nonexistent  # noqa: B018
+
+
+def test_the_rules_never_import_or_tools():
+    # they write constraints against ModelContext (its Domain included), which the engine implements
+    importing = re.compile(r"^\s*(from|import)\s+ortools\b", re.MULTILINE)
+    offenders = [p.relative_to(ROOT) for p in (PACKAGE / "rules").rglob("*.py") if importing.search(p.read_text())]
+    assert offenders == []

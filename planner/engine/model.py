@@ -48,6 +48,8 @@ PRUNE_PER_NEED = 8
 class ModelBuilder:
     """Builds the CP-SAT model of a scenario. Construction order is fixed for reproducibility."""
 
+    Domain = cp_model.Domain  # what the rules build domain constraints with (ModelContext)
+
     def __init__(self, scenario: Scenario, reference: Plan | None = None, diagnosis: bool = False,
                  chain_limit: int = CHAIN_CANDIDATE_LIMIT, prune_above: int = PRUNE_ABOVE_PAIRS,
                  count_changes: bool = False, exclusions: frozenset[tuple[str, str]] = frozenset(),

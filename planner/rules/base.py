@@ -73,6 +73,7 @@ class ModelContext(Protocol):
 
     scenario: Scenario
     model: Any  # ortools.sat.python.cp_model.CpModel
+    Domain: Any  # ortools.sat.python.cp_model.Domain, for domain constraints (the rules never import OR-Tools)
     vars: Any  # planner.engine.variables.Variables: scheduled, host, start, assigned, lead, ...
     engagements: list[Engagement]
     reviewers: list[Reviewer]

@@ -18,11 +18,14 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from planner.core.model import DEFAULT_WEIGHTS, Plan, Scenario
-from planner.engine.replan import DropOut
+
+if TYPE_CHECKING:
+    from planner.engine.replan import DropOut
 
 #: the largest weight a sweep tries (the what-if editor's limit too)
 MAX_WEIGHT = 1_000_000
@@ -52,6 +55,8 @@ class DropoutCase:
 
     @property
     def drop_out(self) -> DropOut:
+        from planner.engine.replan import DropOut  # here, not at the top: the dashboards import this module
+
         return DropOut(self.reviewer_id, self.engagement_id)
 
     @property

@@ -4,8 +4,6 @@ attend or with their unavailability; the travel buffer for the distance applies 
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
-
 from planner.core.calendar import blocked_starts, commitment_blocks, reviewer_commitments
 from planner.rules.base import HardRule, ModelContext, PlanContext
 from planner.rules.names import RuleName
@@ -33,8 +31,8 @@ class FixedCommitments(HardRule):
         for c in m.commitments[r.id]:
             first, last = blocked_starts(m.scenario, c, e, host)
             blocked.extend([m.day(first), m.day(last)])
-        allowed = cp_model.Domain.from_values(m.allowed[(e.id, host)])
-        free = allowed.intersection_with(cp_model.Domain.from_flat_intervals(blocked).complement())
+        allowed = m.Domain.from_values(m.allowed[(e.id, host)])
+        free = allowed.intersection_with(m.Domain.from_flat_intervals(blocked).complement())
         if free.size() == allowed.size():
             return
         lit = m.host_literal(e, host)
@@ -52,7 +50,7 @@ class FixedCommitments(HardRule):
             if not blocked:
                 continue
             switch = m.switch(self.assumption(e.id, r.id, _with_dates(c)))
-            allowed = cp_model.Domain.from_values(blocked).complement()
+            allowed = m.Domain.from_values(blocked).complement()
             m.model.add_linear_expression_in_domain(m.vars.start[e.id], allowed).only_enforce_if([a, lit, *switch])
 
     def check(self, c: PlanContext):

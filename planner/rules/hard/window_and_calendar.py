@@ -6,8 +6,6 @@ holiday on site (a pinned start is exempt: its date is confirmed). What each day
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
-
 from planner.core.calendar import start_rejection
 from planner.rules.base import HardRule, ModelContext, PlanContext
 from planner.rules.names import RuleName
@@ -24,7 +22,7 @@ class WindowAndCalendar(HardRule):
             lit = m.host_literal(e, host)
             if days:
                 m.model.add_linear_expression_in_domain(
-                    m.vars.start[e.id], cp_model.Domain.from_values(days)).only_enforce_if([lit, *switch])
+                    m.vars.start[e.id], m.Domain.from_values(days)).only_enforce_if([lit, *switch])
             else:
                 m.model.add_bool_or([lit.Not(), *(s.Not() for s in switch)])
 

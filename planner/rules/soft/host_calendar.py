@@ -5,8 +5,6 @@ With ``host_calendar: hard`` the same days are not allowed at all (``window_and_
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
-
 from planner.core.calendar import host_calendar_applies, host_calendar_clashes
 from planner.rules.base import Match, ModelContext, ModelTerm, SoftTerm, TermResult
 from planner.rules.names import TermName
@@ -35,7 +33,7 @@ class HostCalendar(SoftTerm):
                     at_least = m.model.new_bool_var(f"host_calendar[{e.id},{host},{k}]")
                     if below:
                         m.model.add_linear_expression_in_domain(
-                            m.vars.start[e.id], cp_model.Domain.from_values(below)).only_enforce_if(
+                            m.vars.start[e.id], m.Domain.from_values(below)).only_enforce_if(
                             [m.host_literal(e, host), at_least.Not()])
                     else:
                         m.model.add_implication(m.host_literal(e, host), at_least)

@@ -5,8 +5,6 @@ so a preference cannot move it and should not make the plan look worse for it.""
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
-
 from planner.core.calendar import weekday_penalty
 from planner.rules.base import Match, ModelContext, ModelTerm, SoftTerm, TermResult
 from planner.rules.names import TermName
@@ -32,7 +30,7 @@ class WeekdayStart(SoftTerm):
             miss = m.model.new_bool_var(f"weekday_miss[{e.id}]")
             sched = m.vars.scheduled[e.id]
             if good:
-                m.model.add_linear_expression_in_domain(m.vars.start[e.id], cp_model.Domain.from_values(good)) \
+                m.model.add_linear_expression_in_domain(m.vars.start[e.id], m.Domain.from_values(good)) \
                     .only_enforce_if([sched, miss.Not()])
             else:
                 m.model.add_implication(sched, miss)
