@@ -543,6 +543,23 @@ def published():
     return load_scenario(KP), load_plan(KP.parents[2] / "plans" / "kp-2018-h2")
 
 
+def test_the_itinerary_map_follows_a_person_through_every_site(published):
+    """A member of the Russia visit's team: their line runs home → Moscow → Arkhangelsk → Vladivostok, with a
+    stop at each further site; someone who is not on a multi-site visit has no such stop."""
+    from planner.views.maps import itinerary_map, offline_html
+
+    scenario, plan = published
+    sites = scenario.engagements_by_id["RU-RV"].sites
+    member = sorted(a.reviewer_id for a in plan.assignments if a.engagement_id == "RU-RV")[0]
+    page = offline_html(itinerary_map(scenario, plan, [member]))
+    route = json.dumps([[s.lat, s.lon] for s in sites])[1:-1]  # the three sites, in order, within the line
+    assert route in page
+    assert page.count("kp-site-stop") == 2 and "Vladivostok" in page
+    elsewhere = sorted({a.reviewer_id for a in plan.assignments}
+                       - {a.reviewer_id for a in plan.assignments if a.engagement_id == "RU-RV"})[0]
+    assert "kp-site-stop" not in offline_html(itinerary_map(scenario, plan, [elsewhere]))
+
+
 def test_every_site_of_the_russia_visit_is_shown(published):
     """The map draws the route through Moscow, Arkhangelsk and Vladivostok with a stop at each further site;
     the calendar lists the sites in order, in English and in French."""

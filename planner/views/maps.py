@@ -609,7 +609,8 @@ def _points(views) -> list[tuple[float, float]]:
 def itinerary_map(scenario: Scenario, plan: Plan, reviewer_ids, *, lang: str = "en",
                   offline: bool = True) -> folium.Map:
     """The trips of the given people: a line from each person's home base to every engagement and fixed event
-    they attend (dashed for fixed events), numbered stops in date order (class ``kp-stop``; several at one
+    they attend (dashed for fixed events; on through each further site of a multi-site visit, a stop
+    ``kp-site-stop`` at each), numbered stops in date order (class ``kp-stop``; several at one
     place are spread around it, :func:`spread_offsets`, class ``kp-stop-spread``), home bases (``kp-home``,
     one per place, naming its people). One colour per person; country, city and capital labels offline."""
     people = sorted(set(reviewer_ids))
@@ -638,10 +639,17 @@ def itinerary_map(scenario: Scenario, plan: Plan, reviewer_ids, *, lang: str = "
             when = date_range_label(s.start, s.end, lang)
             title = title_of(scenario, lang, s.engagement_id, s.event_id, s.title)
             label = f"{numbers[rid]}. {title} — {when} ({number_text(s.km_from_home, lang)} km)"
-            _with_tooltip(folium.PolyLine([home, site], color=colour, weight=2.5, opacity=0.8,
+            further = [(x.lat, x.lon) for x in s.sites[1:]]  # a multi-site visit goes on from its first site
+            points.extend(further)
+            _with_tooltip(folium.PolyLine([home, site, *further], color=colour, weight=2.5, opacity=0.8,
                                           dash_array="6 5" if s.event_id else None, class_name="kp-travel"),
                           f"{rid}: {label}").add_to(trips)
             markers.setdefault(site, []).append((colour, str(numbers[rid]), f"{rid}: {label}"))
+            for x in s.sites[1:]:
+                _with_tooltip(folium.CircleMarker(
+                    [x.lat, x.lon], radius=5, color=colour, weight=2, fill=True, fill_color="#ffffff",
+                    fill_opacity=0.9, class_name="kp-site-stop"), f"{rid}: {place_in(x.place, lang)} — {title}"
+                ).add_to(trips)
     for home, here in sorted(homes.items()):
         colour = here[0][1] if len(here) == 1 else HOME_COLOUR
         _with_tooltip(folium.CircleMarker(home, radius=5 + min(len(here) - 1, 3), color=colour, weight=2,

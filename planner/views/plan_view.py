@@ -260,6 +260,7 @@ class ItineraryStop:
     engagement_id: str = ""
     event_id: str = ""
     host: str = ""
+    sites: tuple[Site, ...] = ()  # a multi-site visit's places in order (lat/lon is the first); empty for one
 
 
 def itinerary(scenario: Scenario, plan: Plan, reviewer_ids: Iterable[str]) -> list[ItineraryStop]:
@@ -274,7 +275,8 @@ def itinerary(scenario: Scenario, plan: Plan, reviewer_ids: Iterable[str]) -> li
             if rid in wanted:
                 km = km_between(home_of(reviewers[rid]), (v.lat, v.lon))
                 stops.append(ItineraryStop(rid, v.start, v.end, v.title, v.kind, v.roles.get(rid, "member"),
-                                           v.place, v.lat, v.lon, km, engagement_id=v.id, host=v.host))
+                                           v.place, v.lat, v.lon, km, engagement_id=v.id, host=v.host,
+                                           sites=v.sites))
     for ev in event_views(scenario):
         for rid in ev.attendees:
             if rid in wanted:
