@@ -7,13 +7,17 @@ of its domain, an enforced linear constraint by a big-M on its enforcement liter
 clauses and at-most-ones as their linear forms. GLOP solves it. Then the variables of the plan's complete
 solution (``planner.engine.hints.complete_hint``) whose names start with a prefix are fixed, one group at a time,
 to show which decisions carry the gap. ``--pairs`` also branches on each engagement pair's ``follows`` literals
-(A then B, B then A, neither). Research figures for docs/benchmarks.md; nothing here is used by the planner.
+(A then B, B then A, neither). ``--cp`` solves the CP-SAT model itself (the planner's 2-worker parameters) with
+the same groups fixed, and with only the order of the engagements fixed (no credit for a pair against the plan's
+order). ``--patterns N`` counts the maximal sets of chainable pairs (``follows``) that the start windows allow,
+up to N. Research figures for docs/benchmarks.md; nothing here is used by the planner.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from itertools import combinations
 from pathlib import Path
 
@@ -66,6 +70,75 @@ def linear_relaxation(proto):
     return lp, xs
 
 
+def cp_with_fixed(scenario, plan, fix) -> str:
+    """Solve the CP-SAT model with ``fix(builder, hint)`` applied: status, objective, bound and wall seconds."""
+    from ortools.sat.python import cp_model
+
+    from planner.engine.hints import complete_hint
+    from planner.engine.model import WEIGHT_SCALE, ModelBuilder
+    from planner.engine.solve import settings_for, solver_parameters
+
+    builder = ModelBuilder(scenario).build()
+    complete_hint(builder, plan, settings_for(scenario, 10))
+    proto = builder.model.proto
+    hint = dict(zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True))
+    fix(builder, hint)
+    solver = cp_model.CpSolver()
+    solver_parameters(solver, settings_for(scenario, 120, False, 2))
+    started = time.monotonic()
+    status = solver.solve(builder.model)
+    return (f"{solver.status_name(status)}, objective {solver.objective_value / WEIGHT_SCALE:,.2f}, bound "
+            f"{solver.best_objective_bound / WEIGHT_SCALE:,.2f}, {time.monotonic() - started:.1f} s")
+
+
+def fix_prefixes(*prefixes: str):
+    def fix(builder, hint) -> None:
+        for index, variable in enumerate(builder.model.proto.variables):
+            if variable.name.startswith(tuple(f"{p}[" for p in prefixes)):
+                builder.model.add(builder.model.get_int_var_from_proto_index(index) == hint[index])
+    return fix
+
+
+def fix_order(builder, hint) -> None:
+    """Only the order: no chain credit for B after A where the plan starts B before A."""
+    start = {e.id: hint[builder.vars.start[e.id].index] for e in builder.engagements}
+    for (a, b), follows in builder.follows.items():
+        if start[b] < start[a]:
+            builder.model.add(follows == 0)
+
+
+def maximal_patterns(scenario, limit: int) -> tuple[list[int], float]:
+    """The sizes of up to ``limit`` maximal sets of chainable pairs that the start windows allow (each one the
+    largest set not inside one found before, hence maximal), and the seconds it took."""
+    from ortools.sat.python import cp_model
+
+    from planner.engine.model import ModelBuilder
+
+    builder = ModelBuilder(scenario).build()
+    gap = scenario.rules.chain_max_gap_days
+    days = {e.id: sorted({d for h in e.hosts for d in builder.allowed[(e.id, h)]}) for e in builder.engagements}
+    duration = {e.id: e.duration_days for e in builder.engagements}
+    pairs = sorted(builder.follows)
+    found: list[frozenset] = []
+    started = time.monotonic()
+    while len(found) < limit:
+        model = cp_model.CpModel()
+        start = {k: model.new_int_var_from_domain(cp_model.Domain.from_values(v), k) for k, v in days.items()}
+        chained = {p: model.new_bool_var(str(p)) for p in pairs}
+        for (a, b), lit in chained.items():
+            model.add(start[b] >= start[a] + duration[a]).only_enforce_if(lit)
+            model.add(start[b] <= start[a] + duration[a] + gap).only_enforce_if(lit)
+        for earlier in found:
+            model.add(sum(chained[p] for p in pairs if p not in earlier) >= 1)
+        model.maximize(sum(chained.values()))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 2
+        if solver.solve(model) != cp_model.OPTIMAL:
+            break
+        found.append(frozenset(p for p in pairs if solver.value(chained[p])))
+    return [len(f) for f in found], time.monotonic() - started
+
+
 def main(argv: list[str] | None = None) -> int:
     from planner.engine.hints import complete_hint
     from planner.engine.model import WEIGHT_SCALE, ModelBuilder
@@ -77,9 +150,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("scenario", type=Path)
     parser.add_argument("plan", type=Path, help="a plan of the scenario (ideally its proven optimum)")
     parser.add_argument("--pairs", action="store_true", help="branch on each pair's follows literals")
+    parser.add_argument("--cp", action="store_true", help="CP-SAT with each group fixed, and with the order fixed")
+    parser.add_argument("--patterns", type=int, metavar="N", help="count maximal chainable-pair sets, up to N")
     args = parser.parse_args(argv)
     scenario = load_scenario(args.scenario)
     plan = load_plan(args.plan)
+    if args.patterns:
+        sizes, seconds = maximal_patterns(scenario, args.patterns)
+        print(f"{len(sizes)} maximal sets of chainable pairs (sizes {min(sizes, default=0)}–{max(sizes, default=0)})"
+              f" in {seconds:.1f} s{'; stopped at the limit' if len(sizes) >= args.patterns else ''}")
+        return 0
+    if args.cp:
+        for name, fix in (("nothing", fix_prefixes()), ("the start days", fix_prefixes("start")),
+                          ("follows", fix_prefixes("follows")), ("separated and follows",
+                                                                 fix_prefixes("separated", "follows")),
+                          ("only the order of the engagements", fix_order)):
+            print(f"CP-SAT, {name} fixed as in the plan: {cp_with_fixed(scenario, plan, fix)}", flush=True)
+        return 0
     builder = ModelBuilder(scenario).build()
     if not complete_hint(builder, plan, settings_for(scenario, 10)):
         print(f"{args.plan}: the plan does not hold every rule of {args.scenario}; no complete solution to fix")
