@@ -36,7 +36,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from planner.core.calendar import trip_km
-from planner.core.costs import plan_costs
+from planner.core.costs import CostLine, plan_costs
 from planner.core.model import Plan, Scenario, days_inclusive
 from planner.exports.common import (
     coordinates_of,
@@ -85,7 +85,7 @@ def _priority(priority: str, lang: str) -> str:
     return t(f"priority_{priority}", lang) if lang != "en" else priority
 
 
-def _summary(scenario: Scenario, plan: Plan, lang: str = "en") -> pd.DataFrame:
+def _summary(scenario: Scenario, plan: Plan, lang: str, costs: list[CostLine]) -> pd.DataFrame:
     kpis = plan_kpis(scenario, plan)
     meta = plan.meta or {}
     if lang == "en":
@@ -107,7 +107,7 @@ def _summary(scenario: Scenario, plan: Plan, lang: str = "en") -> pd.DataFrame:
         ("CO2 estimate, tonnes (at {factor} kg per km, an assumption)", kpis["co2_tonnes"]),
         ("Largest workload (engagements per person)", kpis["max_load"]),
         ("Estimated cost in {currency} (assumed fares and allowances)",
-         round(sum(line.total for line in plan_costs(scenario, plan)))),
+         round(sum(line.total for line in costs))),
     ]
     rows = [(heading(item, lang, factor=factor, currency=scenario.costs.currency), value) for item, value in rows]
     return pd.DataFrame(rows, columns=["Item", "Value"]).astype({"Value": object})
@@ -196,13 +196,13 @@ def _terms(scenario: Scenario, plan: Plan, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame([{**row, "Details": "\n".join(row["Details"])} for row in term_rows(scenario, plan, lang)])
 
 
-def _costs(scenario: Scenario, plan: Plan, lang: str = "en") -> pd.DataFrame:
+def _costs(scenario: Scenario, lang: str, costs: list[CostLine]) -> pd.DataFrame:
     """The estimated cost of each scheduled engagement, one row per payer (planner.core.costs; assumptions)."""
     engagements = scenario.engagements_by_id
     rows = [{"Engagement ID": line.engagement_id, "Engagement": title_in(engagements[line.engagement_id], lang),
              "Payer": participant_name(scenario, line.payer, lang), "People": line.people,
              "Fares": round(line.fares), "Allowances": round(line.allowances), "Total": round(line.total)}
-            for line in plan_costs(scenario, plan)]
+            for line in costs]
     return pd.DataFrame(rows, columns=["Engagement ID", "Engagement", "Payer", "People", "Fares", "Allowances",
                                        "Total"])
 
@@ -345,14 +345,15 @@ def _missing(value) -> bool:
 def sheet_frames(scenario: Scenario, plan: Plan, lang: str = "en") -> dict[str, pd.DataFrame]:
     """Every sheet as a data frame with English sheet and column names (the report reads them by name) and
     cells in ``lang``; :func:`workbook_sheets` gives them their headings in ``lang``."""
+    costs = plan_costs(scenario, plan)  # the summary's total and the Costs sheet: one computation
     sheets = {
-        "Summary": _summary(scenario, plan, lang),
+        "Summary": _summary(scenario, plan, lang, costs),
         "Engagements": _engagements(scenario, plan, lang),
         "Teams": _teams(scenario, plan, lang),
         "People": _people(scenario, plan),
         "Soft terms": _terms(scenario, plan, lang),
         "Unscheduled": _unscheduled(scenario, plan, lang),
-        "Costs": _costs(scenario, plan, lang),
+        "Costs": _costs(scenario, lang, costs),
     }
     taken = {heading(name, lang).lower() for name in sheets} | {name.lower() for name in sheets}
     for r in sorted(scenario.reviewers, key=lambda r: r.id):
