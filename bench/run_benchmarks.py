@@ -58,8 +58,11 @@ def kp_variant(name: str):
         dropped = mark_unavailable(s, "WDC-1", date(2018, 9, 20), date(2018, 10, 20))
         r = prepare_replan(dropped, published_plan, today=date(2018, 9, 1), policy=ReplanPolicy.WEIGHTED)
         return r.scenario, {"reference": r.reference}, False
-    if name == "drop-out-fewest":  # US-1 drops out of the Cote d'Ivoire visit: fewest changes, then best
-        r = prepare_replan(s, published_plan, today=date(2018, 9, 17), drop_outs=[DropOut("US-1", "CI-RV")])
+    if name == "drop-out-fewest":  # a member of the Cote d'Ivoire visit drops out: fewest changes, then best
+        # the first member (not the lead) of the published team, so that a re-made plan keeps the variant valid
+        member = min(a.reviewer_id for a in published_plan.assignments
+                     if a.engagement_id == "CI-RV" and a.role == "member")
+        r = prepare_replan(s, published_plan, today=date(2018, 9, 17), drop_outs=[DropOut(member, "CI-RV")])
         return r.scenario, {"reference": r.reference, "fewest_changes": True, "exclusions": r.exclusions}, False
     raise ValueError(f"unknown variant {name!r}; expected one of {', '.join(VARIANTS)}")
 
@@ -268,32 +271,50 @@ def write_section(text: str) -> None:
 
 
 NOTES = """What limits the figures:
-- **kp-2018-h2 is proven optimal, but in seconds, not under 2.** The chain credit's LP bound was the weak part
-  (2,313 against the optimum 3,139.81); per-person subtour cuts lift it to about 3,069 (docs/model.md). Solving
-  the LP relaxation term by term shows that the whole remaining gap is the chain legs: the LP's "B follows A"
-  values sit around 0.5 in combinations no calendar allows. Even with the optimal plan as a complete hint the
-  proof takes about 3.7 s on one worker, and CP-SAT's presolve of the model with its subtour sets takes about
-  1 s. Tried and not kept: a Boolean per start day
-  (LP 3,088, but slower solves), enumerated itineraries per person (LP 3,074), branching on the pair literals
-  first, and other worker portfolios (8 workers: FEASIBLE after 60 s). What might still work: splitting the
-  search by week pattern of the African engagements with a staffing LP per pattern, or a more compact flow
-  formulation of the chain legs.
-- **The invitation variant** (a ninth engagement) was proven optimal in 2 of 5 runs within 60 s.
-- **--reproducible** runs on one worker (deterministic by construction): about 75 s to the proof. The row was
-  measured again after that change (`bench/run_benchmarks.py --case kp reproducible 60 1`, twice); with two
-  interleaved workers it took 50 s, but one run in several returned another optimal plan.
+- **kp-2018-h2 (50 reviewers, pins, sites, French-speaking leads) is proven optimal, in about 20 s, not under 2.**
+  Every variant is proven optimal too, in 1.5 to 45 s. `bench/lp_bound.py SCENARIO PLAN` exports the model to a
+  linear programme (GLOP) and fixes groups of the optimum's variables:
+
+  | LP relaxation with … fixed as in the optimum | 42-reviewer version (optimum 3,139.81) | today's (optimum 3,647.24) |
+  |---|---|---|
+  | nothing | 3,068.86 | 3,508.44 |
+  | the start days | 3,068.86 | 3,508.44 |
+  | `separated` (the order of each pair of engagements) | 3,088.31 | 3,625.10 |
+  | `follows` (B starts within the chain gap after A) | 3,139.81 | 3,594.40 |
+  | start days, `separated` and `follows` | 3,139.81 | 3,647.24 |
+  | only the order (no credit for B after A where the optimum starts B first) | | 3,553.59 |
+
+  The whole gap lies in the date layout, not in the teams. With `--cp` the same groups are fixed in CP-SAT itself (the
+  planner's two workers, the optimum as a complete hint), on a quiet machine, one run each: nothing fixed 14.2 s; the
+  start days 0.3 s; the 30 `follows` literals 0.4 s; `separated` and `follows` 0.4 s; only the order 1.6 s. The LP
+  sets `follows` to 0.5 both ways on every pair: a mix of "A then B" and "B then A" layouts, each with its own best
+  teams, that no calendar allows. The layouts are many: `--patterns 400` found 400 maximal sets of chainable pairs (13
+  pairs each) in 112 s and stopped at its limit, so a decomposition that proves one team problem per layout (0.3 s
+  each) would take minutes, and the LP with the order fixed is too weak to rule layouts out unsolved. On one worker
+  with `optimize_with_lb_tree_search` (for `--reproducible`) the proof did not end within 400 s. Measured and not kept
+  (same-run comparisons): other worker mixes (`max_lp` + `pseudo_costs`, `lb_tree_search` + `objective_lb_search`: 112
+  s, `max_lp` + `objective_shaving`, `max_lp` + `probing`), a Boolean per start day with clash and triangle cuts
+  (presolve 0.5 → 3.9 s, not proven in 60 s), Monday-only starts, a week-literal model, branching on `follows` or
+  dates first, a warm start from the chain-free optimum, and an order literal per pair of chainable engagements with a
+  decision strategy on them (5 paired runs: 0.84 of the time, range 0.66–1.08, within the machine's noise). Making the
+  30 `follows` literals integer (SCIP, 42-reviewer version, 91 s) closes 88 % of the LP gap. What might still work: a
+  bound that sees the layout and the teams together, e.g. a Lagrangian relaxation of the teams' staffing rules per
+  layout class, or branch-and-price over person itineraries; not built.
+- **--reproducible** runs on one worker (deterministic by construction). With the deterministic limit of 60 of
+  the row above it finds the optimum's value (3,647.24) in both runs but has not proven it (bound 3,571.22,
+  about 2 minutes of wall time); `make plan` (scenario.yaml's limit of 180) proves it: 171 s of solver time and
+  199 s of wall time in a fresh clone's `make demo` on 2 December 2026. With two interleaved workers one run in
+  several returned another optimal plan, so `make plan` stays on one worker.
+- **A first plan within 1 s** was 0.8 s on the 42-reviewer version and is 1.2 s now (the greedy warm start and
+  CP-SAT's presolve of the larger model).
 - **Synthetic objectives are dominated by the derived work-first weights** (docs/model.md, "Work comes first"):
   leaving out one engagement of 200 × 800 weighs millions, so a gap of 0.00 % there says that the number of
-  engagements by priority is (nearly) proven best, not the travel or workload among them. CP-SAT schedules
-  189 of 200 where the greedy baseline schedules 168 and breaks two hard rules.
-- **400 × 1,600**: building the model takes about 20 s and the first plan comes after about a minute (the greedy
-  warm start alone took 38 s there); every required engagement is placed. After the greedy warm start was made
-  matrix-based (same plans), one run on 2 December 2026 (`bench/run_benchmarks.py --case synthetic 400x1600 60 1`,
-  load average about 4.7 from other jobs on the 2 cores) gave: build 23.2 s, greedy 14.6 s, first plan after
-  51.9 s, FEASIBLE, 55/55 required, 0 violations. That is one run on a loaded machine, not a median: the rows
-  above are from before the change.
+  engagements by priority is (nearly) proven best, not the travel or workload among them.
 - Above 20,000 chain candidates (from 50 × 200 on) the chain credit is reported but not optimised, and from
-  100 × 400 on each engagement considers its nearest candidates only (docs/model.md, "Scale")."""
+  100 × 400 on each engagement considers its nearest candidates only (docs/model.md, "Scale").
+- This run of `make bench` stopped at the drop-out-fewest variant, whose drop-out (US-1 from CI-RV) was no longer
+  on the re-made plan's team; the variant now takes the team's first member, and the run was completed from
+  there with the same code."""
 
 
 def render(runs: dict, rows: list[dict], command: str) -> str:
