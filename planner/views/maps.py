@@ -501,6 +501,13 @@ def _event_marker(ev, lang: str) -> folium.CircleMarker:
 # ------------------------------------------------------------------------------------------------------------
 
 
+def _site_stop(site, colour: str, tooltip: str) -> folium.CircleMarker:
+    """The stop at a further site of a multi-site visit (class ``kp-site-stop``), on the plan and itinerary maps."""
+    return _with_tooltip(folium.CircleMarker([site.lat, site.lon], radius=5, color=colour, weight=2, fill=True,
+                                             fill_color="#ffffff", fill_opacity=0.9, class_name="kp-site-stop"),
+                         tooltip)
+
+
 def _site_route(v, lang: str) -> folium.PolyLine:
     """The line through a multi-site visit's places in order, with their names and days in its tooltip."""
     stops = " → ".join(f"{place_in(site.place, lang)} ({number_text(site.days, lang)} {t('days_word', lang)})"
@@ -560,11 +567,9 @@ def plan_map(scenario: Scenario, plan: Plan, *, lang: str = "en", offline: bool 
     for v in views:  # a multi-site visit: its route from the first site on, and a stop at each further site
         if len(v.sites) > 1:
             _site_route(v, lang).add_to(sites)
+            title = title_of(scenario, lang, v.id, fallback=v.title)
             for site in v.sites[1:]:
-                _with_tooltip(folium.CircleMarker(
-                    [site.lat, site.lon], radius=5, color=kind_colour(v.kind), weight=2, fill=True,
-                    fill_color="#ffffff", fill_opacity=0.9, class_name="kp-site-stop"),
-                    f"{place_in(site.place, lang)} — {title_of(scenario, lang, v.id, fallback=v.title)}").add_to(sites)
+                _site_stop(site, kind_colour(v.kind), f"{place_in(site.place, lang)} — {title}").add_to(sites)
     by_site: dict[tuple[float, float], list] = {}
     for v in views:
         by_site.setdefault((v.lat, v.lon), []).append(v)
@@ -646,10 +651,7 @@ def itinerary_map(scenario: Scenario, plan: Plan, reviewer_ids, *, lang: str = "
                           f"{rid}: {label}").add_to(trips)
             markers.setdefault(site, []).append((colour, str(numbers[rid]), f"{rid}: {label}"))
             for x in s.sites[1:]:
-                _with_tooltip(folium.CircleMarker(
-                    [x.lat, x.lon], radius=5, color=colour, weight=2, fill=True, fill_color="#ffffff",
-                    fill_opacity=0.9, class_name="kp-site-stop"), f"{rid}: {place_in(x.place, lang)} — {title}"
-                ).add_to(trips)
+                _site_stop(x, colour, f"{rid}: {place_in(x.place, lang)} — {title}").add_to(trips)
     for home, here in sorted(homes.items()):
         colour = here[0][1] if len(here) == 1 else HOME_COLOUR
         _with_tooltip(folium.CircleMarker(home, radius=5 + min(len(here) - 1, 3), color=colour, weight=2,
