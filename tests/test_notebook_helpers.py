@@ -303,12 +303,11 @@ def test_compare_puts_plans_side_by_side(mini):
     side = comparison.side_by_side
     assert side.loc["CM-RV", "saved: dates"] == "24 Sep–27 Sep 2018"
     assert side.loc["CM-RV", "variant: dates"] == "left out"
-    assert side.loc["CM-RV", "changes"] == "now unscheduled" and side.loc["AO-RV", "changes"] == "—"
+    assert side.loc["CM-RV", "changes"] == "dropped" and side.loc["AO-RV", "changes"] == "—"
     assert side.loc["AO-RV", "saved: lead"] == "ZA-1" and side.loc["AO-RV", "saved: team"] == "CSC-2, EU-1, WDC-1"
     assert comparison.kpis.loc["Engagements scheduled", "variant"] == 1
     assert comparison.kpis.loc["Engagements scheduled", "change"] == -1
-    assert comparison.sentences() == ["Review visit to Cameroon (hypothetical): now unscheduled "
-                                      "(24 Sep–27 Sep → unscheduled)"]
+    assert comparison.sentences() == ["Review visit to Cameroon (hypothetical) is dropped (was 24 Sep–27 Sep)"]
     assert nb.compare(mini, _plan(), _plan()).sentences()[0].startswith("No engagement changes")
 
 
@@ -512,7 +511,7 @@ def test_scenario_editor_solves_the_variant_and_compares_it(mini, monkeypatch):
     editor.panel.solve_button.click()
     editor.panel.wait(5)
     assert editor.comparison is not None
-    assert editor.comparison.side_by_side.loc["CM-RV", "changes"] == "now unscheduled"
+    assert editor.comparison.side_by_side.loc["CM-RV", "changes"] == "dropped"
     assert editor.panel.results.outputs
 
 

@@ -55,6 +55,13 @@ class Change:
             return f"{self.title} loses its lead {self.before}"
         return f"{self.title}: {self.kind}, {self.before} → {self.after}"
 
+    @property
+    def label(self) -> str:
+        """The change without the engagement's title, for a table that has a row per engagement."""
+        if self.kind in (ChangeKind.JOINS, ChangeKind.LEAVES):
+            return f"{self.reviewer_id} {self.kind}"
+        return str(self.kind)
+
     def as_dict(self) -> dict[str, str]:
         return {"kind": str(self.kind), "engagement_id": self.engagement_id, "reviewer_id": self.reviewer_id,
                 "before": self.before, "after": self.after, "sentence": self.sentence}

@@ -1,6 +1,6 @@
 """Two plans side by side (pure, no widgets): a saved plan against a variant or a re-plan, with the changes
-(``planner.rules.plan_diff``) and the headline figures with their deltas. The notebooks' what-if editor and
-disruption panel display a :class:`Comparison`.
+(``planner.rules.plan_diff``, counted as a minimal-change re-plan counts them) and the headline figures with
+their deltas. The notebooks' what-if editor and disruption panel display a :class:`Comparison`.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def compare(scenario: Scenario, before: Plan, after: Plan, labels: tuple[str, st
     old, new = before.outcomes_by_id, after.outcomes_by_id
     by_engagement: dict[str, list[str]] = {}
     for c in diff.changes:
-        by_engagement.setdefault(c.engagement_id, []).append(c.change)
+        by_engagement.setdefault(c.engagement_id, []).append(c.label)
     a, b = labels
     rows = []
     for e in scenario.engagements:
