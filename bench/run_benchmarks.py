@@ -271,8 +271,10 @@ def write_section(text: str) -> None:
 
 
 NOTES = """What limits the figures:
-- **kp-2018-h2 (50 reviewers, pins, sites, French-speaking leads) is proven optimal, in about 20 s, not under 2.**
-  Every variant is proven optimal too, in 1.5 to 45 s. `bench/lp_bound.py SCENARIO PLAN` exports the model to a
+- **kp-2018-h2 (50 reviewers, pins, sites, French-speaking leads) is proven optimal, in about 17 s, not under 2.**
+  Every variant is proven optimal too, in 1.3 to 32 s; two of the six (the drop-out re-plans) under 2 s.
+  (This run: a quiet machine, nothing else running. Earlier the same day, on a busy machine, the medians were
+  21.5 s for kp-2018-h2 and 1.5 to 34 s for the variants.) `bench/lp_bound.py SCENARIO PLAN` exports the model to a
   linear programme (GLOP) and fixes groups of the optimum's variables:
 
   | LP relaxation with … fixed as in the optimum | 42-reviewer version (optimum 3,139.81) | today's (optimum 3,647.24) |
@@ -296,25 +298,26 @@ NOTES = """What limits the figures:
   s, `max_lp` + `objective_shaving`, `max_lp` + `probing`), a Boolean per start day with clash and triangle cuts
   (presolve 0.5 → 3.9 s, not proven in 60 s), Monday-only starts, a week-literal model, branching on `follows` or
   dates first, a warm start from the chain-free optimum, and an order literal per pair of chainable engagements with a
-  decision strategy on them (5 paired runs: 0.84 of the time, range 0.66–1.08, within the machine's noise). Making the
+  decision strategy on them (5 paired runs: 0.84 of the time, range 0.66–1.08, within the machine's noise), and
+  layout cuts on the `follows` literals (for every set of engagements, their `follows` sum at most the most pairs
+  their start windows let chain at once, a small CP-SAT per set: 8 of the sets cut, 0.3 s to build; 6 paired runs on
+  a quiet machine: median 13.8 s, 11.8–16.4, against 15.3 s, 11.1–22.8, within the noise). Making the
   30 `follows` literals integer (SCIP, 42-reviewer version, 91 s) closes 88 % of the LP gap. What might still work: a
   bound that sees the layout and the teams together, e.g. a Lagrangian relaxation of the teams' staffing rules per
   layout class, or branch-and-price over person itineraries; not built.
 - **--reproducible** runs on one worker (deterministic by construction). With the deterministic limit of 60 of
   the row above it finds the optimum's value (3,647.24) in both runs but has not proven it (bound 3,571.22,
-  about 2 minutes of wall time); `make plan` (scenario.yaml's limit of 180) proves it: 171 s of solver time and
+  about 106 s of wall time); `make plan` (scenario.yaml's limit of 180) proves it: 171 s of solver time and
   199 s of wall time in a fresh clone's `make demo` on 2 December 2026. With two interleaved workers one run in
   several returned another optimal plan, so `make plan` stays on one worker.
-- **A first plan within 1 s** was 0.8 s on the 42-reviewer version and is 1.2 s now (the greedy warm start and
-  CP-SAT's presolve of the larger model).
+- **A first plan within 1 s**: median 0.72 s on this quiet machine (0.8 s on the 42-reviewer version; 1.2 s on a
+  busy machine earlier today): the greedy warm start and CP-SAT's presolve.
 - **Synthetic objectives are dominated by the derived work-first weights** (docs/model.md, "Work comes first"):
   leaving out one engagement of 200 × 800 weighs millions, so a gap of 0.00 % there says that the number of
   engagements by priority is (nearly) proven best, not the travel or workload among them.
 - Above 20,000 chain candidates (from 50 × 200 on) the chain credit is reported but not optimised, and from
   100 × 400 on each engagement considers its nearest candidates only (docs/model.md, "Scale").
-- This run of `make bench` stopped at the drop-out-fewest variant, whose drop-out (US-1 from CI-RV) was no longer
-  on the re-made plan's team; the variant now takes the team's first member, and the run was completed from
-  there with the same code."""
+"""
 
 
 def render(runs: dict, rows: list[dict], command: str) -> str:

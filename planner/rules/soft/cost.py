@@ -4,8 +4,15 @@ on site (``planner.core.costs``: fare by distance band plus the daily allowance,
 from __future__ import annotations
 
 from planner.core.costs import person_cost, plan_costs, totals_by_payer
+from planner.core.model import Engagement, Reviewer, Scenario
 from planner.rules.base import Match, ModelContext, ModelTerm, SoftTerm, TermResult
 from planner.rules.names import TermName
+
+
+def trip_cost(scenario: Scenario, reviewer: Reviewer, engagement: Engagement, host: str) -> int:
+    """One person's fare and allowances for one engagement, in whole currency units: what the model and the
+    checker both count, so that the objective stays integral and the two agree."""
+    return int(round(sum(person_cost(scenario, reviewer, engagement, host))))
 
 
 class Cost(SoftTerm):
@@ -17,8 +24,8 @@ class Cost(SoftTerm):
         if not m.scenario.weights.get("cost", 0):
             return []
         engagements = m.scenario.engagements_by_id
-        # whole currency units, so that the objective stays integral; trip_at is filled by the travel term
-        expr = sum(int(round(sum(person_cost(m.scenario, m.reviewer_by_id[rid], engagements[eid], host)))) * at
+        # trip_at is filled by the travel term
+        expr = sum(trip_cost(m.scenario, m.reviewer_by_id[rid], engagements[eid], host) * at
                    for (eid, rid, host), at in m.trip_at.items())
         return [ModelTerm("cost", "cost", expr)]
 
@@ -27,8 +34,7 @@ class Cost(SoftTerm):
         if not weight:
             return []  # the estimates are shown on their own (planner.core.costs); as a term only when weighted
         engagements, reviewers = scenario.engagements_by_id, scenario.reviewers_by_id
-        value = sum(int(round(sum(person_cost(scenario, reviewers[a.reviewer_id], engagements[a.engagement_id],
-                                              a.host))))
+        value = sum(trip_cost(scenario, reviewers[a.reviewer_id], engagements[a.engagement_id], a.host)
                     for a in plan.assignments if a.engagement_id in engagements and a.reviewer_id in reviewers
                     and a.host in scenario.participants_by_code)
         currency = scenario.costs.currency
