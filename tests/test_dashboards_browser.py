@@ -53,7 +53,7 @@ def shown(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def voila(shown):
-    """Base URL of a Voilà server started like `make dashboard`, on a free port."""
+    """Base URL of the dashboard server started as `make dashboard` starts it (voila_server.py), on a free port."""
     scenario_dir, plan_dir, _, _ = shown
     with running_voila(scenario_dir, plan_dir, ARTIFACTS / "voila.log") as base:
         yield base

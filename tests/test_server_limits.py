@@ -19,7 +19,6 @@ import importlib
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from types import SimpleNamespace
 
 import pytest
 from traitlets.config import Config
+from voila_server import free_port, server_command
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,25 +59,18 @@ PAGE = "/voila/render/plan.ipynb"
 # --- starting a server --------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """A dashboard server started like `make dashboard`, with extra traitlets options."""
 
     def __init__(self, name: str, *options: str):
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         ARTIFACTS.mkdir(exist_ok=True)
         self.log = ARTIFACTS / f"voila-{name}.log"
         with self.log.open("w") as handle:
-            self.process = subprocess.Popen(
-                [sys.executable, "-P", "-m", "planner.apps.serving", "dashboards/", "--no-browser",
-                 "--Voila.ip=127.0.0.1", f"--port={self.port}", "--Voila.port_retries=0", *options],
-                cwd=ROOT, env=dict(os.environ, KP_MAP_TILES="offline"), stdout=handle, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(server_command(self.port, *options), cwd=ROOT,
+                                            env=dict(os.environ, KP_MAP_TILES="offline"), stdout=handle,
+                                            stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while True:
             try:

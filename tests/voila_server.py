@@ -1,5 +1,6 @@
-"""Starting Voilà on the dashboards for the browser tests: a free port on 127.0.0.1, a given scenario and plan,
-offline map tiles; the server's output goes to a log file that a failed start quotes."""
+"""Starting the dashboard server for the browser and server tests as `make dashboard` starts it
+(``python -P -m planner.apps.serving`` from the repository root, reading voila.json): a free port on 127.0.0.1,
+a given scenario and plan, offline map tiles; the server's output goes to a log file that a failed start quotes."""
 
 from __future__ import annotations
 
@@ -22,17 +23,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def server_command(port: int, *options: str) -> list[str]:
+    """The command line of `make dashboard` on ``port``, with extra traitlets options. ``-P`` keeps the
+    repository's voila.py (Voilà's config file) from being imported as the voila package."""
+    return [sys.executable, "-P", "-m", "planner.apps.serving", "dashboards/", "--no-browser", "--Voila.ip=127.0.0.1",
+            f"--port={port}", "--Voila.port_retries=0", *options]
+
+
 @contextmanager
 def running_voila(scenario_dir: Path, plan_dir: Path, log: Path) -> Iterator[str]:
-    """The base URL of a Voilà server on the dashboards, stopped on exit."""
+    """The base URL of the dashboard server, stopped on exit."""
     port = free_port()
     env = dict(os.environ, KP_SCENARIO=str(scenario_dir), KP_PLAN=str(plan_dir), KP_MAP_TILES="offline")
     log.parent.mkdir(exist_ok=True)
     with log.open("w") as handle:
-        process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("voila")), "dashboards/", "--no-browser",
-             "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0"], cwd=ROOT, env=env, stdout=handle,
-            stderr=subprocess.STDOUT)
+        process = subprocess.Popen(server_command(port), cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -42,7 +47,7 @@ def running_voila(scenario_dir: Path, plan_dir: Path, log: Path) -> Iterator[str
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("Voilà did not start:\n" + log.read_text()[-3000:]) from None
+                    raise RuntimeError("the dashboard server did not start:\n" + log.read_text()[-3000:]) from None
                 time.sleep(0.3)
         yield base
     finally:
