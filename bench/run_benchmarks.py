@@ -272,10 +272,10 @@ def write_section(text: str) -> None:
 
 NOTES = """What limits the figures:
 - **kp-2018-h2 (50 reviewers, pins, sites, French-speaking leads) is proven optimal, in about 17 s, not under 2.**
-  Every variant is proven optimal too, in 1.3 to 32 s; two of the six (the drop-out re-plans) under 2 s.
-  (This run: a quiet machine, nothing else running. Earlier the same day, on a busy machine, the medians were
-  21.5 s for kp-2018-h2 and 1.5 to 34 s for the variants.) `bench/lp_bound.py SCENARIO PLAN` exports the model to a
-  linear programme (GLOP) and fixes groups of the optimum's variables:
+  Every variant is proven optimal too, in medians of 1.3 to 27 s; two of the six (the drop-out re-plans) under
+  2 s. (On 2 December 2026 on a quiet machine, nothing else running; earlier that day, on a busy machine, the
+  medians were 21.5 s for kp-2018-h2 and 1.5 to 34 s for the variants.) `bench/lp_bound.py SCENARIO PLAN` exports
+  the model to a linear programme (GLOP) and fixes groups of the optimum's variables:
 
   | LP relaxation with … fixed as in the optimum | 42-reviewer version (optimum 3,139.81) | today's (optimum 3,647.24) |
   |---|---|---|
@@ -310,14 +310,13 @@ NOTES = """What limits the figures:
   about 106 s of wall time); `make plan` (scenario.yaml's limit of 180) proves it: 171 s of solver time and
   199 s of wall time in a fresh clone's `make demo` on 2 December 2026. With two interleaved workers one run in
   several returned another optimal plan, so `make plan` stays on one worker.
-- **A first plan within 1 s**: median 0.72 s on this quiet machine (0.8 s on the 42-reviewer version; 1.2 s on a
-  busy machine earlier today): the greedy warm start and CP-SAT's presolve.
+- **A first plan within 1 s**: median 0.72 s on a quiet machine on 2 December 2026 (0.8 s on the 42-reviewer
+  version; 1.2 s on a busy machine earlier that day): the greedy warm start and CP-SAT's presolve.
 - **Synthetic objectives are dominated by the derived work-first weights** (docs/model.md, "Work comes first"):
   leaving out one engagement of 200 × 800 weighs millions, so a gap of 0.00 % there says that the number of
   engagements by priority is (nearly) proven best, not the travel or workload among them.
 - Above 20,000 chain candidates (from 50 × 200 on) the chain credit is reported but not optimised, and from
-  100 × 400 on each engagement considers its nearest candidates only (docs/model.md, "Scale").
-"""
+  100 × 400 on each engagement considers its nearest candidates only (docs/model.md, "Scale")."""
 
 
 def render(runs: dict, rows: list[dict], command: str) -> str:

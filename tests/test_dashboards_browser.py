@@ -1,5 +1,6 @@
-"""The stakeholder dashboards in a real browser: Voilà (with the repository's voila.json) on a free local
-port, Debian's Chromium driven by Playwright (no browser download).
+"""The stakeholder dashboards in a real browser: the dashboard server as `make dashboard` starts it (Voilà with the
+repository's voila.json; tests/voila_server.py) on a free local port, Debian's Chromium driven by Playwright (no
+browser download).
 
 Every page must render with no error cell, show the plan (one map marker per engagement site, every title on
 the timeline), react to a filter and to the French switch, and make no request that leaves 127.0.0.1.

@@ -9,8 +9,8 @@ exist in the page or in the map's frame, the map must have rendered in its sandb
 outside the page, and the hostile text must be visible literally in the tables, tooltips, popups, tick
 labels and hover text.
 
-Voilà is started as tests/test_dashboards_browser.py starts it (copied: that module's fixtures show the
-default plan), with KP_SCENARIO and KP_PLAN pointing at the hostile folders.
+The dashboard server is started as `make dashboard` starts it (tests/voila_server.py), with KP_SCENARIO and
+KP_PLAN pointing at the hostile folders.
 """
 
 from __future__ import annotations

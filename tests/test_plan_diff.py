@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from planner.core.model import Assignment, EngagementOutcome, Plan
-from planner.rules.changes import plan_changes
+from planner.rules.changes import Change, ChangeKind, plan_changes
 from planner.rules.plan_diff import diff_plans
 from tests.planner_helpers import load_mini, with_engagement
 
@@ -132,3 +132,11 @@ def test_the_diff_lists_exactly_the_changes_a_minimal_change_replan_counts(mini)
                                                           "IN-1": "member"}), cm=None)
     assert diff_plans(mini, _plan(), after).changes == plan_changes(mini, _plan(), after)
     assert len(diff_plans(mini, _plan(), after).changes) == 4  # moved, IN-1 joins, new lead, CM-RV dropped
+
+
+def test_a_lead_change_is_labelled_as_its_sentence_says():
+    """The side-by-side's short label of a lead change: a new lead, or a visit left without one."""
+    replaced = Change(ChangeKind.LEAD, "AO-RV", "Review visit to Angola", "ZA-1", "EU-1", reviewer_id="EU-1")
+    lost = Change(ChangeKind.LEAD, "AO-RV", "Review visit to Angola", "ZA-1", "nobody", reviewer_id="ZA-1")
+    assert (replaced.label, lost.label) == ("new lead", "loses its lead")
+    assert lost.sentence == "Review visit to Angola loses its lead ZA-1"

@@ -60,6 +60,8 @@ class Change:
         """The change without the engagement's title, for a table that has a row per engagement."""
         if self.kind in (ChangeKind.JOINS, ChangeKind.LEAVES):
             return f"{self.reviewer_id} {self.kind}"
+        if self.kind == ChangeKind.LEAD and self.after == "nobody":
+            return "loses its lead"
         return str(self.kind)
 
     def as_dict(self) -> dict[str, str]:

@@ -1,6 +1,8 @@
 """Two plans side by side (pure, no widgets): a saved plan against a variant or a re-plan, with the changes
-(``planner.rules.plan_diff``, counted as a minimal-change re-plan counts them) and the headline figures with
-their deltas. The notebooks' what-if editor and disruption panel display a :class:`Comparison`.
+(``planner.rules.plan_diff``: each one as ``planner.rules.changes.plan_changes`` counts it; against the
+published plan a drop-out's own leaving is listed too, which a re-plan's count leaves out as given) and the
+headline figures with their deltas. The notebooks' what-if editor and disruption panel display a
+:class:`Comparison`.
 """
 
 from __future__ import annotations
