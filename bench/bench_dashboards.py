@@ -28,7 +28,6 @@ import json
 import os
 import platform
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,6 +43,9 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the command line of `make dashboard`, shared with the tests
+from voila_server import free_port, server_command  # noqa: E402
+
 DOC = ROOT / "docs" / "benchmarks.md"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -61,12 +63,6 @@ def say(text: str) -> None:
     print(f"[{datetime.now():%H:%M:%S}] {text}", file=sys.stderr, flush=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """The dashboard server as `make dashboard` starts it, plus traitlets options."""
 
@@ -78,9 +74,8 @@ class Server:
         self.log = ARTIFACTS / f"bench-voila-{self.port}.log"
         with self.log.open("w") as handle:
             self.process = subprocess.Popen(
-                [sys.executable, "-P", "-m", "planner.apps.serving", "dashboards/", "--no-browser",
-                 "--Voila.ip=127.0.0.1", f"--port={self.port}", "--Voila.port_retries=0", *options],
-                cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, env=dict(os.environ, KP_MAP_TILES="offline"))
+                server_command(self.port, *options), cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
+                env=dict(os.environ, KP_MAP_TILES="offline"))
         deadline = time.monotonic() + 120
         while True:
             try:
