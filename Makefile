@@ -26,7 +26,8 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-# Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded).
+# Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded) and for the pictures of
+# the dashboards' timelines (kaleido drives it).
 system-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  echo "Installing Debian's chromium (needs root)…"; \
@@ -43,8 +44,9 @@ dashboard: install
 	$(VENV)/bin/python -P -m planner.apps.serving dashboards/ --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) \
 		--Voila.port_retries=0
 
-# The whole demo on a fresh machine: install, plan, serve.
-demo: install plan dashboard
+# The whole demo on a fresh machine: install, plan, serve (Debian's chromium draws the timelines' pictures as the
+# server starts: planner.apps.prerender; without it the pages draw their timelines with plotly.js).
+demo: install system-deps plan dashboard
 
 # Coordinators' notebooks in JupyterLab (on 127.0.0.1; open the URL with the token it prints). Containers and CI
 # run as root, which JupyterLab refuses without --allow-root.

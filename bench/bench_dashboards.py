@@ -3,13 +3,17 @@ kernel, 20 viewers at once, 50 plain GETs in a row, and what happens beyond the 
 "## Dashboards" section of docs/benchmarks.md (other sections are kept).
 
     .venv/bin/python bench/bench_dashboards.py [--runs 5] [--gap 15] [--viewers 20] [--bursts 3] [--gets 50]
-                                               [--capped 10] [--pool N] [--no-write]
+                                               [--capped 10] [--pool N] [--no-pictures] [--no-write]
 
 The server is started as `make dashboard` starts it (`python -P -m planner.apps.serving`, the repository's
 voila.json: kernel cap, culling), on a free local port, with the default plan (plans/kp-2018-h2). Viewers are
 real pages of Debian's Chromium driven by Playwright, each in a fresh browser context (nothing cached);
 "rendered" means: Voilà's spinner is gone, the map's engagement-site markers are drawn inside the map frame and
-the timeline's plotly axis is drawn. A viewer's tab is then closed as a person closes it (beforeunload runs).
+the timeline is shown: as its picture (planner.views.timeline_images: the server draws the first timelines'
+pictures as it starts, here into a folder of its own) or as plotly's drawn axis. On the pages one after another,
+the pointer then enters the picture and the time until plotly's interactive figure replaces it is measured too
+(``--no-pictures``: a server that draws none, as before). A viewer's tab is then closed as a person closes it
+(beforeunload runs).
 Plain GETs are what a crawler or `curl` does: the whole page read, no JavaScript, so the page's kernel never
 hears from a browser. Throughout, a sampler records every second the kernels alive, the resident memory
 (RSS) of the server process plus all its kernels, and the machine's one-minute load average (the machine may be
@@ -46,6 +50,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the command line of `make dashboard`, shared with the tests
 from voila_server import free_port, server_command  # noqa: E402
 
+from planner.views.i18n import UI_LANGUAGES  # noqa: E402 - the server draws a picture per language
+
 DOC = ROOT / "docs" / "benchmarks.md"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -66,16 +72,19 @@ def say(text: str) -> None:
 class Server:
     """The dashboard server as `make dashboard` starts it, plus traitlets options."""
 
-    def __init__(self, *options: str):
+    def __init__(self, *options: str, pictures: bool = True):
         self.options = options
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         ARTIFACTS.mkdir(exist_ok=True)
         self.log = ARTIFACTS / f"bench-voila-{self.port}.log"
+        self.pictures = ARTIFACTS / f"bench-pictures-{self.port}"  # empty: the server draws them as it starts
+        options = (*options, *([] if pictures else ["--DashboardServer.draw_timeline_pictures=False"]))
+        self.started = time.monotonic()
         with self.log.open("w") as handle:
             self.process = subprocess.Popen(
                 server_command(self.port, *options), cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
-                env=dict(os.environ, KP_MAP_TILES="offline"))
+                env=dict(os.environ, KP_MAP_TILES="offline", KP_VIEW_CACHE=str(self.pictures)))
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -140,6 +149,14 @@ class Server:
                 time.sleep(0.5)
         return time.monotonic() - started
 
+    def pictures_drawn(self, wanted: int, timeout: float = 120) -> float | None:
+        """Seconds from the server's start until ``wanted`` timeline pictures are there (None: not in time)."""
+        while time.monotonic() - self.started < timeout:
+            if len(list(self.pictures.glob("*.png"))) >= wanted:
+                return time.monotonic() - self.started
+            time.sleep(0.5)
+        return None
+
     def sample(self) -> tuple[int, float]:
         """Kernels alive, and RSS (MB) of the server process plus its kernels."""
         kernels = self.kernel_rss_mb()
@@ -203,12 +220,20 @@ class View:
     retry_after: str | None = None
     outside: list[str] = field(default_factory=list)
     error: str = ""
+    timeline: str = ""  # how the timeline was first shown: "picture" or "figure" (plotly's)
+    interactive_s: float | None = None  # from the pointer entering the picture to plotly's figure (if measured)
 
 
-async def open_view(browser, url: str) -> tuple[View, object]:
+SHOWN = ("() => document.querySelector('.js-plotly-plot .ytick text') ? 'figure' : [...document.querySelectorAll("
+         "'.kp-timeline img.plot-img')].some(i => i.complete && i.naturalWidth > 0 && i.offsetHeight > 0) "
+         "? 'picture' : ''")
+
+
+async def open_view(browser, url: str, hover: bool = False) -> tuple[View, object]:
     """A fresh viewer's page: how long until it is live (or refused), whether its map drew its markers, and the
-    context to close later. Live: Voilà's spinner is gone and the timeline's axis is drawn, which the page does
-    only once its kernel is connected (docs/dashboards.md, "For developers")."""
+    context to close later. Live: Voilà's spinner is gone and the timeline is shown (its picture, or plotly's
+    axis), which the page does only once its kernel is connected (docs/dashboards.md, "For developers"). With
+    ``hover``, the pointer then enters a picture, and the time until plotly's figure replaces it is kept."""
     context = await browser.new_context(viewport={"width": 1280, "height": 1600})
     page = await context.new_page()
     outside: list[str] = []
@@ -220,14 +245,24 @@ async def open_view(browser, url: str) -> tuple[View, object]:
             return View("busy", time.monotonic() - started, retry_after=response.headers.get("retry-after"),
                         outside=outside), context
         await page.wait_for_selector("#loading", state="detached", timeout=VIEW_TIMEOUT_MS)
-        await page.wait_for_selector(".js-plotly-plot .ytick text", timeout=VIEW_TIMEOUT_MS)
+        shown = await (await page.wait_for_function(SHOWN, timeout=VIEW_TIMEOUT_MS)).json_value()
         live = time.monotonic() - started
+        view = View("rendered", live, outside=outside, timeline=shown)
         try:
             await page.frame_locator(".kp-map iframe").first.locator(".kp-site").first.wait_for(timeout=60_000)
+            view.map_drawn = True
         except Exception:  # noqa: BLE001 - a map without markers is reported, with a screenshot
             await _screenshot(page, "bench-map-not-drawn")
-            return View("rendered", live, outside=outside), context
-        return View("rendered", live, map_drawn=True, outside=outside), context
+        if hover and shown == "picture":
+            picture = page.locator(".kp-timeline img.plot-img")
+            await picture.scroll_into_view_if_needed()
+            box = await picture.bounding_box()
+            entered = time.monotonic()
+            # in steps, as a hand moves it: a page does not always see a pointer that jumps in one event
+            await page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=10)
+            await page.wait_for_selector(".js-plotly-plot .ytick text", timeout=60_000)
+            view.interactive_s = time.monotonic() - entered
+        return view, context
     except Exception as error:  # noqa: BLE001 - a failed viewer is a result, reported with its error
         await _screenshot(page, "bench-failed")
         return View("failed", time.monotonic() - started, outside=outside, error=repr(error)[:200]), context
@@ -250,18 +285,18 @@ async def close_view(context) -> None:
     await context.close()
 
 
-async def one_by_one(browser, url: str, runs: int, gap: float) -> tuple[float, list[float], list[str]]:
+async def one_by_one(browser, url: str, runs: int, gap: float) -> tuple[View, list[View], list[str]]:
     first, context = await open_view(browser, url)
     await close_view(context)
-    times, outside = [], list(first.outside)
+    views, outside = [], list(first.outside)
     for _ in range(runs):
         await asyncio.sleep(gap)
         LOADS.append(os.getloadavg()[0])
-        view, context = await open_view(browser, url)
+        view, context = await open_view(browser, url, hover=True)
         await close_view(context)
-        times.append(view.seconds)
+        views.append(view)
         outside += view.outside
-    return first.seconds, times, outside
+    return first, views, outside
 
 
 @dataclass
@@ -297,7 +332,8 @@ async def browser_phase(server: Server, runs: int, viewers: int, bursts: int, ga
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         say(f"{runs + 1} pages one after another")
         first, sequential, outside = await one_by_one(browser, server.base + PAGE, runs, gap)
-        say(f"pages took {first:.1f} s, then {', '.join(f'{t:.1f}' for t in sequential)} s")
+        say(f"pages took {first.seconds:.1f} s, then {', '.join(f'{v.seconds:.1f}' for v in sequential)} s; "
+            f"timelines shown as {', '.join(v.timeline for v in [first, *sequential])}")
         # a kernel's memory once its page is drawn and idle (one viewer on its own)
         view, context = await open_view(browser, server.base + PAGE)
         await asyncio.sleep(3)
@@ -426,8 +462,15 @@ def median_of(values: list[float | None]) -> str:
     return text if len(known) == len(values) else f"{text} ({len(values) - len(known)} not within {RECLAIM_WAIT_S} s)"
 
 
+def shown_as(views: list[View]) -> str:
+    live = [v.timeline for v in views if v.outcome == "rendered"]
+    return ", ".join(f"{live.count(k)} {k}" for k in ("picture", "figure") if live.count(k)) or "-"
+
+
 def section(result: dict, header: str, command: str) -> str:
-    seq, kernel_mb, bursts = result["sequential"], result["kernel_mb"], result["bursts"]
+    seq_views, kernel_mb, bursts = result["sequential"], result["kernel_mb"], result["bursts"]
+    seq = [v.seconds for v in seq_views]
+    hovered = [v.interactive_s for v in seq_views if v.interactive_s is not None]
     viewers = len(bursts[0].views)
     rendered = [[v.seconds for v in b.views if v.outcome == "rendered"] for b in bursts]
     middle = sorted(bursts, key=lambda b: b.wall)[len(bursts) // 2]
@@ -449,6 +492,10 @@ def section(result: dict, header: str, command: str) -> str:
         f"max {max(LOADS):.1f} (over {len(LOADS)} samples)" if LOADS else f"- Machine: {header}",
         f"- Pre-heated kernels: {result['pool']}; the server's pool was full {result['pool_ready']:.0f} s after it "
         "started, before the first page was asked for.",
+        ("- Timeline pictures (planner.views.timeline_images): off (`--no-pictures`)" if result["pictures"] == "off"
+         else "- Timeline pictures (planner.views.timeline_images): " + (
+             f"both drawn {result['pictures']:.0f} s after the server started (planner.apps.prerender), before the "
+             "first page was asked for" if result["pictures"] is not None else "not drawn within 120 s")),
         f"- Versions: Python {platform.python_version()}, voila {version('voila')}, jupyter_server "
         f"{version('jupyter_server')}, ipywidgets {version('ipywidgets')}, plotly {version('plotly')}, "
         f"folium {version('folium')}, {chromium_version()}",
@@ -457,15 +504,18 @@ def section(result: dict, header: str, command: str) -> str:
         f"for {culling['cull_idle_timeout']} s without a connected page is culled (checked every "
         f"{culling['cull_interval']} s), except that a browser's page has {limits['browser_connect_grace_s']} s "
         "to connect. Server logs: test-artifacts/bench-voila-*.log.",
-        "- \"Live\": Voilà's spinner is gone and the timeline's axis is drawn, which the page does only once its "
-        "kernel (each page gets one of its own, which executes the notebook) is connected; \"map drawn\": the map "
-        "frame also shows its engagement-site markers within a minute more.",
+        "- \"Live\": Voilà's spinner is gone and the timeline is shown, as its picture or as plotly's drawn axis, "
+        "which the page does only once its kernel (each page gets one of its own, which executes the notebook) is "
+        "connected; \"map drawn\": the map frame also shows its engagement-site markers within a minute more.",
         "",
         "| measure | result | target |",
         "|---|---|---|",
-        f"| plan.ipynb, first page after the server started | {result['first']:.1f} s | |",
+        f"| plan.ipynb, first page after the server started | {result['first'].seconds:.1f} s | |",
         f"| plan.ipynb, {len(seq)} more pages one after another ({result['gap']:.0f} s apart) | {seconds_range(seq)} "
         "| under 2 s |",
+        f"| those pages: timeline shown first as | {shown_as(seq_views)} | |",
+        "| those pages: from the pointer entering the picture to plotly's interactive figure | "
+        + (seconds_range(hovered) if hovered else "-") + " | |",
         f"| memory of a viewer's kernel, page drawn (RSS) | {statistics.median(kernel_mb):.0f} MB | |",
         f"| {viewers} viewers at once, runs: {len(bursts)}; live (map drawn) | "
         + ", ".join(f"{len(r)} of {viewers} ({sum(v.map_drawn for v in b.views)})" for r, b in zip(rendered, bursts,
@@ -475,6 +525,8 @@ def section(result: dict, header: str, command: str) -> str:
         + (f"{statistics.median(statistics.median(r) for r in rendered if r):.1f} s (runs: "
            + ", ".join(f"{statistics.median(r):.1f}" for r in rendered if r) + " s) | |"
            if any(rendered) else "none rendered | |").replace("| |", "| under 10 s |"),
+        f"| {viewers} viewers at once: timeline shown first as | "
+        f"{shown_as([v for b in bursts for v in b.views])} | |",
         f"| {viewers} viewers at once: the last one live (or failed) after, median of the runs | "
         f"{statistics.median(b.wall for b in bursts):.1f} s | |",
         f"| {viewers} viewers at once: most kernels alive, most memory (median of the runs) | "
@@ -551,6 +603,7 @@ def main() -> None:
     parser.add_argument("--capped", type=int, default=10, help="cap of the beyond-the-cap run (0: skip it)")
     parser.add_argument("--gap", type=float, default=15, help="seconds between the pages one after another")
     parser.add_argument("--pool", type=int, default=0, help="pre-heated kernels of plan.ipynb (0: voila.json's)")
+    parser.add_argument("--no-pictures", action="store_true", help="a server that draws no timeline pictures")
     parser.add_argument("--no-write", action="store_true", help="print, do not update docs/benchmarks.md")
     options = parser.parse_args()
     # the command as it is to be repeated: --no-write changes where the report goes, not the figures
@@ -568,10 +621,12 @@ def main() -> None:
         result["pool"] = f"{config.get('default_pool_size', 1)} per dashboard (voila.json)"
     else:
         result["pool"] = "none (preheat_kernel off)"
-    server = Server(*pool_options)
+    server = Server(*pool_options, pictures=not options.no_pictures)
     try:
         result["pool_ready"] = server.pool_ready()
         say(f"pool ready after {result['pool_ready']:.0f} s")
+        result["pictures"] = "off" if options.no_pictures else server.pictures_drawn(len(UI_LANGUAGES))
+        say(f"timeline pictures: {result['pictures']}")
         result.update(asyncio.run(browser_phase(server, options.runs, options.viewers, options.bursts,
                                                 options.gap)))
         say(f"{options.gets} plain GETs in a row")

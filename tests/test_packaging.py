@@ -8,7 +8,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 # conda-forge spells a few PyPI names differently
-CONDA_NAMES = {"ortools-python": "ortools"}
+CONDA_NAMES = {"ortools-python": "ortools", "python-kaleido": "kaleido"}
 
 
 def _split(requirement: str) -> tuple[str, str]:

@@ -68,6 +68,8 @@ class Server:
         ARTIFACTS.mkdir(exist_ok=True)
         self.log = ARTIFACTS / f"voila-{name}.log"
         with self.log.open("w") as handle:
+            # no timeline pictures: nothing here looks at the timeline (tests/voila_server.py)
+            options = (*options, "--DashboardServer.draw_timeline_pictures=False")
             self.process = subprocess.Popen(server_command(self.port, *options), cwd=ROOT,
                                             env=dict(os.environ, KP_MAP_TILES="offline"), stdout=handle,
                                             stderr=subprocess.STDOUT)

@@ -50,7 +50,8 @@ from planner.views.plan_view import (
     people_of,
     region_options,
 )
-from planner.views.timeline import figure_bundle, plan_timeline
+from planner.views.timeline import BY, figure_bundle, plan_timeline
+from planner.views.timeline_images import with_image
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +208,7 @@ class PlanDashboard(_Base):
         self.map_title, self.timeline_title, self.table_title = w.HTML(), w.HTML(), w.HTML()
         self.map_out = w.HTML(layout=w.Layout(width="100%"))
         self.map_out.add_class("kp-map")
-        self.by = w.ToggleButtons(options=[("engagement", "engagement")], style={"button_width": "130px"})
+        self.by = w.ToggleButtons(options=[(BY[0], BY[0])], style={"button_width": "130px"})
         self.by.add_class("kp-timeline-by")
         self.timeline_out = w.Output(layout=w.Layout(width="100%"))
         self.timeline_out.add_class("kp-timeline")
@@ -291,22 +292,31 @@ class PlanDashboard(_Base):
         self.table.value = engagements_table_html(s, views, lang)
 
     def refresh_timeline(self) -> None:
-        s, p = self.loaded.scenario, self.loaded.plan
-        # shown as the plotly mime bundle (JupyterLab's plotly extension draws it, no CDN), without plotly.io's
-        # renderers, whose import costs seconds (timeline.figure_bundle)
-        figure = figure_bundle(plan_timeline(s, p, by=self.by.value, lang=self.lang, filters=self.filters))
+        figure = timeline_bundle(self.loaded, self.lang, self.by.value, self.filters)
         if not self._ready:
             self._pending_timeline = figure  # drawn once the page is live (see _when_live)
             return
         self._pending_timeline = None
-        self._show(self.timeline_out, figure)
+        self._show_timeline(figure)
 
     def _draw_first_timeline(self) -> None:
         figure, self._pending_timeline = getattr(self, "_pending_timeline", None), None
         if figure is None:
             self.refresh_timeline()
         else:
-            self._show(self.timeline_out, figure)
+            self._show_timeline(figure)
+
+    def _show_timeline(self, bundle: dict) -> None:
+        # with its picture when the server drew one (planner.views.timeline_images): looked up as it is shown,
+        # since a pre-heated kernel may have built the figure before the server had drawn it
+        self._show(self.timeline_out, with_image(bundle))
+
+
+def timeline_bundle(loaded: Loaded, lang: str, by: str = BY[0], filters: Filters | None = None) -> dict:
+    """The plan dashboard's timeline as the plotly mime bundle it shows (JupyterLab's plotly extension draws it,
+    no CDN; built without plotly.io's renderers, whose import costs seconds: timeline.figure_bundle). With the
+    defaults, the timeline a page shows first, whose pictures planner.apps.prerender draws."""
+    return figure_bundle(plan_timeline(loaded.scenario, loaded.plan, by=by, lang=lang, filters=filters))
 
 
 class ItineraryDashboard(_Base):

@@ -29,6 +29,8 @@ the Retry-After header, the shutdown of a closed tab's kernel, the browsers' gra
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -36,7 +38,7 @@ from pathlib import Path
 
 import tornado.web
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from traitlets import Float, Integer, default
+from traitlets import Bool, Float, Integer, default
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
@@ -193,10 +195,22 @@ class StrictTemplateStaticFileHandler(TemplateStaticFileHandler):
 
 
 class DashboardServer(Voila):
-    """Voilà with the stricter handlers above in place of Voilà's own."""
+    """Voilà with the stricter handlers above in place of Voilà's own, which also has the pictures of the first
+    timelines drawn as it starts."""
 
     replaced_handlers = {TornadoVoilaHandler: BusyAwareVoilaHandler,
                          TemplateStaticFileHandler: StrictTemplateStaticFileHandler}
+    draw_timeline_pictures = Bool(True, config=True, help="Start planner.apps.prerender as the server starts: "
+                                  "it draws the pictures of the timelines a plan page shows first, which a page "
+                                  "shows without waiting for plotly.js (planner.views.timeline_images).")
+
+    def start(self) -> None:
+        if self.draw_timeline_pictures:
+            # a process of its own (kaleido drives a headless Chromium for a few seconds), from the notebooks'
+            # folder so that it finds the plan the kernels find; the server does not wait for it
+            self._prerender = subprocess.Popen([sys.executable, "-P", "-m", "planner.apps.prerender"],
+                                               cwd=self.root_dir)
+        super().start()
 
     def init_handlers(self) -> list:
         return [(spec[0], self.replaced_handlers.get(spec[1], spec[1]), *spec[2:])

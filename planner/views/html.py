@@ -48,6 +48,8 @@ table.kp-table td { border-top: 1px solid #dde3e8; padding: 4px 8px; vertical-al
 .kp-nav { margin: 0.2em 0 0.6em 0; }
 table.kp-table td.kp-num { text-align: right; white-space: nowrap; }
 .kp-timeline { overflow-x: auto; max-width: 100%; }
+/* the timeline's picture (planner.views.timeline_images), drawn for a desktop: narrowed to fit, never enlarged */
+.kp-timeline img.plot-img { max-width: 100%; height: auto; }
 .kp-plan-dashboard, .kp-itinerary-dashboard { max-width: 100%; box-sizing: border-box; }
 /* Phones: filters stacked full width, buttons that wrap, table rows as cards (each cell with its label) */
 @media (max-width: 700px) {
@@ -70,6 +72,8 @@ table.kp-table td.kp-num { text-align: right; white-space: nowrap; }
   table.kp-cards td { border-top: none; padding: 2px 10px; text-align: left; }
   table.kp-cards td::before { content: attr(data-label); display: block; font-size: 0.8em; color: #4a5a66; }
   table.kp-cards td.kp-num { text-align: left; }
+  /* on a phone it keeps its size (and readable text) in the timeline's scrolling box */
+  .kp-timeline img.plot-img { max-width: none; }
 }
 </style>
 """
