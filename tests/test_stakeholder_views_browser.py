@@ -85,6 +85,11 @@ def test_plan_page_on_a_phone_in_french(voila, kp_browser):  # noqa: F811 - fixt
 def test_plan_page_on_a_desktop_wheel_legend_and_toolbar(voila, kp_browser):  # noqa: F811 - fixtures
     page = _open(kp_browser, f"{voila}/voila/render/plan.ipynb", DESKTOP)
     try:
+        # the loading spinner is gone by now: an element of its class shows whether it would have rotated
+        spin = page.evaluate("() => { const s = document.createElement('div'); s.className = 'spinner';"
+                             " document.body.append(s); const a = getComputedStyle(s).animationName;"
+                             " s.remove(); return a; }")
+        assert spin == "none", f"Voilà's spinner rotates ({spin}): every waiting page redraws 60 times a second"
         page.wait_for_selector(".js-plotly-plot .legend", timeout=60_000)
         _no_sideways_scroll(page)
         frame_el = page.locator(".kp-map iframe").first
