@@ -325,9 +325,57 @@ def test_pre_heated_kernels_leave_the_last_places_to_pages(monkeypatch):
     assert len(manager._pools["plan.ipynb"]) == 1  # the victim went from its pool; the failed start is left
     manager.get_pool_size = lambda name: len(manager._pools.get(name, []))
     manager.get_rendered_notebook = lambda **kw: None
-    serving._note_browsers_of_preheated_kernels(manager)
+    manager._initialize = lambda *args, **kwargs: None
+    serving._adapt_preheated_pool(manager)
     assert manager.get_pool_size("plan.ipynb") == 0  # the failed start is dropped: the page starts its own
     assert manager.get_pool_size("itinerary.ipynb") == 2
+
+
+def test_a_page_never_waits_for_the_pools_refill_delay(monkeypatch, tmp_path):
+    """Voilà refills its pool ``fill_delay`` after a page takes a kernel, and puts the waiting refill in the pool
+    at once: a second page would take it and wait out the delay. The second page's kernel starts at once; a
+    single page leaves the refill to its delay (its kernel start would slow that page)."""
+    from traitlets import Integer, Unicode
+    from traitlets.config import Configurable
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    class App(Configurable):  # what Voilà's kernel manager reads of its application
+        root_dir, notebook_path = Unicode(str(tmp_path)), None
+        base_url = server_url = Unicode("/")
+        port = Integer(8866)
+
+    started: list[str] = []
+
+    async def initialize(self, notebook_name, kernel_id=None, **kwargs):  # stands for a kernel start + execution
+        started.append(f"k{len(started) + 1}")
+        rendered = asyncio.get_running_loop().create_future()
+        rendered.set_result(([], None))
+        return {"task": rendered, "renderer": SimpleNamespace(stop_generator=False, rendered_cache=[]),
+                "kernel_id": started[-1]}
+
+    pooled = voila_kernel_manager_factory(serving.BoundedKernelManager, True, 1)
+    monkeypatch.setattr(pooled, "_initialize", initialize)
+    manager = pooled(parent=App(), config=Config({"VoilaKernelManager": {"fill_delay": 3600.0},
+                                                  "BoundedKernelManager": {"max_kernels": 8}}))
+    serving._adapt_preheated_pool(manager)
+
+    async def pages():
+        manager.fill_if_needed(delay=0, notebook_name="plan.ipynb")
+        await manager._pools["plan.ipynb"][0]
+        assert started == ["k1"]
+        first = await manager.get_rendered_notebook(notebook_name="plan.ipynb", extra_kernel_env_variables={})
+        await asyncio.sleep(0.05)
+        assert started == ["k1"], "a single page's refill started before its delay"
+        # without the change the second page waits an hour: the timeout only tells the two apart
+        second = await asyncio.wait_for(manager.get_rendered_notebook(
+            notebook_name="plan.ipynb", extra_kernel_env_variables={}), timeout=30)
+        waiting = manager._pools["plan.ipynb"]
+        assert len(waiting) == 1 and not waiting[0].done()  # the next refill waits for its delay again
+        waiting[0].cancel()
+        return first[2], second[2]
+
+    assert asyncio.run(pages()) == ("k1", "k2")
+    assert started == ["k1", "k2"]
 
 
 def test_a_browsers_page_gets_longer_to_connect_than_a_crawlers(monkeypatch):

@@ -15,8 +15,8 @@ no limit of its own (voila-dashboards/voila#617). Three pieces, all configured i
   template (Voilà's own handler fails with 500 on ``..``, a missing ``static`` part or a NUL byte).
 - Pre-heated kernels (``VoilaConfiguration.preheat_kernel``, ``default_pool_size``): Voilà keeps that many kernels
   per dashboard started, with the notebook executed up to the point where it waits for a page's address
-  (``planner.apps.dashboard.language_from_url``); they count in the cap, and a page that takes one gets the
-  browsers' grace like a kernel started for it.
+  (``planner.apps.dashboard.language_from_url``); they count in the cap, a page that takes one gets the
+  browsers' grace like a kernel started for it, and a page never waits out the pool's ``fill_delay``.
 - ``main`` starts it, taking Voilà's own arguments (``make dashboard``)::
 
     .venv/bin/python -P -m planner.apps.serving dashboards/ --no-browser --Voila.ip=127.0.0.1 --port=8866
@@ -28,10 +28,12 @@ the Retry-After header, the shutdown of a closed tab's kernel, the browsers' gra
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 import uuid
+import weakref
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
@@ -218,21 +220,48 @@ class DashboardServer(Voila):
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
-        _note_browsers_of_preheated_kernels(self.kernel_manager)
+        _adapt_preheated_pool(self.kernel_manager)
         return settings
 
 
-def _note_browsers_of_preheated_kernels(manager) -> None:
+def _adapt_preheated_pool(manager) -> None:
     """With ``preheat_kernel``, Voilà's pool (its ``VoilaKernelManager``, a subclass of the class voila.json
-    names) hands a page a kernel it started earlier, without ``start_kernel``: tell ``BoundedKernelManager``
-    that a browser's page took it, so that the kernel gets ``browser_connect_grace_s`` to connect like one
-    started for that page."""
-    take = getattr(manager, "get_rendered_notebook", None)
-    if take is None or not isinstance(manager, BoundedKernelManager):
-        return
+    names) hands a page a kernel it started earlier, without ``start_kernel``. Three changes to it:
 
-    async def get_rendered_notebook(*args, **kwargs):
-        render_task, rendered_cache, kernel_id = await take(*args, **kwargs)
+    - ``BoundedKernelManager`` learns that a browser's page took the kernel, so that the kernel gets
+      ``browser_connect_grace_s`` to connect like one started for that page;
+    - a pre-heated kernel that could not start (the cap was reached: ``ServerBusy``) is dropped, so that the
+      page starts a kernel of its own instead of being refused for the pool's old failure;
+    - a page never waits for ``fill_delay``: Voilà puts the refill in the pool at once, still waiting for its
+      delay, and the next page takes it and waited out the delay too (8 s of a burst's first seconds with no
+      kernel starting); a page whose kernel has not begun to start has it started now."""
+    take = getattr(manager, "get_rendered_notebook", None)
+    initialize = getattr(manager, "_initialize", None)
+    if take is None or initialize is None or not isinstance(manager, BoundedKernelManager):
+        return
+    begun: weakref.WeakSet[asyncio.Task] = weakref.WeakSet()  # pool tasks past their fill_delay
+
+    class Initialize:
+        """Voilà's start of a pool kernel, begun when awaited (after fill_delay) and only then: a refill cancelled
+        during its delay leaves no coroutine that never ran."""
+
+        def __init__(self, *args, **kwargs):
+            self.args, self.kwargs = args, kwargs
+
+        def __await__(self):
+            begun.add(asyncio.current_task())
+            return initialize(*self.args, **self.kwargs).__await__()
+
+    async def get_rendered_notebook(notebook_name: str, extra_kernel_env_variables: dict | None = None, **kwargs):
+        extra = extra_kernel_env_variables or {}
+        pool = manager._pools.get(notebook_name, [])
+        if pool and not pool[0].done() and pool[0] not in begun:  # the refill this page would take is waiting
+            pool.pop(0).cancel()
+            manager.fill_if_needed(delay=0, notebook_name=notebook_name, extra_kernel_env_variables=extra,
+                                   **kwargs)
+            pool.insert(0, pool.pop())  # the page takes the one starting now
+        render_task, rendered_cache, kernel_id = await take(
+            notebook_name=notebook_name, extra_kernel_env_variables=extra, **kwargs)
         if _browser_page.get():
             manager._awaiting_browser.add(kernel_id)
         return render_task, rendered_cache, kernel_id
@@ -240,15 +269,13 @@ def _note_browsers_of_preheated_kernels(manager) -> None:
     size = manager.get_pool_size
 
     def get_pool_size(notebook_name: str) -> int:
-        """The pool's kernels that may still serve a page: a pre-heated kernel that could not start (the cap
-        was reached: ``ServerBusy``) is dropped, so that the page starts a kernel of its own instead of being
-        refused for the pool's old failure."""
         pool = manager._pools.get(notebook_name, [])
         failed = [t for t in pool if t.done() and (t.cancelled() or t.exception() is not None)]
         for task in failed:
             pool.remove(task)
         return size(notebook_name)
 
+    manager._initialize = Initialize
     manager.get_rendered_notebook = get_rendered_notebook
     manager.get_pool_size = get_pool_size
 
