@@ -1,5 +1,6 @@
 """Benchmark of the stakeholder dashboards under load: time to a fully rendered plan.ipynb, memory per viewer
-kernel, 20 viewers at once, 50 plain GETs in a row, and what happens beyond the kernel cap. Writes the
+kernel, 20 viewers at once (and the CPU each kind of process used meanwhile), 50 plain GETs in a row, the
+server's side of 20 viewers at once (20 plain GETs at once), and what happens beyond the kernel cap. Writes the
 "## Dashboards" section of docs/benchmarks.md (other sections are kept).
 
     .venv/bin/python bench/bench_dashboards.py [--runs 5] [--gap 15] [--viewers 20] [--bursts 3] [--gets 50]
@@ -209,6 +210,58 @@ class Sampler(threading.Thread):
         return None
 
 
+class CpuMeter(threading.Thread):
+    """CPU seconds (user + system) of this benchmark's processes, by kind, from its start until ``stop``: the
+    server process, its kernels, and Chromium's processes by their ``--type`` (renderer, gpu-process, utility;
+    the browser process has none). Sampled every half second: a process that ends between two samples loses at
+    most that half second's CPU; one born after the start counts from zero."""
+
+    def __init__(self, server: Server):
+        super().__init__(daemon=True)
+        self.server = server
+        self.first: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self._done = threading.Event()
+        self._read(initial=True)
+
+    def _kind(self, process: psutil.Process) -> str:
+        if process.pid == self.server.process.pid:
+            return "server"
+        line = " ".join(process.cmdline())
+        if "ipykernel" in line:
+            return "kernels"
+        if "chrom" in process.name():
+            kind = re.search(r"--type=([\w-]+)", line)
+            return f"chromium {kind.group(1) if kind else 'browser'}"
+        return "other"
+
+    def _read(self, initial: bool = False) -> None:
+        for process in psutil.Process().children(recursive=True):
+            try:
+                with process.oneshot():
+                    times = process.cpu_times()
+                    used = times.user + times.system
+                    kind = self.last[process.pid][0] if process.pid in self.last else self._kind(process)
+            except psutil.Error:  # it just ended
+                continue
+            if initial:
+                self.first[process.pid] = used
+            self.last[process.pid] = (kind, used)
+
+    def run(self) -> None:
+        while not self._done.wait(0.5):
+            self._read()
+
+    def stop(self) -> dict[str, float]:
+        self._done.set()
+        self.join()
+        self._read()
+        used: dict[str, float] = {}
+        for pid, (kind, total) in self.last.items():
+            used[kind] = used.get(kind, 0.0) + total - self.first.get(pid, 0.0)
+        return used
+
+
 # --- viewers in a browser ----------------------------------------------------------------------------------
 
 
@@ -307,14 +360,18 @@ class Burst:
     peak_mb: float
     reclaimed_s: float | None  # from closing the tabs until no kernel is left
     samples: list[tuple[float, int, float]]
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds by process kind, until the last was live
 
 
 async def burst(browser, server: Server, viewers: int) -> Burst:
     sampler = Sampler(server)
     sampler.start()
+    meter = CpuMeter(server)
+    meter.start()
     started = time.monotonic()
     opened = await asyncio.gather(*(open_view(browser, server.base + PAGE) for _ in range(viewers)))
     wall = time.monotonic() - started
+    cpu = meter.stop()
     await asyncio.sleep(2)
     closing = time.monotonic()
     await asyncio.gather(*(close_view(context) for _, context in opened))
@@ -322,7 +379,7 @@ async def burst(browser, server: Server, viewers: int) -> Burst:
     reclaimed = None if waited is None else time.monotonic() - closing
     samples = sampler.stop()
     return Burst([v for v, _ in opened], wall, max(k for _, k, _ in samples), max(m for _, _, m in samples),
-                 reclaimed, samples)
+                 reclaimed, samples, cpu)
 
 
 async def browser_phase(server: Server, runs: int, viewers: int, bursts: int, gap: float) -> dict:
@@ -349,7 +406,8 @@ async def browser_phase(server: Server, runs: int, viewers: int, bursts: int, ga
             results.append(await burst(browser, server, viewers))
             b = results[-1]
             say(f"  {[v.outcome for v in b.views].count('rendered')} rendered, last after {b.wall:.1f} s, "
-                f"peak {b.peak_kernels} kernels / {b.peak_mb:.0f} MB, reclaimed after {b.reclaimed_s} s")
+                f"peak {b.peak_kernels} kernels / {b.peak_mb:.0f} MB, reclaimed after {b.reclaimed_s} s; "
+                f"CPU s {cpu_shares(b.cpu)}")
             outside += [u for v in results[-1].views for u in v.outside]
         await browser.close()
     return {"first": first, "sequential": sequential, "kernel_mb": kernel_mb, "bursts": results,
@@ -407,6 +465,38 @@ def plain_gets(server: Server, count: int) -> Gets:
                 samples)
 
 
+@dataclass
+class GetsAtOnce:
+    statuses: list[int]
+    seconds: list[float]
+    wall: float
+    cpu: dict[str, float]
+
+
+def gets_at_once(server: Server, count: int) -> GetsAtOnce:
+    """``count`` plain GETs at once: the server's side of as many viewers arriving together (each page's kernel
+    taken or started, and the notebook executed to its last cell, as for a browser), with no browser on the
+    machine's cores."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def get() -> tuple[int, float]:
+        began = time.monotonic()
+        try:
+            with urllib.request.urlopen(server.base + PAGE, timeout=600) as response:
+                response.read()
+                return response.status, time.monotonic() - began
+        except urllib.error.HTTPError as error:
+            return error.code, time.monotonic() - began
+
+    meter = CpuMeter(server)
+    meter.start()
+    started = time.monotonic()
+    with ThreadPoolExecutor(count) as pool:
+        answers = list(pool.map(lambda _: get(), range(count)))
+    wall = time.monotonic() - started
+    return GetsAtOnce([a[0] for a in answers], [a[1] for a in answers], wall, meter.stop())
+
+
 # --- the report --------------------------------------------------------------------------------------------
 
 
@@ -460,6 +550,16 @@ def median_of(values: list[float | None]) -> str:
         return f"not within {RECLAIM_WAIT_S} s"
     text = f"{statistics.median(known):.0f} s"
     return text if len(known) == len(values) else f"{text} ({len(values) - len(known)} not within {RECLAIM_WAIT_S} s)"
+
+
+def cpu_shares(cpu: dict[str, float]) -> str:
+    """CPU seconds by process kind, Chromium's summed first with its parts in brackets."""
+    chromium = {k.removeprefix("chromium "): v for k, v in cpu.items() if k.startswith("chromium")}
+    parts = [f"{k} {cpu[k]:.1f}" for k in ("server", "kernels", "other") if k in cpu]
+    if chromium:
+        inner = ", ".join(f"{k} {v:.1f}" for k, v in sorted(chromium.items(), key=lambda kv: -kv[1]))
+        parts.append(f"Chromium {sum(chromium.values()):.1f} ({inner})")
+    return "; ".join(parts) + f"; all {sum(cpu.values()):.1f}"
 
 
 def shown_as(views: list[View]) -> str:
@@ -529,6 +629,9 @@ def section(result: dict, header: str, command: str) -> str:
         f"{shown_as([v for b in bursts for v in b.views])} | |",
         f"| {viewers} viewers at once: the last one live (or failed) after, median of the runs | "
         f"{statistics.median(b.wall for b in bursts):.1f} s | |",
+        f"| {viewers} viewers at once, the run of median length: CPU seconds until the last one was live | "
+        f"{cpu_shares(middle.cpu)} ({psutil.cpu_count()} cores: at most {psutil.cpu_count() * middle.wall:.0f} "
+        f"CPU-s in its {middle.wall:.0f} s) | |",
         f"| {viewers} viewers at once: most kernels alive, most memory (median of the runs) | "
         f"{statistics.median(b.peak_kernels for b in bursts):.0f} kernels, "
         f"{statistics.median(b.peak_mb for b in bursts) / 1024:.1f} GB | |",
@@ -542,6 +645,14 @@ def section(result: dict, header: str, command: str) -> str:
         f"| {len(gets.statuses)} plain GETs: from the last one until only the pre-heated kernels are left | "
         f"{median_of([gets.reclaimed_s])} | about a minute |",
     ]
+    at_once: GetsAtOnce | None = result.get("at_once")
+    if at_once is not None:
+        lines += [
+            f"| the server's side of {len(at_once.statuses)} viewers at once: {len(at_once.statuses)} plain GETs at "
+            f"once (no browser), answered 200 | {at_once.statuses.count(200)} of {len(at_once.statuses)}, "
+            f"{seconds_range(at_once.seconds)}; all after {at_once.wall:.1f} s | |",
+            f"| those GETs: CPU seconds until the last was answered | {cpu_shares(at_once.cpu)} | |",
+        ]
     if capped is not None:
         busy = [v for v in capped.views if v.outcome == "busy"]
         lines += [
@@ -632,6 +743,12 @@ def main() -> None:
         say(f"{options.gets} plain GETs in a row")
         result["gets"] = plain_gets(server, options.gets)
         say(f"  peak {result['gets'].peak_kernels} kernels, reclaimed {result['gets'].reclaimed_s} s after the last")
+        if options.viewers:
+            server.pool_ready()
+            say(f"{options.viewers} plain GETs at once")
+            result["at_once"] = gets_at_once(server, options.viewers)
+            say(f"  median {statistics.median(result['at_once'].seconds):.1f} s, all after "
+                f"{result['at_once'].wall:.1f} s; CPU s {cpu_shares(result['at_once'].cpu)}")
     finally:
         server.stop()
     if options.capped:

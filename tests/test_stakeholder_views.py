@@ -8,7 +8,11 @@ wording and the status the scenario asks for, and a changed scenario or plan cha
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -174,6 +178,50 @@ def test_the_address_chooses_the_language(monkeypatch):
         assert language_from_url() == "en"
     monkeypatch.delenv("QUERY_STRING")
     assert language_from_url("fr") == "fr"
+
+
+def test_a_pre_heated_kernel_waits_for_its_pages_address(monkeypatch):
+    """A kernel Voilà pre-heated waits at language_from_url() until Voilà sends the page's details on the
+    websocket voila/query/<kernel id>; any other kernel goes on at once, and one whose server does not answer
+    falls back to the default language."""
+    import socket
+    import threading
+
+    from websockets.sync.server import serve
+
+    from planner.apps.dashboard import language_from_url, wait_for_page_request
+
+    asked: list[str] = []
+
+    def voila(connection):  # Voilà's RequestInfoSocketHandler: one message, the request's details
+        asked.append(connection.request.path)
+        connection.send(json.dumps({"QUERY_STRING": "lang=fr", "SERVER_NAME": "kp.example"}))
+
+    with serve(voila, "127.0.0.1", 0) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = server.socket.getsockname()[1]
+        monkeypatch.setenv("QUERY_STRING", "")
+        monkeypatch.setenv("VOILA_PREHEAT", "False")
+        monkeypatch.setenv("VOILA_KERNEL_ID", "k-1")
+        monkeypatch.setenv("VOILA_APP_PORT", str(port))
+        monkeypatch.setenv("VOILA_SERVER_URL", "/base/")
+        assert language_from_url() == "en" and asked == []  # not pre-heated: nothing to wait for
+        monkeypatch.setenv("VOILA_PREHEAT", "True")
+        monkeypatch.setenv("SERVER_NAME", "")
+        assert language_from_url() == "fr"
+        assert asked == ["/base/voila/query/k-1"] and os.environ["SERVER_NAME"] == "kp.example"
+        server.shutdown()
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        monkeypatch.setenv("VOILA_APP_PORT", str(closed.getsockname()[1]))
+    monkeypatch.setenv("QUERY_STRING", "")
+    assert wait_for_page_request(timeout_s=2) is False and language_from_url() == "en"
+    # and without loading Voilà's server into the kernel (2.3 CPU-s of every pre-heated kernel)
+    probe = ("import sys; from planner.apps.dashboard import wait_for_page_request; wait_for_page_request(2);"
+             " print(sorted({m.split('.')[0] for m in sys.modules} & {'voila', 'jupyter_server', 'jsonschema'}))")
+    loaded = subprocess.run([sys.executable, "-P", "-c", probe], capture_output=True, text=True, timeout=120,
+                            cwd=Path(__file__).resolve().parents[1] / "dashboards")
+    assert loaded.stdout.strip() == "[]", loaded.stdout + loaded.stderr
 
 
 # --- the headline figures and the fixed events follow the region filter ------------------------------------

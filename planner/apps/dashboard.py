@@ -15,6 +15,7 @@ Scenario text reaches the page only through those view functions, which escape i
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable
@@ -90,13 +91,41 @@ def language_from_url(default: str = "en") -> str:
 
     A kernel Voilà pre-heated (``preheat_kernel`` in voila.json: ``VOILA_PREHEAT=True``) executes the notebook
     before any page asks for it; here it waits until a page does and Voilà hands it that page's address
-    (``voila.utils.wait_for_request``), so what the notebook did before this call was done ahead of time."""
-    if os.environ.get("VOILA_PREHEAT") == "True" and os.environ.get("VOILA_KERNEL_ID"):
-        from voila.utils import wait_for_request
-
-        wait_for_request()
+    (:func:`wait_for_page_request`), so what the notebook did before this call was done ahead of time."""
+    wait_for_page_request()
     values = parse_qs(os.environ.get("QUERY_STRING", "")).get("lang", [])
     return values[0] if values and values[0] in UI_LANGUAGES else default
+
+
+def wait_for_page_request(timeout_s: float = 5.0) -> bool:
+    """In a kernel Voilà pre-heated, wait for the page that takes it and put that request's details
+    (``QUERY_STRING`` and the like) into ``os.environ``; elsewhere return at once. True when a page's details
+    came.
+
+    What ``voila.utils.wait_for_request`` does (Voilà's handler sends the details as one JSON message on the
+    websocket ``voila/query/<kernel id>`` of the server that started the kernel, with the environment
+    variables it gave the kernel), without importing the ``voila`` package: its ``__init__`` loads Voilà's
+    server, JupyterLab's and jsonschema's formats, 2.3 of the 4.2 CPU-s a pre-heated kernel used before
+    (docs/dashboards.md, "What a page costs")."""
+    env = os.environ
+    kernel_id = env.get("VOILA_KERNEL_ID")
+    if env.get("VOILA_PREHEAT", "False") == "False" or not kernel_id:
+        return False
+    from websockets.exceptions import WebSocketException
+    from websockets.sync.client import connect
+
+    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+           f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{kernel_id}")
+    try:
+        with connect(url, open_timeout=timeout_s) as socket:
+            details = json.loads(socket.recv())
+    except (OSError, TimeoutError, ValueError, WebSocketException) as error:  # no answer, or not Voilà's
+        logging.getLogger(__name__).warning("no page details from %s: %s", url, error)
+        return False
+    for key, value in details.items():
+        os.environ[str(key)] = str(value)
+    return True
 
 
 def _offline_default() -> bool:
