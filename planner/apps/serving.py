@@ -32,6 +32,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 import uuid
 import weakref
 from contextvars import ContextVar
@@ -123,7 +124,7 @@ class BoundedKernelManager(AsyncMappingKernelManager):
             started = await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
         finally:
             self._starting.discard(kernel_id)
-        if _browser_page.get():
+        if _browser_page.get() and not preheating:  # a pool kernel gets the grace when a browser's page takes it
             self._awaiting_browser.add(started)
         return started
 
@@ -233,35 +234,25 @@ def _adapt_preheated_pool(manager) -> None:
     - a pre-heated kernel that could not start (the cap was reached: ``ServerBusy``) is dropped, so that the
       page starts a kernel of its own instead of being refused for the pool's old failure;
     - a page never waits for ``fill_delay``: Voilà puts the refill in the pool at once, still waiting for its
-      delay, and the next page takes it and waited out the delay too (8 s of a burst's first seconds with no
-      kernel starting); a page whose kernel has not begun to start has it started now."""
+      delay, and the next page took it and waited out the delay too (8 s of a burst's first seconds with no
+      kernel starting); a page that finds only refills still waiting for their delay starts a kernel of its
+      own, as a page does with no pool (a page, not the pool: the cap's reserve is for it)."""
     take = getattr(manager, "get_rendered_notebook", None)
-    initialize = getattr(manager, "_initialize", None)
-    if take is None or initialize is None or not isinstance(manager, BoundedKernelManager):
+    fill = getattr(manager, "fill_if_needed", None)
+    if take is None or fill is None or not isinstance(manager, BoundedKernelManager):
         return
-    begun: weakref.WeakSet[asyncio.Task] = weakref.WeakSet()  # pool tasks past their fill_delay
+    begins: weakref.WeakKeyDictionary[asyncio.Future, float] = weakref.WeakKeyDictionary()  # refill: its start
 
-    class Initialize:
-        """Voilà's start of a pool kernel, begun when awaited (after fill_delay) and only then: a refill cancelled
-        during its delay leaves no coroutine that never ran."""
+    def fill_if_needed(delay: float | None = None, notebook_name: str | None = None, **kwargs) -> None:
+        before = set(manager._pools.get(notebook_name, []))
+        fill(delay=delay, notebook_name=notebook_name, **kwargs)
+        starts = time.monotonic() + (manager.fill_delay if delay is None else delay)
+        for task in manager._pools.get(notebook_name, []):
+            if task not in before:
+                begins[task] = starts
 
-        def __init__(self, *args, **kwargs):
-            self.args, self.kwargs = args, kwargs
-
-        def __await__(self):
-            begun.add(asyncio.current_task())
-            return initialize(*self.args, **self.kwargs).__await__()
-
-    async def get_rendered_notebook(notebook_name: str, extra_kernel_env_variables: dict | None = None, **kwargs):
-        extra = extra_kernel_env_variables or {}
-        pool = manager._pools.get(notebook_name, [])
-        if pool and not pool[0].done() and pool[0] not in begun:  # the refill this page would take is waiting
-            pool.pop(0).cancel()
-            manager.fill_if_needed(delay=0, notebook_name=notebook_name, extra_kernel_env_variables=extra,
-                                   **kwargs)
-            pool.insert(0, pool.pop())  # the page takes the one starting now
-        render_task, rendered_cache, kernel_id = await take(
-            notebook_name=notebook_name, extra_kernel_env_variables=extra, **kwargs)
+    async def get_rendered_notebook(*args, **kwargs):
+        render_task, rendered_cache, kernel_id = await take(*args, **kwargs)
         if _browser_page.get():
             manager._awaiting_browser.add(kernel_id)
         return render_task, rendered_cache, kernel_id
@@ -269,13 +260,16 @@ def _adapt_preheated_pool(manager) -> None:
     size = manager.get_pool_size
 
     def get_pool_size(notebook_name: str) -> int:
+        """What Voilà's page handler asks before it takes the pool's next kernel (0: the page starts its own)."""
         pool = manager._pools.get(notebook_name, [])
         failed = [t for t in pool if t.done() and (t.cancelled() or t.exception() is not None)]
         for task in failed:
             pool.remove(task)
+        if pool and not pool[0].done() and begins.get(pool[0], 0.0) > time.monotonic():  # waits for fill_delay
+            return 0
         return size(notebook_name)
 
-    manager._initialize = Initialize
+    manager.fill_if_needed = fill_if_needed
     manager.get_rendered_notebook = get_rendered_notebook
     manager.get_pool_size = get_pool_size
 
