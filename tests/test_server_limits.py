@@ -24,6 +24,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -447,6 +448,39 @@ def test_only_a_browser_navigating_to_a_page_gets_the_grace(monkeypatch, headers
     assert pooled not in manager._awaiting_browser  # the grace comes when a browser's page takes it
 
 
+def test_pages_that_start_their_own_kernel_are_served_in_turn():
+    """PageStarts: at most ``limit`` pages that start a kernel are served at once, the rest in the order they
+    came; a page that takes a pre-heated kernel never waits; limit 0 lets every page through at once."""
+
+    async def pages(limit: int) -> tuple[int, list[str]]:
+        starts, busy, most, order = serving.PageStarts(limit), 0, 0, []
+
+        async def page(name: str, own_kernel: bool) -> None:
+            nonlocal busy, most
+            async with starts.slot(own_kernel):
+                busy += own_kernel
+                most = max(most, busy)
+                order.append(name)
+                await asyncio.sleep(0.05)
+                busy -= own_kernel
+
+        crowd = [asyncio.create_task(page(f"p{i}", True)) for i in range(6)]
+        await asyncio.sleep(0.01)  # the crowd is in: two served, four waiting
+        await page("pre-heated", False)
+        await asyncio.gather(*crowd)
+        return most, order
+
+    def run(coroutine):  # in a thread of its own: a browser test of this module may hold this thread's loop
+        with ThreadPoolExecutor(1) as thread:
+            return thread.submit(asyncio.run, coroutine).result()
+
+    most, order = run(pages(2))
+    assert most == 2
+    assert order.index("pre-heated") == 2  # it came after the first two and passed the four waiting
+    assert [p for p in order if p != "pre-heated"] == [f"p{i}" for i in range(6)]  # first come, first served
+    assert run(pages(0))[0] == 6
+
+
 # --- path traversal on static files ------------------------------------------------------------------------
 
 TRAVERSALS = [
@@ -543,3 +577,4 @@ def test_closing_a_tab_shuts_its_kernel_down_at_once(chromium):
     finally:
         context.close()
         server.stop()
+

@@ -29,6 +29,7 @@ the Retry-After header, the shutdown of a closed tab's kernel, the browsers' gra
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -155,6 +156,30 @@ class BoundedKernelManager(AsyncMappingKernelManager):
         await super().cull_kernel_if_idle(kernel_id)
 
 
+class PageStarts:
+    """At most ``limit`` pages that start a kernel of their own are served at once; the others wait their turn,
+    first come first served (``limit`` 0: no limit). A page that takes a pre-heated kernel never waits.
+
+    Twenty pages arriving together each start a kernel that needs about 2 CPU-s (its start, imports, the
+    dashboard); on 2 cores, started all at once, they share the cores and all finish together after about 20 s.
+    In turn, as many at a time as there are cores, the first is served after about 1 s, the tenth after about
+    10 s, the last still after 20 s: the same work, half the median wait."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._slots: asyncio.Semaphore | None = None  # made in the server's event loop, on first use
+
+    @contextlib.asynccontextmanager
+    async def slot(self, starts_a_kernel: bool):
+        if not starts_a_kernel or self.limit <= 0:
+            yield
+            return
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.limit)
+        async with self._slots:  # asyncio's semaphore wakes its waiters in the order they came
+            yield
+
+
 class BusyAwareVoilaHandler(TornadoVoilaHandler):
     """Voilà's page handler; a page refused with ``ServerBusy`` says when to come back (Retry-After), every page
     gets the ``_xsrf`` cookie, and the kernel manager learns whether a browser asked for the page.
@@ -167,7 +192,10 @@ class BusyAwareVoilaHandler(TornadoVoilaHandler):
     async def get(self, path: str | None = None) -> None:
         self.xsrf_token  # noqa: B018 - reading it sets the cookie (before the page's first byte is sent)
         _browser_page.set(self.request.headers.get("Sec-Fetch-Dest") == "document")
-        await super().get(path)
+        pool_size = getattr(self.kernel_manager, "get_pool_size", None)
+        own_kernel = pool_size is None or pool_size(self.notebook_path or path) == 0  # as Voilà decides below
+        async with self.settings.get("kp_page_starts", PageStarts(0)).slot(own_kernel):
+            await super().get(path)
 
     def write_error(self, status_code: int, **kwargs) -> None:
         exception = (kwargs.get("exc_info") or (None, None, None))[1]
@@ -207,6 +235,14 @@ class DashboardServer(Voila):
                                   "it draws the pictures of the timelines a plan page shows first, which a page "
                                   "shows without waiting for plotly.js (planner.views.timeline_images).")
 
+    concurrent_page_starts = Integer(config=True, help="Most pages served at once that start a kernel of their "
+                                     "own (PageStarts); the others wait their turn. Default: the cores this "
+                                     "process may use. 0: no limit.")
+
+    @default("concurrent_page_starts")
+    def _cores(self) -> int:
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
     def start(self) -> None:
         if self.draw_timeline_pictures:
             # a process of its own (kaleido drives a headless Chromium for a few seconds), from the notebooks'
@@ -222,6 +258,7 @@ class DashboardServer(Voila):
     def init_settings(self) -> dict:
         settings = super().init_settings()
         _adapt_preheated_pool(self.kernel_manager)
+        settings["kp_page_starts"] = PageStarts(self.concurrent_page_starts)
         return settings
 
 
