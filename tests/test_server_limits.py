@@ -479,6 +479,12 @@ def test_pages_that_start_their_own_kernel_are_served_in_turn():
     assert order.index("pre-heated") == 2  # it came after the first two and passed the four waiting
     assert [p for p in order if p != "pre-heated"] == [f"p{i}" for i in range(6)]  # first come, first served
     assert run(pages(0))[0] == 6
+    # near the cap a page does not queue: the places left are taken by the pages already queued, so it goes
+    # straight on and gets the busy page at once
+    starts = serving.PageStarts(2)
+    starts.queued = 3
+    assert starts.waits(True, places_left=4) and not starts.waits(True, places_left=3)
+    assert not starts.waits(False, places_left=4) and not serving.PageStarts(0).waits(True, places_left=4)
 
 
 # --- path traversal on static files ------------------------------------------------------------------------

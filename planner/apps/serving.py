@@ -129,6 +129,12 @@ class BoundedKernelManager(AsyncMappingKernelManager):
             self._awaiting_browser.add(started)
         return started
 
+    def places_left(self) -> int:
+        """Kernels that may still start before the cap (pre-heated kernels no page uses count as places)."""
+        idle_pooled = sum(1 for pool in getattr(self, "_pools", {}).values() for task in pool
+                          if task.done() and not task.cancelled() and task.exception() is None)
+        return self.max_kernels - len(set(self.list_kernel_ids()) | self._starting) + idle_pooled
+
     def _take_idle_pooled_kernel(self) -> str | None:
         """A pre-heated kernel no page has taken (Voilà's pool, with ``preheat_kernel``), removed from its pool
         so that no page takes it meanwhile; None when there is none."""
@@ -167,17 +173,28 @@ class PageStarts:
 
     def __init__(self, limit: int):
         self.limit = limit
+        self.queued = 0  # pages waiting for their turn or being served in it
         self._slots: asyncio.Semaphore | None = None  # made in the server's event loop, on first use
 
+    def waits(self, starts_a_kernel: bool, places_left: int) -> bool:
+        """Whether a page takes its turn: it starts a kernel, and the pages already in the queue leave a place
+        under the kernel cap for it (otherwise it goes straight on, to be refused with the busy page at once
+        rather than after its turn)."""
+        return starts_a_kernel and self.limit > 0 and self.queued < places_left
+
     @contextlib.asynccontextmanager
-    async def slot(self, starts_a_kernel: bool):
-        if not starts_a_kernel or self.limit <= 0:
+    async def slot(self, starts_a_kernel: bool, places_left: int = 2**31):
+        if not self.waits(starts_a_kernel, places_left):
             yield
             return
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.limit)
-        async with self._slots:  # asyncio's semaphore wakes its waiters in the order they came
-            yield
+        self.queued += 1
+        try:
+            async with self._slots:  # asyncio's semaphore wakes its waiters in the order they came
+                yield
+        finally:
+            self.queued -= 1
 
 
 class BusyAwareVoilaHandler(TornadoVoilaHandler):
@@ -194,7 +211,9 @@ class BusyAwareVoilaHandler(TornadoVoilaHandler):
         _browser_page.set(self.request.headers.get("Sec-Fetch-Dest") == "document")
         pool_size = getattr(self.kernel_manager, "get_pool_size", None)
         own_kernel = pool_size is None or pool_size(self.notebook_path or path) == 0  # as Voilà decides below
-        async with self.settings.get("kp_page_starts", PageStarts(0)).slot(own_kernel):
+        manager = self.kernel_manager
+        places = manager.places_left() if isinstance(manager, BoundedKernelManager) else 2**31
+        async with self.settings.get("kp_page_starts", PageStarts(0)).slot(own_kernel, places):
             await super().get(path)
 
     def write_error(self, status_code: int, **kwargs) -> None:
