@@ -444,20 +444,23 @@ class Gets:
     samples: list[tuple[float, int, float]]
 
 
+def plain_get(server: Server) -> tuple[int, float]:
+    """One plain GET of the plan page, read to its end: (HTTP status, seconds)."""
+    began = time.monotonic()
+    try:
+        with urllib.request.urlopen(server.base + PAGE, timeout=600) as response:
+            response.read()
+            return response.status, time.monotonic() - began
+    except urllib.error.HTTPError as error:
+        return error.code, time.monotonic() - began
+
+
 def plain_gets(server: Server, count: int) -> Gets:
     sampler = Sampler(server)
     sampler.start()
-    statuses, seconds = [], []
     started = time.monotonic()
-    for _ in range(count):
-        began = time.monotonic()
-        try:
-            with urllib.request.urlopen(server.base + PAGE, timeout=600) as response:
-                response.read()
-                statuses.append(response.status)
-        except urllib.error.HTTPError as error:
-            statuses.append(error.code)
-        seconds.append(time.monotonic() - began)
+    answers = [plain_get(server) for _ in range(count)]
+    statuses, seconds = [a[0] for a in answers], [a[1] for a in answers]
     wall = time.monotonic() - started
     reclaimed = sampler.wait_for_kernels(server.pool_total)
     samples = sampler.stop()
@@ -479,20 +482,11 @@ def gets_at_once(server: Server, count: int) -> GetsAtOnce:
     machine's cores."""
     from concurrent.futures import ThreadPoolExecutor
 
-    def get() -> tuple[int, float]:
-        began = time.monotonic()
-        try:
-            with urllib.request.urlopen(server.base + PAGE, timeout=600) as response:
-                response.read()
-                return response.status, time.monotonic() - began
-        except urllib.error.HTTPError as error:
-            return error.code, time.monotonic() - began
-
     meter = CpuMeter(server)
     meter.start()
     started = time.monotonic()
     with ThreadPoolExecutor(count) as pool:
-        answers = list(pool.map(lambda _: get(), range(count)))
+        answers = list(pool.map(lambda _: plain_get(server), range(count)))
     wall = time.monotonic() - started
     return GetsAtOnce([a[0] for a in answers], [a[1] for a in answers], wall, meter.stop())
 

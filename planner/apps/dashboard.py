@@ -105,8 +105,8 @@ def wait_for_page_request(timeout_s: float = 5.0) -> bool:
     What ``voila.utils.wait_for_request`` does (Voilà's handler sends the details as one JSON message on the
     websocket ``voila/query/<kernel id>`` of the server that started the kernel, with the environment
     variables it gave the kernel), without importing the ``voila`` package: its ``__init__`` loads Voilà's
-    server, JupyterLab's and jsonschema's formats, 2.3 of the 4.2 CPU-s a pre-heated kernel used before
-    (docs/dashboards.md, "What a page costs")."""
+    server, JupyterLab's server and jsonschema's formats: a pre-heated kernel used 3.8–4.6 CPU-s with it,
+    1.2–1.5 without (docs/dashboards.md, "Pre-heated kernels, and what a page costs")."""
     env = os.environ
     kernel_id = env.get("VOILA_KERNEL_ID")
     if env.get("VOILA_PREHEAT", "False") == "False" or not kernel_id:

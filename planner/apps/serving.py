@@ -108,7 +108,7 @@ class BoundedKernelManager(AsyncMappingKernelManager):
             return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
         # counted and reserved with no await in between: concurrent requests cannot both take the last place
         victim = None
-        alive = len(set(self.list_kernel_ids()) | self._starting)
+        alive = self._alive()
         preheating = (kwargs.get("env") or {}).get("VOILA_PREHEAT") == "True"  # Voilà's pool filling itself
         if preheating and alive >= self.max_kernels - self.pages_reserve:
             raise ServerBusy(self.max_kernels, self.retry_after_s)  # the last places are for pages
@@ -129,20 +129,26 @@ class BoundedKernelManager(AsyncMappingKernelManager):
             self._awaiting_browser.add(started)
         return started
 
+    def _alive(self) -> int:
+        """Kernels alive or being started."""
+        return len(set(self.list_kernel_ids()) | self._starting)
+
+    def _idle_pooled(self) -> list[tuple[list, asyncio.Future]]:
+        """(pool, task) of every pre-heated kernel no page has taken (Voilà's pool, with ``preheat_kernel``),
+        the newest of each pool first: the oldest is the next page's."""
+        return [(pool, task) for pool in getattr(self, "_pools", {}).values() for task in reversed(pool)
+                if task.done() and not task.cancelled() and task.exception() is None]
+
     def places_left(self) -> int:
         """Kernels that may still start before the cap (pre-heated kernels no page uses count as places)."""
-        idle_pooled = sum(1 for pool in getattr(self, "_pools", {}).values() for task in pool
-                          if task.done() and not task.cancelled() and task.exception() is None)
-        return self.max_kernels - len(set(self.list_kernel_ids()) | self._starting) + idle_pooled
+        return self.max_kernels - self._alive() + len(self._idle_pooled())
 
     def _take_idle_pooled_kernel(self) -> str | None:
-        """A pre-heated kernel no page has taken (Voilà's pool, with ``preheat_kernel``), removed from its pool
-        so that no page takes it meanwhile; None when there is none."""
-        for pool in getattr(self, "_pools", {}).values():
-            for task in reversed(pool):  # the newest first: the oldest is the next page's
-                if task.done() and not task.cancelled() and task.exception() is None:
-                    pool.remove(task)
-                    return task.result()["kernel_id"]
+        """A pre-heated kernel no page has taken, removed from its pool so that no page takes it meanwhile;
+        None when there is none."""
+        for pool, task in self._idle_pooled()[:1]:
+            pool.remove(task)
+            return task.result()["kernel_id"]
         return None
 
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
@@ -209,9 +215,9 @@ class BusyAwareVoilaHandler(TornadoVoilaHandler):
     async def get(self, path: str | None = None) -> None:
         self.xsrf_token  # noqa: B018 - reading it sets the cookie (before the page's first byte is sent)
         _browser_page.set(self.request.headers.get("Sec-Fetch-Dest") == "document")
-        pool_size = getattr(self.kernel_manager, "get_pool_size", None)
-        own_kernel = pool_size is None or pool_size(self.notebook_path or path) == 0  # as Voilà decides below
         manager = self.kernel_manager
+        pool_size = getattr(manager, "get_pool_size", None)
+        own_kernel = pool_size is None or pool_size(self.notebook_path or path) == 0  # as Voilà decides below
         places = manager.places_left() if isinstance(manager, BoundedKernelManager) else 2**31
         async with self.settings.get("kp_page_starts", PageStarts(0)).slot(own_kernel, places):
             await super().get(path)
