@@ -99,7 +99,13 @@ class Server:
         """Kernel processes the server runs now."""
         import psutil
 
-        return sum("ipykernel" in " ".join(c.cmdline()) for c in psutil.Process(self.process.pid).children())
+        alive = 0
+        for child in psutil.Process(self.process.pid).children():
+            try:
+                alive += "ipykernel" in " ".join(child.cmdline())
+            except psutil.Error:  # it has just ended (a zombie until the server reaps it): not a live kernel
+                pass
+        return alive
 
     def stop(self) -> None:
         self.process.terminate()
