@@ -180,6 +180,25 @@ def test_the_address_chooses_the_language(monkeypatch):
     assert language_from_url("fr") == "fr"
 
 
+def test_the_page_template_gets_the_tab_title_and_loading_words_of_every_language():
+    """What the kp-offline template shows before the notebook runs (voila.json's kp_page_texts filter, which
+    planner.apps.serving.page_texts answers with these; the browser tests see them on the pages)."""
+    from planner.views.i18n import page_texts
+
+    texts = page_texts()
+    assert set(texts) == {"en", "fr"}
+    assert texts["fr"]["titles"] == {"plan": "Plan des examens du Processus de Kimberley",
+                                     "itinerary": "Itinéraires — Plan des examens du Processus de Kimberley"}
+    assert texts["en"]["titles"]["plan"] == "Kimberley Process review plan"
+    for lang, text in texts.items():
+        assert text["lang"] == lang
+        assert "{step}" in text["step"] and "{steps}" in text["step"]
+        assert not re.search(r"Running|Executing|ipynb", json.dumps(text))
+    assert texts["fr"]["loading"] == "Préparation du plan…"
+    config = json.loads((Path(__file__).resolve().parents[1] / "voila.json").read_text(encoding="utf-8"))
+    assert config["VoilaExporter"]["filters"]["kp_page_texts"] == "planner.apps.serving.page_texts"
+
+
 def test_a_pre_heated_kernel_waits_for_its_pages_address(monkeypatch):
     """A kernel Voilà pre-heated waits at language_from_url() until Voilà sends the page's details on the
     websocket voila/query/<kernel id>; any other kernel goes on at once, and one whose server does not answer

@@ -17,8 +17,19 @@ DESKTOP = {"width": 1280, "height": 800}
 ENGLISH = re.compile(r"FEASIBLE|OPTIMAL|Moscow|assumed|second half|solver|Angola \(Angola\)|\d,\d{3}")
 
 
+# every line the loading screen shows, recorded as it changes (the screen is gone once the page is ready)
+RECORD_LOADING = """new MutationObserver(() => {
+  const line = document.getElementById("loading_text");
+  const seen = (window.kpLoading = window.kpLoading || []);
+  if (line && getComputedStyle(line).visibility === "visible" && seen[seen.length - 1] !== line.textContent) {
+    seen.push(line.textContent);
+  }
+}).observe(document, {subtree: true, childList: true, characterData: true});"""
+
+
 def _open(browser, url: str, viewport: dict):
     page = browser.new_page(viewport=viewport)
+    page.add_init_script(RECORD_LOADING)
     page.goto(url, timeout=120_000)
     page.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
     page.wait_for_selector("#loading", state="detached", timeout=120_000)
@@ -78,6 +89,13 @@ def test_plan_page_on_a_phone_in_french(voila, kp_browser):  # noqa: F811 - fixt
         assert not found, found
         link = page.locator("a.kp-page-link")
         assert link.get_attribute("href") == "itinerary.ipynb?lang=fr"
+        # the tab, the page's language and the loading screen were French too (not "plan", lang="en",
+        # Voilà's "Running …" and "Executing 3 of 8")
+        assert page.title() == "Plan des examens du Processus de Kimberley"
+        assert page.evaluate("() => document.documentElement.lang") == "fr"
+        lines = page.evaluate("() => window.kpLoading || []")
+        assert lines and all(line.startswith("Préparation du plan…") for line in lines), lines
+        assert any(re.fullmatch(r"Préparation du plan… \(\d+ sur \d+\)", line) for line in lines), lines
     finally:
         page.close()
 
@@ -90,6 +108,10 @@ def test_plan_page_on_a_desktop_wheel_legend_and_toolbar(voila, kp_browser):  # 
                              " document.body.append(s); const a = getComputedStyle(s).animationName;"
                              " s.remove(); return a; }")
         assert spin == "none", f"Voilà's spinner rotates ({spin}): every waiting page redraws 60 times a second"
+        assert page.title() == "Kimberley Process review plan"
+        assert page.evaluate("() => document.documentElement.lang") == "en"
+        lines = page.evaluate("() => window.kpLoading || []")
+        assert lines and all(line.startswith("Preparing the plan…") for line in lines), lines
         page.wait_for_selector(".js-plotly-plot .legend", timeout=60_000)
         _no_sideways_scroll(page)
         frame_el = page.locator(".kp-map iframe").first
@@ -136,6 +158,7 @@ def test_itinerary_page_on_a_phone(voila, kp_browser):  # noqa: F811 - fixtures
         assert box["width"] >= PHONE["width"] - 60, box
         assert page.locator(".kp-map iframe").first.bounding_box()["height"] >= PHONE["height"] / 2
         assert page.locator("a.kp-page-link").get_attribute("href") == "plan.ipynb?lang=en"
+        assert page.title() == "Itineraries — Kimberley Process review plan"
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "itinerary-phone.png"), full_page=True)
     finally:

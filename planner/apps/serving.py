@@ -54,6 +54,15 @@ MIB = 2**20
 _browser_page: ContextVar[bool] = ContextVar("kp_browser_page", default=False)
 
 
+def page_texts(_value: object = None) -> dict[str, dict]:
+    """The Jinja filter ``kp_page_texts`` (voila.json ``VoilaExporter.filters``): the kp-offline template's page
+    texts in every language (``planner.views.i18n.page_texts``); a filter because nbconvert's exporter takes
+    filters from the configuration, and no other functions."""
+    from planner.views.i18n import page_texts as texts
+
+    return texts()
+
+
 def memory_bytes() -> int:
     """Memory this process may use: the machine's, or its control group's limit when that is lower."""
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
