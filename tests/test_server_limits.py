@@ -63,14 +63,14 @@ PAGE = "/voila/render/plan.ipynb"
 class Server:
     """A dashboard server started like `make dashboard`, with extra traitlets options."""
 
-    def __init__(self, name: str, *options: str):
+    def __init__(self, name: str, *options: str, pictures: bool = False):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         ARTIFACTS.mkdir(exist_ok=True)
         self.log = ARTIFACTS / f"voila-{name}.log"
         with self.log.open("w") as handle:
-            # no timeline pictures: nothing here looks at the timeline (tests/voila_server.py)
-            options = (*options, "--DashboardServer.draw_timeline_pictures=False")
+            # no timeline pictures unless asked: nothing else here looks at the timeline (tests/voila_server.py)
+            options = (*options, f"--DashboardServer.draw_timeline_pictures={pictures}")
             self.process = subprocess.Popen(server_command(self.port, *options), cwd=ROOT,
                                             env=dict(os.environ, KP_MAP_TILES="offline"), stdout=handle,
                                             stderr=subprocess.STDOUT)
@@ -563,6 +563,26 @@ def test_the_landing_page_makes_no_request_to_another_server(one_kernel_server, 
         page.close()
     assert requests, "no request recorded at all"
     assert [u for u in requests if not LOCAL.match(u)] == []
+
+
+@pytest.mark.browser
+def test_the_picture_drawing_process_is_reaped_when_it_ends():
+    """The server starts planner.apps.prerender and does not wait for it; once it has ended it must not stay a
+    zombie child of the server for as long as the server runs."""
+    import psutil
+
+    server = Server("prerender", pictures=True)
+    try:
+        deadline = time.monotonic() + 180  # a guard against hanging: kaleido starts a browser
+        while "timeline pictures" not in server.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert "timeline pictures" in server.log.read_text(), server.log.read_text()[-2000:]
+        time.sleep(2)  # it has printed its last line; let it exit
+        children = psutil.Process(server.process.pid).children()
+        zombies = [c.pid for c in children if c.status() == psutil.STATUS_ZOMBIE]
+        assert not zombies, f"unreaped children of the server: {zombies}"
+    finally:
+        server.stop()
 
 
 @pytest.mark.browser

@@ -33,6 +33,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 import weakref
@@ -278,12 +279,18 @@ class DashboardServer(Voila):
         return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
     def start(self) -> None:
+        prerender = None
         if self.draw_timeline_pictures:
             # a process of its own (kaleido drives a headless Chromium for a few seconds), from the notebooks'
-            # folder so that it finds the plan the kernels find; the server does not wait for it
-            self._prerender = subprocess.Popen([sys.executable, "-P", "-m", "planner.apps.prerender"],
-                                               cwd=self.root_dir)
-        super().start()
+            # folder so that it finds the plan the kernels find; the server does not wait for it, a thread
+            # reaps it when it ends (unwaited, it stayed a zombie process as long as the server ran)
+            prerender = subprocess.Popen([sys.executable, "-P", "-m", "planner.apps.prerender"], cwd=self.root_dir)
+            threading.Thread(target=prerender.wait, name="kp-prerender-reaper", daemon=True).start()
+        try:
+            super().start()
+        finally:  # the server stops while pictures are still being drawn: so does the drawing
+            if prerender is not None and prerender.poll() is None:
+                prerender.terminate()
 
     def init_handlers(self) -> list:
         return [(spec[0], self.replaced_handlers.get(spec[1], spec[1]), *spec[2:])
