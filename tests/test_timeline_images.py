@@ -120,3 +120,27 @@ def test_draw_images_draws_each_missing_picture_once(loaded, tmp_path):
         assert (width, height) == (IMAGE_WIDTH, spec["layout"]["height"])
     assert draw_images(specs, tmp_path) == []  # there already: nothing drawn again
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in drawn)  # no leftovers
+
+
+def test_old_unused_pictures_are_removed_and_the_pictures_asked_for_kept(loaded, tmp_path):
+    """draw_images marks the pictures it is asked for as used and removes other pictures unused for
+    KEEP_UNUSED_DAYS; younger ones (another plan's server may use them) and files not named like a picture stay."""
+    import os
+    import time as clock
+
+    from planner.views.timeline_images import KEEP_UNUSED_DAYS, remove_unused
+
+    specs = prerender.first_timelines(loaded)
+    long_ago = clock.time() - (KEEP_UNUSED_DAYS + 1) * 86_400
+    wanted = [image_path(spec, tmp_path) for spec in specs]
+    old, young, other = tmp_path / f"{'a' * 64}.png", tmp_path / f"{'b' * 64}.png", tmp_path / "notes.png"
+    for path in (*wanted, old, young, other):
+        path.write_bytes(b"\x89PNG")
+    for path in (*wanted, old, other):
+        os.utime(path, (long_ago, long_ago))
+    assert draw_images(specs, tmp_path) == []  # every picture asked for is there: nothing drawn, no browser
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (*wanted, young, other))
+    assert all(path.stat().st_mtime > long_ago + 86_400 for path in wanted)  # marked as used
+    assert remove_unused(tmp_path, keep=set()) == []  # all used recently now
+    removed = remove_unused(tmp_path, keep=set(), now=clock.time() + (KEEP_UNUSED_DAYS + 1) * 86_400)
+    assert sorted(removed) == sorted((*wanted, young)) and other.exists()

@@ -14,17 +14,20 @@ page's time goes"). With the picture, that cost moves to the first hover.
   it with plotly.js as before.
 
 The pictures live in :func:`image_folder`, named by key. That folder is a cache: deleting it only costs the
-next server start a few seconds; old pictures (about 80 KB each) are never needed again but not removed. The
-server draws them as it starts, so a plan replaced while it runs has no pictures until it is restarted (its
-pages draw the timeline with plotly.js meanwhile).
+next server start a few seconds. :func:`draw_images` marks the pictures it is asked for as used (their
+modification time) and removes the others unused for :data:`KEEP_UNUSED_DAYS` (about 80 KB each; every new plan
+or scenario edit makes new ones). The server draws them as it starts, so a plan replaced while it runs has no
+pictures until it is restarted (its pages draw the timeline with plotly.js meanwhile).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
+import time
 import warnings
 from pathlib import Path
 
@@ -37,6 +40,9 @@ from planner.views.timeline import PLOTLY_MIME
 #: timeline's own scrolling box, so that its text stays readable.
 IMAGE_WIDTH = 1200
 PNG_MIME = "image/png"
+#: Pictures no server start has asked for in this many days are removed (another plan's server may still use a
+#: younger one: the folder is shared by every server of the same user).
+KEEP_UNUSED_DAYS = 30
 
 
 def image_folder() -> Path:
@@ -77,6 +83,10 @@ def draw_images(specs: list[dict], folder: Path | None = None) -> list[Path]:
     folder = folder or image_folder()
     wanted = {image_path(spec, folder): spec for spec in specs}
     missing = {path: spec for path, spec in wanted.items() if not path.exists()}
+    for path in wanted.keys() - missing.keys():
+        with contextlib.suppress(OSError):  # used again: kept
+            path.touch()
+    remove_unused(folder, keep=set(wanted))
     if not missing:
         return []
     import kaleido  # only this process pays for kaleido and plotly.io
@@ -97,3 +107,18 @@ def draw_images(specs: list[dict], folder: Path | None = None) -> list[Path]:
     finally:
         kaleido.stop_sync_server(silence_warnings=True)
     return drawn
+
+
+def remove_unused(folder: Path, keep: set[Path], now: float | None = None) -> list[Path]:
+    """Remove the pictures in ``folder`` that are not in ``keep`` and were last used (drawn or asked for by
+    :func:`draw_images`) more than :data:`KEEP_UNUSED_DAYS` ago; return them. Other files are left alone."""
+    limit = (time.time() if now is None else now) - KEEP_UNUSED_DAYS * 86_400
+    removed = []
+    for path in folder.glob("*.png") if folder.is_dir() else []:
+        if path in keep or len(path.stem) != 64:  # not one of image_key's names: not ours to remove
+            continue
+        with contextlib.suppress(OSError):  # gone already, or not ours to remove
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed.append(path)
+    return removed
