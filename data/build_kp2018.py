@@ -391,6 +391,17 @@ def build_unavailability(rng: random.Random, reviewers: list[Reviewer],
 # --- fixed events and engagements ------------------------------------------------------------------------
 
 
+# French titles: the project's own translations (the KP publishes these titles in English only), shown on the
+# French pages and in the French exports (title_fr columns)
+EVENT_TITLES_FR = {
+    "ASM18": "Conférence internationale ASM18 sur l’exploitation minière artisanale et à petite échelle",
+    "WDC-AGM": "Assemblée générale annuelle du Conseil mondial du diamant",
+    "MRU-CONAKRY": "Formation régionale de l’Union du fleuve Mano aux contrôles du PK et à la lutte contre la "
+                   "contrebande (GIZ/UE)",
+    "PLENARY": "Plénière du PK (admission du Gabon)",
+}
+
+
 def build_events(gz: Gazetteer) -> list[FixedEvent]:
     def place(country: str, city: str) -> tuple[str, float, float]:
         where = gz.city(country, city)
@@ -415,7 +426,8 @@ def build_events(gz: Gazetteer) -> list[FixedEvent]:
     for eid, title, kind, (country, city), start, end, attendees, basis in rows:
         text, lat, lon = place(country, city)
         events.append(FixedEvent(id=eid, title=title, kind=kind, place=text, lat=lat, lon=lon, start=start,
-                                 end=end, attendees=attendees, extra={"basis": basis}))
+                                 end=end, attendees=attendees,
+                                 extra={"title_fr": EVENT_TITLES_FR[eid], "basis": basis}))
     return events
 
 
@@ -480,7 +492,8 @@ def build_engagements(capitals: dict[str, str], gz: Gazetteer) -> list[Engagemen
             languages=("ru",), expertise=("valuation",), pinned_start=d(2018, 8, 25),
             published_start=d(2018, 8, 25), observers=("WDC", "CSC"), interpretation=True,
             sites=russia_sites(gz),
-            extra={"basis": "confirmed 25-30 Aug, Moscow, Arkhangelsk, Vladivostok, led by a participant "
+            extra={"title_fr": "Visite d’examen en Fédération de Russie (confirmée)",
+                   "basis": "confirmed 25-30 Aug, Moscow, Arkhangelsk, Vladivostok, led by a participant "
                             "government, with WDC and CSC [15]; days per site, expertise and interpretation by "
                             "the host assumed"}),
         Engagement(
@@ -488,43 +501,49 @@ def build_engagements(capitals: dict[str, str], gz: Gazetteer) -> list[Engagemen
             hosts=("AO",), place=capitals["AO"], duration_days=5, earliest_start=angola_window[0],
             latest_end=angola_window[1], priority="required", team_min=6, team_max=10, languages=("pt",),
             expertise=("valuation",), published_start=angola_start,
-            extra={"basis": angola_basis(angola_window, angola_start)
+            extra={"title_fr": "Visite d’examen en Angola (confirmée ; dates non confirmées)",
+                   "basis": angola_basis(angola_window, angola_start)
                    + "; team of 6-10, language and expertise needs assumed"}),
         Engagement(
             id="CM-RV", kind="review_visit", title="Review visit to Cameroon (hypothetical invitation)",
             hosts=("CM",), place=capitals["CM"], duration_days=5, earliest_start=d(2018, 9, 3),
             latest_end=d(2018, 10, 19), priority="high", languages=("fr",), expertise=("artisanal-mining",),
-            extra={"basis": hypothetical}),
+            extra={"title_fr": "Visite d’examen au Cameroun (invitation hypothétique)", "basis": hypothetical}),
         Engagement(
             id="CI-RV", kind="review_visit", title="Review visit to Côte d'Ivoire (hypothetical invitation)",
             hosts=("CI",), place=capitals["CI"], duration_days=5, earliest_start=d(2018, 7, 9),
             latest_end=d(2018, 10, 19), priority="normal", languages=("fr",),
-            expertise=("artisanal-mining", "customs"), extra={"basis": hypothetical}),
+            expertise=("artisanal-mining", "customs"),
+            extra={"title_fr": "Visite d’examen en Côte d’Ivoire (invitation hypothétique)", "basis": hypothetical}),
         Engagement(
             id="SL-RV", kind="review_visit", title="Review visit to Sierra Leone (hypothetical invitation)",
             hosts=("SL",), place=capitals["SL"], duration_days=4, earliest_start=d(2018, 7, 9),
             latest_end=d(2018, 10, 19), priority="low", expertise=("mining-inspection",),
-            extra={"basis": hypothetical}),
+            extra={"title_fr": "Visite d’examen en Sierra Leone (invitation hypothétique)", "basis": hypothetical}),
         Engagement(
             id="CA-WS", kind="workshop",
             title="Central Africa regional workshop on artisanal mining (planning hypothesis)",
             hosts=CA_WORKSHOP_HOSTS, place="", duration_days=2, earliest_start=d(2018, 9, 17),
             latest_end=d(2018, 11, 9), priority="normal", team_max=10, attendees=CA_WORKSHOP_ATTENDEES,
             languages=("fr",), expertise=("artisanal-mining",),
-            extra={"basis": "planning hypothesis: the first such workshop took place in Kinshasa on 10-11 "
+            extra={"title_fr": "Atelier régional d’Afrique centrale sur l’exploitation minière artisanale "
+                                "(hypothèse de planification)",
+                   "basis": "planning hypothesis: the first such workshop took place in Kinshasa on 10-11 "
                             "April 2019 [27]; candidate hosts are that workshop's participants (the Central "
                             "Africa membership is from 2019, assumed for 2018); window and attendees assumed"}),
         Engagement(
             id="AHCRR-MTG", kind="meeting", title="AHCRR face-to-face meeting", hosts=("IN",),
             place=f"{capitals['IN']} (assumed)", duration_days=2, earliest_start=d(2018, 9, 1),
             latest_end=d(2018, 9, 15), priority="high", attendees=("ahcrr",),
-            extra={"basis": "planned for the first half of Sep, organised by India [14]; place and duration "
+            extra={"title_fr": "Réunion en présentiel de l’AHCRR",
+                   "basis": "planned for the first half of Sep, organised by India [14]; place and duration "
                             "assumed"}),
         Engagement(
             id="CHAIRS-MTG", kind="meeting", title="Coordination meeting of the working-group chairs",
             hosts=("ZA",), place=f"{capitals['ZA']} (assumed)", duration_days=2, earliest_start=d(2018, 7, 2),
             latest_end=d(2018, 10, 31), priority="normal", attendees=("wg-chair",),
-            extra={"basis": "planned in South Africa, date not published [14]; window and duration assumed"}),
+            extra={"title_fr": "Réunion de coordination des présidents des groupes de travail",
+                   "basis": "planned in South Africa, date not published [14]; window and duration assumed"}),
     ]
 
 
