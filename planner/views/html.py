@@ -217,7 +217,10 @@ def header_html(loaded: Loaded, title_key: str, subtitle_key: str, lang: str = "
                 link_to: str | None = None) -> str:
     """The page's title, its plain-words subtitle (``planner.views.wording.plan_quality``), the read-only note,
     and a link to the other dashboard (``link_to``: ``plan`` or ``itinerary``)."""
-    parts = [CSS, '<div class="kp-dash">', f"<h1>{_E(t(title_key, lang))}</h1>"]
+    # lang: for screen readers, and the page template's script follows it (tab title, <html lang>) when the
+    # page switches language in place
+    parts = [CSS, f'<div class="kp-dash kp-page-header" lang="{html_attr(lang)}">',
+             f"<h1>{_E(t(title_key, lang))}</h1>"]
     if loaded.scenario is None:
         parts.append(f'<p class="kp-warn kp-no-plan">{_E(t("no_plan", lang, path=str(loaded.plan_dir)))}</p>')
     else:
