@@ -153,6 +153,12 @@ def _engagement(s: Scenario, engagement_id: str, **changes) -> Scenario:
                                                     else e for e in s.engagements))
 
 
+def _extra(s: Scenario, table: str, item_id: str, **columns) -> Scenario:
+    """An extra column's cell of an engagement or fixed event (``title_fr``, ``place_fr``)."""
+    return dataclasses.replace(s, **{table: tuple(dataclasses.replace(x, extra={**x.extra, **columns})
+                                                  if x.id == item_id else x for x in getattr(s, table))})
+
+
 def _reviewer(s: Scenario, rid: str, **changes) -> Scenario:
     return dataclasses.replace(s, reviewers=tuple(dataclasses.replace(r, **changes) if r.id == rid else r
                                                   for r in s.reviewers))
@@ -184,6 +190,11 @@ FIELDS = {
     "events.csv place": _text_field(lambda s, x: _event(s, "ASM18", place=x)),
     "engagements.csv title": _text_field(lambda s, x: _engagement(s, "CM-RV", title=x)),
     "engagements.csv place": _text_field(lambda s, x: _engagement(s, "CM-RV", place=x)),
+    # shown by the French outputs only (test_french_outputs_keep_their_structure_and_show_the_text)
+    "engagements.csv title_fr": _text_field(lambda s, x: _extra(s, "engagements", "AO-RV", title_fr=x)),
+    "engagements.csv place_fr": _text_field(lambda s, x: _extra(s, "engagements", "AO-RV", place_fr=x)),
+    "events.csv title_fr": _text_field(lambda s, x: _extra(s, "events", "ASM18", title_fr=x)),
+    "events.csv place_fr": _text_field(lambda s, x: _extra(s, "events", "ASM18", place_fr=x)),
     "plan engagements.csv reason": _left_out_with_reason,
     "reviewers.csv id": lambda s, p, x: _rename_reviewer(s, p, "CSC-2", x),
     "reviewers.csv organisation": lambda s, p, x: _rename_organisation(s, p, "WDC", x),
@@ -269,20 +280,20 @@ def map_texts(page: str) -> tuple[list[str], list[str]]:
     return reader.structure, texts
 
 
-def dashboard_pieces(s: Scenario, p: Plan) -> list[str]:
+def dashboard_pieces(s: Scenario, p: Plan, lang: str = "en") -> list[str]:
     views = engagement_views(s, p)
     people = [r.id for r in s.reviewers]
     loaded = Loaded(s, p, Path("plan"))
-    return [kpis_html(s, p), engagements_table_html(s, views), unscheduled_html(s, p),
-            itinerary_table_html(s, itinerary(s, p, people), "everyone", show_person=True),
-            header_html(loaded, "plan_title", "plan_subtitle")]
+    return [kpis_html(s, p, lang), engagements_table_html(s, views, lang), unscheduled_html(s, p, lang),
+            itinerary_table_html(s, itinerary(s, p, people), "everyone", lang, show_person=True),
+            header_html(loaded, "plan_title", "plan_subtitle", lang)]
 
 
-def figure_texts(s: Scenario, p: Plan) -> list[str]:
+def figure_texts(s: Scenario, p: Plan, lang: str = "en") -> list[str]:
     """Every text of the timelines as plotly.js shows it; no tag but <br> gets in."""
     texts = []
     for by in BY:
-        figure = plan_timeline(s, p, by=by).to_plotly_json()
+        figure = plan_timeline(s, p, by=by, lang=lang).to_plotly_json()
         strings = [v for trace in figure["data"] for key in ("y", "text", "customdata", "name")
                    for v in _flatten(trace.get(key))]
         strings += list(_flatten(figure["layout"].get("yaxis", {}).get("categoryarray")))
@@ -302,8 +313,8 @@ def _flatten(value):
         yield from _flatten(value.tolist())
 
 
-def workbook_texts(s: Scenario, p: Plan) -> list[str]:
-    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(s, p)))
+def workbook_texts(s: Scenario, p: Plan, lang: str = "en") -> list[str]:
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(s, p, lang)))
     texts = [book.properties.title or ""]
     for sheet in book:
         texts.append(sheet.title)
@@ -321,10 +332,10 @@ TEXT_PROPERTIES = ("SUMMARY", "LOCATION", "DESCRIPTION", "NAME", "X-WR-CALNAME",
                    "X-KP-CATEGORY", "X-KP-ENGAGEMENT", "X-KP-EVENT", "X-KP-REVIEWER")
 
 
-def calendar_texts(s: Scenario, p: Plan) -> tuple[Counter, list[str]]:
+def calendar_texts(s: Scenario, p: Plan, lang: str = "en") -> tuple[Counter, list[str]]:
     """Property names of every calendar (to compare: nothing injected) and their text values."""
-    calendars = [plan_calendar(s, p)] + [person_calendar(s, p, r.id) for r in s.reviewers]
-    calendars += [engagement_calendar(s, p, e.id) for e in s.engagements]
+    calendars = [plan_calendar(s, p, lang=lang)] + [person_calendar(s, p, r.id, lang=lang) for r in s.reviewers]
+    calendars += [engagement_calendar(s, p, e.id, lang=lang) for e in s.engagements]
     names: Counter = Counter()
     texts = []
     for calendar in calendars:
@@ -370,8 +381,8 @@ def assert_shown_literally(mini, sink: str, read, texts: list[str], placed: dict
     assert missing == [], f"{sink}: not shown literally: {missing}"
 
 
-def _pieces_texts(s: Scenario, p: Plan) -> list[str]:
-    return [t for piece in dashboard_pieces(s, p) for t in html_texts(read_html(piece))]
+def _pieces_texts(s: Scenario, p: Plan, lang: str = "en") -> list[str]:
+    return [t for piece in dashboard_pieces(s, p, lang) for t in html_texts(read_html(piece))]
 
 
 @settings_(50)
@@ -384,12 +395,13 @@ def test_dashboard_html_keeps_its_structure_and_shows_the_text(mini, texts):
     assert_shown_literally(mini, "dashboard HTML", _pieces_texts, _pieces_texts(s, p), placed)
 
 
-def _maps(s: Scenario, p: Plan) -> list[str]:
-    return [offline_html(plan_map(s, p)), offline_html(itinerary_map(s, p, [r.id for r in s.reviewers]))]
+def _maps(s: Scenario, p: Plan, lang: str = "en") -> list[str]:
+    return [offline_html(plan_map(s, p, lang=lang)),
+            offline_html(itinerary_map(s, p, [r.id for r in s.reviewers], lang=lang))]
 
 
-def _maps_texts(s: Scenario, p: Plan) -> list[str]:
-    return [t for page in _maps(s, p) for t in map_texts(page)[1]]
+def _maps_texts(s: Scenario, p: Plan, lang: str = "en") -> list[str]:
+    return [t for page in _maps(s, p, lang) for t in map_texts(page)[1]]
 
 
 @settings_(20)
@@ -411,8 +423,8 @@ def test_timelines_show_the_text_with_no_markup(mini, texts):
     assert_shown_literally(mini, "timelines", figure_texts, figure_texts(s, p), placed)
 
 
-def _report_texts(s: Scenario, p: Plan) -> list[str]:
-    return html_texts(read_html(report_html(s, p)))
+def _report_texts(s: Scenario, p: Plan, lang: str = "en") -> list[str]:
+    return html_texts(read_html(report_html(s, p, lang=lang)))
 
 
 @settings_(12)
@@ -441,6 +453,34 @@ def test_calendars_parse_inject_nothing_and_show_the_text(mini, texts):
     names, found = calendar_texts(s, p)
     assert names == calendar_texts(*with_texts(mini, HARMLESS)[:2])[0]
     assert_shown_literally(mini, "calendars", lambda s, p: calendar_texts(s, p)[1], found, placed)
+
+
+@settings_(8)
+@given(texts=hostile_fields)
+def test_french_outputs_keep_their_structure_and_show_the_text(mini, texts):
+    """The French dashboard pieces, maps, timelines, report, workbook and calendars: the same checks as the
+    English ones above, and they show the French columns (title_fr, place_fr) too."""
+    s, p, placed = with_texts(mini, texts)
+    harmless = with_texts(mini, HARMLESS)[:2]
+    for after, before in zip(dashboard_pieces(s, p, "fr"), dashboard_pieces(*harmless, "fr"), strict=True):
+        assert read_html(after).structure == read_html(before).structure
+    for page, harmless_page in zip(_maps(s, p, "fr"), _maps(*harmless, "fr"), strict=True):
+        assert map_texts(page)[0] == map_texts(harmless_page)[0]
+    assert read_html(report_html(s, p, lang="fr")).structure == read_html(report_html(*harmless, lang="fr")).structure
+    names, found_in_calendars = calendar_texts(s, p, "fr")
+    assert names == calendar_texts(*harmless, "fr")[0]
+    outputs = {
+        "dashboard HTML (fr)": _pieces_texts, "maps (fr)": _maps_texts, "timelines (fr)": figure_texts,
+        "report (fr)": _report_texts, "plan.xlsx (fr)": workbook_texts,
+        "calendars (fr)": lambda s, p, lang: calendar_texts(s, p, lang)[1],
+    }
+    # a French place is named part by part ("Moscow, Arkhangelsk" → "Moscou, Arkhangelsk"): its commas come
+    # back as ", ", so the texts to find literally have none in places
+    s, p, placed = with_texts(mini, {f: t.replace(",", "") if "place" in f else t for f, t in texts.items()})
+    for sink, read in outputs.items():
+        assert_shown_literally(mini, sink, lambda s, p, read=read: read(s, p, "fr"), read(s, p, "fr"), placed)
+    shown = set().union(*(_shown_where[sink] for sink in outputs))
+    assert {"engagements.csv title_fr", "events.csv title_fr"} <= shown, shown  # the French columns are shown
 
 
 def _widget_pages(s: Scenario, p: Plan) -> list[str]:

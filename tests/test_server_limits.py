@@ -63,16 +63,16 @@ PAGE = "/voila/render/plan.ipynb"
 class Server:
     """A dashboard server started like `make dashboard`, with extra traitlets options."""
 
-    def __init__(self, name: str, *options: str, pictures: bool = False):
+    def __init__(self, name: str, *options: str, pictures: Path | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         ARTIFACTS.mkdir(exist_ok=True)
         self.log = ARTIFACTS / f"voila-{name}.log"
         with self.log.open("w") as handle:
-            # no timeline pictures unless asked: nothing else here looks at the timeline (tests/voila_server.py)
-            options = (*options, f"--DashboardServer.draw_timeline_pictures={pictures}")
-            self.process = subprocess.Popen(server_command(self.port, *options), cwd=ROOT,
-                                            env=dict(os.environ, KP_MAP_TILES="offline"), stdout=handle,
+            # timeline pictures only when given a folder for them: nothing else here looks at the timeline
+            options = (*options, f"--DashboardServer.draw_timeline_pictures={pictures is not None}")
+            env = dict(os.environ, KP_MAP_TILES="offline", **({"KP_VIEW_CACHE": str(pictures)} if pictures else {}))
+            self.process = subprocess.Popen(server_command(self.port, *options), cwd=ROOT, env=env, stdout=handle,
                                             stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while True:
@@ -566,21 +566,31 @@ def test_the_landing_page_makes_no_request_to_another_server(one_kernel_server, 
 
 
 @pytest.mark.browser
-def test_the_picture_drawing_process_is_reaped_when_it_ends():
+def test_the_picture_drawing_process_is_reaped_when_it_ends(tmp_path):
     """The server starts planner.apps.prerender and does not wait for it; once it has ended it must not stay a
     zombie child of the server for as long as the server runs."""
     import psutil
 
-    server = Server("prerender", pictures=True)
+    server = Server("prerender", pictures=tmp_path)
     try:
-        deadline = time.monotonic() + 180  # a guard against hanging: kaleido starts a browser
-        while "timeline pictures" not in server.log.read_text() and time.monotonic() < deadline:
-            time.sleep(0.5)
-        assert "timeline pictures" in server.log.read_text(), server.log.read_text()[-2000:]
-        time.sleep(2)  # it has printed its last line; let it exit
-        children = psutil.Process(server.process.pid).children()
-        zombies = [c.pid for c in children if c.status() == psutil.STATUS_ZOMBIE]
-        assert not zombies, f"unreaped children of the server: {zombies}"
+        drawer = None
+        for child in psutil.Process(server.process.pid).children():
+            try:
+                if "planner.apps.prerender" in " ".join(child.cmdline()):
+                    drawer = child
+            except psutil.ZombieProcess:  # the server's only child that can have ended by now: the drawer
+                drawer = child
+            except psutil.NoSuchProcess:
+                pass
+        deadline = time.monotonic() + 180  # guards against hanging (kaleido starts a browser), not a speed limit
+        while drawer is not None:  # None: it has ended and was reaped already
+            try:
+                status = drawer.status()
+            except psutil.NoSuchProcess:
+                break  # ended and reaped
+            assert time.monotonic() < deadline, f"planner.apps.prerender (pid {drawer.pid}) is still {status}"
+            time.sleep(0.3)
+        assert "timeline pictures" in server.log.read_text(), server.log.read_text()[-2000:]  # it did run
     finally:
         server.stop()
 

@@ -133,14 +133,68 @@ def test_old_unused_pictures_are_removed_and_the_pictures_asked_for_kept(loaded,
     specs = prerender.first_timelines(loaded)
     long_ago = clock.time() - (KEEP_UNUSED_DAYS + 1) * 86_400
     wanted = [image_path(spec, tmp_path) for spec in specs]
-    old, young, other = tmp_path / f"{'a' * 64}.png", tmp_path / f"{'b' * 64}.png", tmp_path / "notes.png"
-    for path in (*wanted, old, young, other):
+    old, young = tmp_path / f"{'a' * 64}.png", tmp_path / f"{'b' * 64}.png"
+    leftover = tmp_path / f".{'c' * 64}.png.k3x_9q2a.tmp"  # of a write killed half way (planner.io.atomic)
+    others = [tmp_path / "notes.png", tmp_path / f"{'Z' * 64}.png", tmp_path / f"{'d' * 64}.png.bak"]
+    for path in (*wanted, old, young, leftover, *others):
         path.write_bytes(b"\x89PNG")
-    for path in (*wanted, old, other):
+    folder = tmp_path / f"{'e' * 64}.png"
+    folder.mkdir()
+    for path in (*wanted, old, leftover, *others, folder):
         os.utime(path, (long_ago, long_ago))
     assert draw_images(specs, tmp_path) == []  # every picture asked for is there: nothing drawn, no browser
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (*wanted, young, other))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (*wanted, young, *others, folder))
     assert all(path.stat().st_mtime > long_ago + 86_400 for path in wanted)  # marked as used
     assert remove_unused(tmp_path, keep=set()) == []  # all used recently now
     removed = remove_unused(tmp_path, keep=set(), now=clock.time() + (KEEP_UNUSED_DAYS + 1) * 86_400)
-    assert sorted(removed) == sorted((*wanted, young)) and other.exists()
+    assert sorted(removed) == sorted((*wanted, young)) and all(p.exists() for p in (*others, folder))
+
+
+def test_an_empty_picture_file_is_drawn_again_and_never_shown(loaded, tmp_path):
+    """An empty file where a picture should be (e.g. left by a crash): draw_images draws it again
+    (missing_pictures), with_image does not show it; a real picture is shown, and marked as used."""
+    import os
+
+    from planner.views.timeline_images import missing_pictures
+
+    empty, drawn = prerender.first_timelines(loaded)
+    image_path(empty, tmp_path).write_bytes(b"")
+    image_path(drawn, tmp_path).write_bytes(b"\x89PNG")
+    os.utime(image_path(drawn, tmp_path), (0, 0))
+    assert missing_pictures([empty, drawn], tmp_path) == {image_path(empty, tmp_path): empty}
+    assert image_path(drawn, tmp_path).stat().st_mtime > 0  # marked as used
+    assert PNG_MIME not in with_image({PLOTLY_MIME: empty}, tmp_path)
+    os.utime(image_path(drawn, tmp_path), (0, 0))
+    assert with_image({PLOTLY_MIME: drawn}, tmp_path)[PNG_MIME]
+    assert image_path(drawn, tmp_path).stat().st_mtime > 0  # a picture shown, a day or more after: marked
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium (make system-deps)")
+def test_prerender_stopped_while_drawing_stops_its_browser_too(tmp_path):
+    """The dashboard server stops planner.apps.prerender (SIGTERM) when it stops first: the process exits
+    through its finally blocks, which stop kaleido's browser, instead of dying with the browser left running."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    drawer = subprocess.Popen([sys.executable, "-P", "-m", "planner.apps.prerender"], cwd=ROOT,
+                              env=dict(os.environ, KP_VIEW_CACHE=str(tmp_path)), stdout=subprocess.DEVNULL)
+    try:
+        deadline, browsers = time.monotonic() + 120, []  # a guard against hanging, not a speed limit
+        while not browsers:  # drawing: its browser runs
+            assert drawer.poll() is None, "it ended before its browser was seen"
+            assert time.monotonic() < deadline, "no browser started"
+            browsers = [c for c in psutil.Process(drawer.pid).children(recursive=True) if "chrom" in c.name()]
+            time.sleep(0.05)
+        drawer.send_signal(signal.SIGTERM)
+        assert drawer.wait(timeout=60) == 128 + signal.SIGTERM  # exited (sys.exit), not killed by the signal
+        _, alive = psutil.wait_procs(browsers, timeout=30)
+        assert alive == [], f"browser processes left running: {alive}"
+    finally:
+        if drawer.poll() is None:
+            drawer.kill()

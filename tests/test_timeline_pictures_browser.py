@@ -61,6 +61,7 @@ def test_desktop_page_shows_its_picture_then_the_figure(served, kp_browser):  # 
         page.locator(".kp-timeline").scroll_into_view_if_needed()
         box, area = page.locator(PICTURE).bounding_box(), page.locator(".kp-timeline").bounding_box()
         assert box["x"] + box["width"] <= area["x"] + area["width"] + 1  # narrowed to fit, never wider
+        page.wait_for_selector(f"{PICTURE}[src^='data:']", timeout=60_000)
         assert page.locator(PICTURE).get_attribute("alt").startswith("Timeline of the engagements (a picture")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "plan-desktop-picture.png"), full_page=True)
@@ -80,7 +81,7 @@ def test_french_phone_page_shows_the_french_picture_and_a_tap_draws_the_figure(s
         page.wait_for_selector("#loading", state="detached", timeout=120_000)
         page.locator(".kp-timeline").scroll_into_view_if_needed()
         page.wait_for_selector(f"{PICTURE}[src^='data:']", timeout=60_000)
-        assert page.locator(PICTURE).get_attribute("alt").startswith("Chronologie des engagements (une image")
+        assert page.locator(PICTURE).get_attribute("alt").startswith("Calendrier des engagements (une image")
         _no_sideways_scroll(page)  # the picture keeps its size inside the timeline's own scrolling box
         area = page.locator(".kp-timeline").bounding_box()
         assert area["x"] + area["width"] <= PHONE["width"] + 1

@@ -11,6 +11,7 @@ pages then draw their timelines with plotly.js, as they do for any other filters
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 
@@ -27,6 +28,9 @@ def first_timelines(loaded) -> list[dict]:
 
 
 def main() -> int:
+    # the server stops this process (SIGTERM) when it stops first: exit through the finally blocks, so that
+    # kaleido's browser is stopped too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     started = time.monotonic()
     loaded = load_saved()
     if loaded.scenario is None:

@@ -23,9 +23,8 @@ LABELS: dict[str, dict[str, str]] = {
         # page
         "plan_title": "Kimberley Process review plan",
         "page_loading": "Preparing the plan…",
-        "page_loading_step": "Preparing the plan… ({step} of {steps})",
         "page_title_itinerary": "{itineraries} — {plan}",
-        "timeline_picture_alt": "Timeline of the engagements (a picture: point at it, or tap it, for the "
+        "timeline_picture_alt": "Timeline of the engagements (a picture: point at it or tap it to show the "
                                 "interactive chart; the table lists the same engagements)",
         "plan_subtitle": "{scenario} — read-only view of the saved plan. {quality}",
         "quality_best": "Plan checked: every rule holds — proven best.",
@@ -168,10 +167,9 @@ LABELS: dict[str, dict[str, str]] = {
     "fr": {
         "plan_title": "Plan des examens du Processus de Kimberley",
         "page_loading": "Préparation du plan…",
-        "page_loading_step": "Préparation du plan… ({step} sur {steps})",
         "page_title_itinerary": "{itineraries} — {plan}",
-        "timeline_picture_alt": "Chronologie des engagements (une image : pointez-la ou touchez-la pour le "
-                                "graphique interactif ; le tableau liste les mêmes engagements)",
+        "timeline_picture_alt": "Calendrier des engagements (une image : pointez-la ou touchez-la pour afficher "
+                                "le graphique interactif ; le tableau reprend les mêmes engagements)",
         "plan_subtitle": "{scenario} — consultation du plan enregistré. {quality}",
         "quality_best": "Plan vérifié : toutes les règles sont respectées — le meilleur possible, c’est prouvé.",
         "quality_within": "Plan vérifié : toutes les règles sont respectées — à moins de {percent} du meilleur "
@@ -403,18 +401,16 @@ def t(key: str, lang: str = "en", **values) -> str:
 
 def page_texts() -> dict[str, dict]:
     """What a dashboard page shows before its notebook has run, in every language: the browser tab's title of
-    each page, the loading screen's lines (``{step}`` and ``{steps}`` filled by the page's script) and the text
+    each page, the loading screen's line (in place of Voilà's "Running …" and "Executing 1 of 1") and the text
     alternative of a timeline's picture (``planner.views.timeline_images``: plotly's extension shows it as an
-    ``<img>`` without one). The
-    kp-offline Voilà template puts them in the page (its ``kp_page_texts`` filter, voila.json) and picks the
-    language of the address (``?lang=fr``), in place of Voilà's "Running …" and "Executing 3 of 8"."""
+    ``<img>`` without one). The kp-offline Voilà template puts them in the page (its ``kp_page_texts`` filter,
+    voila.json) and picks the language of the address (``?lang=fr``)."""
     texts = {}
     for lang in UI_LANGUAGES:
         plan = t("plan_title", lang)
-        texts[lang] = {"lang": lang, "loading": t("page_loading", lang), "step": t("page_loading_step", lang),
-                       "picture_alt": t("timeline_picture_alt", lang),
-                       "titles": {"plan": plan, "itinerary": t("page_title_itinerary", lang, plan=plan,
-                                                               itineraries=t("itinerary_title", lang))}}
+        itinerary = t("page_title_itinerary", lang, plan=plan, itineraries=t("itinerary_title", lang))
+        texts[lang] = {"lang": lang, "loading": t("page_loading", lang), "picture_alt": t("timeline_picture_alt", lang),
+                       "titles": {"plan": plan, "itinerary": itinerary}}
     return texts
 
 

@@ -27,6 +27,8 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+import stat
 import time
 import warnings
 from pathlib import Path
@@ -43,6 +45,9 @@ PNG_MIME = "image/png"
 #: Pictures no server start has asked for in this many days are removed (another plan's server may still use a
 #: younger one: the folder is shared by every server of the same user).
 KEEP_UNUSED_DAYS = 30
+#: The files remove_unused may remove: pictures (image_key's hex name) and the temporary files that a killed
+#: atomic write of one leaves behind (planner.io.atomic: ".<name>.<random><suffix>").
+PICTURE_NAME = re.compile(r"[0-9a-f]{64}\.png|\.[0-9a-f]{64}\.png\.\w+\.tmp")
 
 
 def image_folder() -> Path:
@@ -66,12 +71,19 @@ def image_path(spec: dict, folder: Path | None = None) -> Path:
 
 
 def with_image(bundle: dict, folder: Path | None = None) -> dict:
-    """``bundle`` with the figure's picture as ``image/png`` when one was drawn, else ``bundle`` unchanged."""
+    """``bundle`` with the figure's picture as ``image/png`` when one was drawn, else ``bundle`` unchanged. A
+    picture shown is marked as used once a day (:func:`remove_unused`), so that a server running for weeks keeps
+    its pictures when another server that shares the folder starts."""
     if PLOTLY_MIME not in bundle or PNG_MIME in bundle:
         return bundle
+    path = image_path(bundle[PLOTLY_MIME], folder)
     try:
-        data = image_path(bundle[PLOTLY_MIME], folder).read_bytes()
+        data = path.read_bytes()
+        if path.stat().st_mtime < time.time() - 86_400:
+            os.utime(path)
     except OSError:  # none drawn (yet), or the cache is unreadable: the browser draws the figure
+        return bundle
+    if not data:  # not a picture (an empty file): the browser draws the figure
         return bundle
     return {**bundle, PNG_MIME: base64.b64encode(data).decode("ascii")}
 
@@ -81,12 +93,8 @@ def draw_images(specs: list[dict], folder: Path | None = None) -> list[Path]:
     the paths drawn. Each picture is written atomically (a kernel reads a whole picture or none). Raises
     whatever kaleido raises when it cannot start a browser (``planner.apps.prerender`` says so in words)."""
     folder = folder or image_folder()
-    wanted = {image_path(spec, folder): spec for spec in specs}
-    missing = {path: spec for path, spec in wanted.items() if not path.exists()}
-    for path in wanted.keys() - missing.keys():
-        with contextlib.suppress(OSError):  # used again: kept
-            path.touch()
-    remove_unused(folder, keep=set(wanted))
+    missing = missing_pictures(specs, folder)
+    remove_unused(folder, keep={image_path(spec, folder) for spec in specs})
     if not missing:
         return []
     import kaleido  # only this process pays for kaleido and plotly.io
@@ -109,16 +117,32 @@ def draw_images(specs: list[dict], folder: Path | None = None) -> list[Path]:
     return drawn
 
 
+def missing_pictures(specs: list[dict], folder: Path) -> dict[Path, dict]:
+    """The pictures of ``specs`` to draw (path → figure JSON); those already there are marked as used."""
+    missing = {}
+    for spec in specs:
+        path = image_path(spec, folder)
+        try:
+            if path.stat().st_size == 0:  # not a picture: drawn again
+                raise FileNotFoundError(path)
+            os.utime(path)  # used again: kept (utime, unlike touch, never makes an empty file)
+        except OSError:  # not drawn yet, or removed meanwhile by another server sharing the folder
+            missing[path] = spec
+    return missing
+
+
 def remove_unused(folder: Path, keep: set[Path], now: float | None = None) -> list[Path]:
     """Remove the pictures in ``folder`` that are not in ``keep`` and were last used (drawn or asked for by
     :func:`draw_images`) more than :data:`KEEP_UNUSED_DAYS` ago; return them. Other files are left alone."""
     limit = (time.time() if now is None else now) - KEEP_UNUSED_DAYS * 86_400
     removed = []
-    for path in folder.glob("*.png") if folder.is_dir() else []:
-        if path in keep or len(path.stem) != 64:  # not one of image_key's names: not ours to remove
+    for path in folder.iterdir() if folder.is_dir() else []:
+        # a picture (image_key's name) or what a killed atomic write left of one (atomic_write_bytes' ".tmp")
+        if path in keep or not PICTURE_NAME.fullmatch(path.name):
             continue
         with contextlib.suppress(OSError):  # gone already, or not ours to remove
-            if path.stat().st_mtime < limit:
+            status = path.lstat()
+            if stat.S_ISREG(status.st_mode) and status.st_mtime < limit:
                 path.unlink()
                 removed.append(path)
     return removed
