@@ -48,6 +48,8 @@ from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
+from planner.views import i18n
+
 MIB = 2**20
 
 #: Whether the page request being served comes from a browser navigating to it (``Sec-Fetch-Dest: document``):
@@ -59,9 +61,7 @@ def page_texts(_value: object = None) -> dict[str, dict]:
     """The Jinja filter ``kp_page_texts`` (voila.json ``VoilaExporter.filters``): the kp-offline template's page
     texts in every language (``planner.views.i18n.page_texts``); a filter because nbconvert's exporter takes
     filters from the configuration, and no other functions."""
-    from planner.views.i18n import page_texts as texts
-
-    return texts()
+    return i18n.page_texts()
 
 
 def memory_bytes() -> int:

@@ -45,6 +45,7 @@ PNG_MIME = "image/png"
 #: Pictures no server start has asked for in this many days are removed (another plan's server may still use a
 #: younger one: the folder is shared by every server of the same user).
 KEEP_UNUSED_DAYS = 30
+DAY_S = 86_400
 #: The files remove_unused may remove: pictures (image_key's hex name) and the temporary files that a killed
 #: atomic write of one leaves behind (planner.io.atomic: ".<name>.<random><suffix>").
 PICTURE_NAME = re.compile(r"[0-9a-f]{64}\.png|\.[0-9a-f]{64}\.png\.\w+\.tmp")
@@ -79,7 +80,7 @@ def with_image(bundle: dict, folder: Path | None = None) -> dict:
     path = image_path(bundle[PLOTLY_MIME], folder)
     try:
         data = path.read_bytes()
-        if path.stat().st_mtime < time.time() - 86_400:
+        if path.stat().st_mtime < time.time() - DAY_S:
             os.utime(path)
     except OSError:  # none drawn (yet), or the cache is unreadable: the browser draws the figure
         return bundle
@@ -134,7 +135,7 @@ def missing_pictures(specs: list[dict], folder: Path) -> dict[Path, dict]:
 def remove_unused(folder: Path, keep: set[Path], now: float | None = None) -> list[Path]:
     """Remove the pictures in ``folder`` that are not in ``keep`` and were last used (drawn or asked for by
     :func:`draw_images`) more than :data:`KEEP_UNUSED_DAYS` ago; return them. Other files are left alone."""
-    limit = (time.time() if now is None else now) - KEEP_UNUSED_DAYS * 86_400
+    limit = (time.time() if now is None else now) - KEEP_UNUSED_DAYS * DAY_S
     removed = []
     for path in folder.iterdir() if folder.is_dir() else []:
         # a picture (image_key's name) or what a killed atomic write left of one (atomic_write_bytes' ".tmp")
