@@ -305,11 +305,14 @@ NOTES = """What limits the figures:
   30 `follows` literals integer (SCIP, 42-reviewer version, 91 s) closes 88 % of the LP gap. What might still work: a
   bound that sees the layout and the teams together, e.g. a Lagrangian relaxation of the teams' staffing rules per
   layout class, or branch-and-price over person itineraries; not built.
-- **--reproducible** runs on one worker (deterministic by construction). With the deterministic limit of 60 of
-  the row above it finds the optimum's value (3,647.24) in both runs but has not proven it (bound 3,571.22,
-  about 106 s of wall time); `make plan` (scenario.yaml's limit of 180) proves it: 171 s of solver time and
-  199 s of wall time in a fresh clone's `make demo` on 2 December 2026. With two interleaved workers one run in
-  several returned another optimal plan, so `make plan` stays on one worker.
+- **--reproducible** runs the scenario's two workers (the full LP and the LP-bound tree search) interleaved,
+  CP-SAT's deterministic parallel search. Since 3 December 2026 it proves kp-2018-h2's optimum at 37.5 of its 60
+  deterministic units; before, on one worker, it had found the optimum's value but not proven it at 60 (bound
+  3,571.22, about 106 s of wall time), and `make plan` took 199 s. Five runs on 3 December, two one after another
+  (61 s, 62 s of wall time) and three at once (151–153 s), gave the same plan; `make plan` took 59.5 s and wrote
+  the same assignments as the one-worker plan. (Two interleaved workers of CP-SAT's default portfolio once returned
+  another optimal plan, on 1 December; that was before the two bound-proving workers were set for reproducible
+  runs too.) Sweeps keep one worker per case, as each Dask worker has one thread.
 - **A first plan within 1 s**: median 0.72 s on a quiet machine on 2 December 2026 (0.8 s on the 42-reviewer
   version; 1.2 s on a busy machine earlier that day): the greedy warm start and CP-SAT's presolve.
 - **Synthetic objectives are dominated by the derived work-first weights** (docs/model.md, "Work comes first"):

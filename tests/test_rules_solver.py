@@ -7,7 +7,12 @@ rule's effect on the plan and that ``check`` finds no violation.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from planner_helpers import (
@@ -37,6 +42,8 @@ from planner.engine.solve import solve
 from planner.io.plan_files import plan_files
 from planner.rules.checker import check
 
+ROOT = Path(__file__).resolve().parents[1]
+KP_2018 = ROOT / "data" / "scenarios" / "kp-2018-h2"
 LIMIT = 10  # seconds; the mini variants solve to optimality in well under a second
 
 
@@ -389,6 +396,24 @@ def test_reproducible_mode_gives_identical_files(mini):
     a, b = plan_files(first.plan), plan_files(second.plan)
     assert a == b
     assert "created" not in first.plan.meta and first.plan.meta["solver"]["reproducible"] is True
+
+
+def test_reproducible_search_cut_short_gives_the_same_files_in_other_processes(tmp_path):
+    """Two interleaved workers stopped mid-search (3 deterministic units: kp-2018-h2 not yet proven) write the
+    same files from two processes with different hash seeds, as `make plan` does from machine to machine."""
+    folders = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"plan-{seed}"
+        subprocess.run([sys.executable, "-m", "planner.apps.cli", "solve", str(KP_2018), "--out", str(out),
+                        "--reproducible", "--time-limit", "3", "--quiet"], check=True, capture_output=True,
+                       cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed})
+        folders.append(out)
+    meta = json.loads((folders[0] / "plan.json").read_text(encoding="utf-8"))
+    assert meta["status"] == "FEASIBLE" and meta["solver"]["workers"] == 2  # the search was cut short
+    names = sorted(p.name for p in folders[0].iterdir())
+    assert names == sorted(p.name for p in folders[1].iterdir()) and "plan.json" in names
+    for name in names:
+        assert (folders[0] / name).read_bytes() == (folders[1] / name).read_bytes(), name
 
 
 def test_impossible_required_engagement_is_infeasible_with_a_diagnosis(mini):

@@ -2,11 +2,11 @@
 row and its changes. Pure functions of their arguments (no file, no shared state), so a worker anywhere gives
 the same answer.
 
-Every solve is reproducible (``reproducible=True``: one CP-SAT worker, a deterministic time limit, a fixed
-seed), so a case's row is the same whichever worker runs it and however many there are. When the search proves
-its plan best, the lexicographic values (published work lost, number of changes, objective) are also those of
-any other proven solve of the case, such as ``kp-plan replan`` with its default two-worker search; which of
-several equally good plans is returned may differ between the two.
+Every solve is reproducible (``reproducible=True`` with one CP-SAT worker, as each Dask worker has one
+thread: a deterministic time limit, a fixed seed), so a case's row is the same whichever worker runs it and
+however many there are. When the search proves its plan best, the lexicographic values (published work lost,
+number of changes, objective) are also those of any other proven solve of the case, such as ``kp-plan replan``
+with its default two-worker search; which of several equally good plans is returned may differ between the two.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def _replan_case(scenario: Scenario, plan: Plan, case_id: str, settings: CaseSet
                  drop_outs=()) -> CaseOutcome:
     started = time.monotonic()
     replanning = prepare_replan(scenario, plan, today=settings.today, drop_outs=drop_outs)
-    result = replanning.solve(time_limit_s=settings.time_limit_s, reproducible=True)
+    result = replanning.solve(time_limit_s=settings.time_limit_s, reproducible=True, workers=1)
     row = {"status": str(result.status), "proven": _proven(result)}
     if result.plan is None:
         row.update(lost_work=None, changes=None, engagements_lost=None, lost_engagements="",
@@ -133,7 +133,7 @@ def run_weights(scenario: Scenario, plan: Plan, case: WeightCase, settings: Case
     del baseline  # objectives under other weights are not comparable with the published one
     started = time.monotonic()
     weighted = with_weights(scenario, case.weights)
-    result = solve(weighted, hint=plan, time_limit_s=settings.time_limit_s, reproducible=True)
+    result = solve(weighted, hint=plan, time_limit_s=settings.time_limit_s, reproducible=True, workers=1)
     row = {"case_id": case.case_id, **case.describe(), "status": str(result.status), "proven": _proven(result)}
     if result.plan is None:
         row.update(objective=None, changes=None, dates_changed="", host_changed="", team_changed="")
