@@ -271,10 +271,13 @@ def write_section(text: str) -> None:
 
 
 NOTES = """What limits the figures:
-- **kp-2018-h2 (50 reviewers, pins, sites, French-speaking leads) is proven optimal, in about 17 s, not under 2.**
-  Every variant is proven optimal too, in medians of 1.3 to 27 s; two of the six (the drop-out re-plans) under
-  2 s. (On 2 December 2026 on a quiet machine, nothing else running; earlier that day, on a busy machine, the
-  medians were 21.5 s for kp-2018-h2 and 1.5 to 34 s for the variants.) `bench/lp_bound.py SCENARIO PLAN` exports
+- **kp-2018-h2 (50 reviewers, pins, sites, French-speaking leads) is proven optimal, in 17–23 s, not under 2.**
+  Every variant is proven optimal too. The run above (3 December 2026, 20:19 UTC, nothing else running,
+  one-minute load 0.5 before it) ran on another machine, an AMD EPYC, about 1.9 times slower than 2 December's
+  Intel Xeon: the model builds, plain Python that did not change, took 0.06 s instead of 0.03 s (kp-2018-h2)
+  and 23.8 s instead of 12.4 s (400 × 1,600). On 2 December, on a quiet machine, the medians were 16.99 s for
+  kp-2018-h2 and 1.29 to 27.08 s for the variants, the two drop-out re-plans under 2 s (1.89 and 1.29 s), and a
+  first plan came after 0.72 s. `bench/lp_bound.py SCENARIO PLAN` exports
   the model to a linear programme (GLOP) and fixes groups of the optimum's variables:
 
   | LP relaxation with … fixed as in the optimum | 42-reviewer version (optimum 3,139.81) | today's (optimum 3,647.24) |
@@ -314,7 +317,8 @@ NOTES = """What limits the figures:
   another optimal plan, on 1 December; that was before the two bound-proving workers were set for reproducible
   runs too.) Sweeps keep one worker per case, as each Dask worker has one thread.
 - **A first plan within 1 s**: median 0.72 s on a quiet machine on 2 December 2026 (0.8 s on the 42-reviewer
-  version; 1.2 s on a busy machine earlier that day): the greedy warm start and CP-SAT's presolve.
+  version; 1.2 s on a busy machine earlier that day), 1.32 s in the run above on the slower machine: the greedy
+  warm start and CP-SAT's presolve.
 - **Synthetic objectives are dominated by the derived work-first weights** (docs/model.md, "Work comes first"):
   leaving out one engagement of 200 × 800 weighs millions, so a gap of 0.00 % there says that the number of
   engagements by priority is (nearly) proven best, not the travel or workload among them.
