@@ -60,6 +60,7 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background
         "--disable-component-update", "--no-first-run"]
 LOCAL = re.compile(r"^(data:|blob:|about:|(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?/)")
 PAGE = "/voila/render/plan.ipynb"
+EXECUTED_KERNEL_RSS_MB = 120  # a pre-heated kernel that has executed its notebook holds more (pool_ready)
 RECLAIM_WAIT_S = 240  # how long to watch for kernels to go after the load stops
 LOADS: list[float] = []  # the one-minute load average, every second of every phase
 VIEW_TIMEOUT_MS = 420_000  # a viewer not live after 7 minutes has failed
@@ -133,7 +134,9 @@ class Server:
         return (int(pool.group(1)) if pool else per_notebook) + per_notebook
 
     def pool_ready(self, timeout: float = 300) -> float:
-        """Seconds until the pre-heated kernels are all there and idle (each waits for a page's address)."""
+        """Seconds until the pre-heated kernels are all there, have executed their notebook and are idle (each
+        waits for a page's address). A kernel just started is idle too, before its notebook runs: an executed
+        one holds the dashboard (about 165 MB resident, a fresh kernel about 60 MB)."""
         started = time.monotonic()
         while time.monotonic() - started < timeout:
             kernels = self.kernel_processes()
@@ -142,9 +145,10 @@ class Server:
                     busy = sum(k.cpu_percent(interval=None) for k in kernels)
                     time.sleep(1.0)
                     busy = sum(k.cpu_percent(interval=None) for k in kernels)
+                    executed = all(k.memory_info().rss >= EXECUTED_KERNEL_RSS_MB * 2**20 for k in kernels)
                 except psutil.Error:
                     continue
-                if busy < 5 * max(1, len(kernels)) / 4:
+                if executed and busy < 5 * max(1, len(kernels)) / 4:
                     return time.monotonic() - started
             else:
                 time.sleep(0.5)
@@ -717,7 +721,9 @@ def main() -> None:
     header = machine()
     result = {"cap": default_cap(), "capped_cap": options.capped, "gap": options.gap}
     config = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))["VoilaConfiguration"]
-    pool_options = ([f'--VoilaKernelManager.kernel_pools_config={{"plan.ipynb": {{"pool_size": {options.pool}}}}}']
+    # "default" keeps the other dashboard's pool at voila.json's size (without it Voilà gives it 1)
+    pool_options = ([f'--VoilaKernelManager.kernel_pools_config={{"default": {{"pool_size": '
+                     f'{config.get("default_pool_size", 1)}}}, "plan.ipynb": {{"pool_size": {options.pool}}}}}']
                     if options.pool else [])
     if options.pool:
         result["pool"] = (f"{options.pool} of plan.ipynb (--pool), {config.get('default_pool_size', 1)} of "

@@ -221,6 +221,25 @@ def test_beyond_the_cap_a_page_is_answered_busy(one_kernel_server):
     assert one_kernel_server.kernels() == 1  # the refused page started nothing
 
 
+def test_kernels_talk_to_the_server_over_unix_sockets(one_kernel_server):
+    """voila.json's KernelManager.transport "ipc": over TCP each kernel listened on five ports of 127.0.0.1 that
+    any local user could reach, and with 22 kernels starting at once one failed ("Address already in use") and
+    its page with it. What stays is ipykernel's own pipe for the output of processes the kernel forks
+    (ipykernel.iostream), one port."""
+    import psutil
+
+    one_kernel_server.get(PAGE)  # a kernel, or the busy page when the cap's one kernel is already there
+    kernels = [c for c in psutil.Process(one_kernel_server.process.pid).children()
+               if "ipykernel" in " ".join(c.cmdline())]
+    assert kernels
+    for kernel in kernels:
+        arguments = kernel.cmdline()
+        connection = json.loads(Path(arguments[arguments.index("-f") + 1]).read_text(encoding="utf-8"))
+        assert connection["transport"] == "ipc", connection
+        listening = [c.laddr for c in kernel.net_connections(kind="tcp") if c.status == psutil.CONN_LISTEN]
+        assert len(listening) <= 1, listening  # over TCP: the five channels' ports and the pipe
+
+
 def test_a_reclaimed_kernel_frees_its_place():
     server = Server("reclaim", "--BoundedKernelManager.max_kernels=1", "--MappingKernelManager.cull_idle_timeout=5",
                     "--MappingKernelManager.cull_interval=1")
