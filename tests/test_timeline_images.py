@@ -128,10 +128,10 @@ def test_old_unused_pictures_are_removed_and_the_pictures_asked_for_kept(loaded,
     import os
     import time as clock
 
-    from planner.views.timeline_images import KEEP_UNUSED_DAYS, remove_unused
+    from planner.views.timeline_images import DAY_S, KEEP_UNUSED_DAYS, remove_unused
 
     specs = prerender.first_timelines(loaded)
-    long_ago = clock.time() - (KEEP_UNUSED_DAYS + 1) * 86_400
+    long_ago = clock.time() - (KEEP_UNUSED_DAYS + 1) * DAY_S
     wanted = [image_path(spec, tmp_path) for spec in specs]
     old, young = tmp_path / f"{'a' * 64}.png", tmp_path / f"{'b' * 64}.png"
     leftover = tmp_path / f".{'c' * 64}.png.k3x_9q2a.tmp"  # of a write killed half way (planner.io.atomic)
@@ -144,9 +144,9 @@ def test_old_unused_pictures_are_removed_and_the_pictures_asked_for_kept(loaded,
         os.utime(path, (long_ago, long_ago))
     assert draw_images(specs, tmp_path) == []  # every picture asked for is there: nothing drawn, no browser
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (*wanted, young, *others, folder))
-    assert all(path.stat().st_mtime > long_ago + 86_400 for path in wanted)  # marked as used
+    assert all(path.stat().st_mtime > long_ago + DAY_S for path in wanted)  # marked as used
     assert remove_unused(tmp_path, keep=set()) == []  # all used recently now
-    removed = remove_unused(tmp_path, keep=set(), now=clock.time() + (KEEP_UNUSED_DAYS + 1) * 86_400)
+    removed = remove_unused(tmp_path, keep=set(), now=clock.time() + (KEEP_UNUSED_DAYS + 1) * DAY_S)
     assert sorted(removed) == sorted((*wanted, young)) and all(p.exists() for p in (*others, folder))
 
 
@@ -161,7 +161,8 @@ def test_an_empty_picture_file_is_drawn_again_and_never_shown(loaded, tmp_path):
     image_path(empty, tmp_path).write_bytes(b"")
     image_path(drawn, tmp_path).write_bytes(b"\x89PNG")
     os.utime(image_path(drawn, tmp_path), (0, 0))
-    assert missing_pictures([empty, drawn], tmp_path) == {image_path(empty, tmp_path): empty}
+    wanted = {image_path(empty, tmp_path): empty, image_path(drawn, tmp_path): drawn}
+    assert missing_pictures(wanted) == {image_path(empty, tmp_path): empty}
     assert image_path(drawn, tmp_path).stat().st_mtime > 0  # marked as used
     assert PNG_MIME not in with_image({PLOTLY_MIME: empty}, tmp_path)
     os.utime(image_path(drawn, tmp_path), (0, 0))

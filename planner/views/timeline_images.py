@@ -94,8 +94,9 @@ def draw_images(specs: list[dict], folder: Path | None = None) -> list[Path]:
     the paths drawn. Each picture is written atomically (a kernel reads a whole picture or none). Raises
     whatever kaleido raises when it cannot start a browser (``planner.apps.prerender`` says so in words)."""
     folder = folder or image_folder()
-    missing = missing_pictures(specs, folder)
-    remove_unused(folder, keep={image_path(spec, folder) for spec in specs})
+    wanted = {image_path(spec, folder): spec for spec in specs}  # each figure's JSON hashed once
+    missing = missing_pictures(wanted)
+    remove_unused(folder, keep=set(wanted))
     if not missing:
         return []
     import kaleido  # only this process pays for kaleido and plotly.io
@@ -118,11 +119,10 @@ def draw_images(specs: list[dict], folder: Path | None = None) -> list[Path]:
     return drawn
 
 
-def missing_pictures(specs: list[dict], folder: Path) -> dict[Path, dict]:
-    """The pictures of ``specs`` to draw (path → figure JSON); those already there are marked as used."""
+def missing_pictures(wanted: dict[Path, dict]) -> dict[Path, dict]:
+    """Of the pictures ``wanted`` (path → figure JSON), those to draw; those already there are marked as used."""
     missing = {}
-    for spec in specs:
-        path = image_path(spec, folder)
+    for path, spec in wanted.items():
         try:
             if path.stat().st_size == 0:  # not a picture: drawn again
                 raise FileNotFoundError(path)
