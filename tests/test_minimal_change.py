@@ -3,6 +3,7 @@ re-plan policies on the real scenario (each solve is proven optimal in a few sec
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from pathlib import Path
 
@@ -227,3 +228,36 @@ def test_a_single_host_engagement_whose_host_changed_counts_as_one_change_in_bot
     s = dataclasses.replace(mini)
     assert [c.kind for c in plan_changes(s, before, plan)] == [ChangeKind.REHOSTED]
     assert _model_count(s, before, plan) == 1
+
+
+def test_a_solve_cut_short_gives_at_least_the_greedy_baseline_and_reports_it_first(kp):
+    """The greedy baseline holds every rule on kp-2018-h2: it is the first plan reported, before the model is built,
+    and a search stopped after a few of its own worse solutions returns it rather than one of those."""
+    from planner.engine.greedy import greedy_plan
+    from planner.engine.solve import solve
+
+    baseline = check(kp, greedy_plan(kp))
+    assert baseline.ok
+    reports = []
+    result = solve(kp, time_limit_s=0.02, reproducible=True, workers=1, progress=reports.append)
+    assert reports[0].starting and reports[0].objective == pytest.approx(baseline.objective)
+    assert "starting plan" in reports[0].text()
+    assert all(r.objective < baseline.objective for r in reports[1:])  # only improvements are news
+    assert result.status == "FEASIBLE" and check(kp, result.plan).ok
+    assert result.objective <= baseline.objective + 1e-6
+    assert "More time would help" in result.quality()
+
+
+def test_a_greedy_baseline_that_breaks_a_rule_is_neither_reported_nor_returned(kp, monkeypatch):
+    import planner.engine.solve as solve_module
+    from planner.engine.greedy import greedy_plan
+
+    real = greedy_plan(kp)
+    lead = next(a for a in real.assignments if a.role == "lead")
+    broken = dataclasses.replace(real, assignments=tuple(a for a in real.assignments if a != lead))
+    assert not check(kp, broken).ok  # a review visit without its lead
+    monkeypatch.setattr(solve_module, "greedy_plan", lambda scenario: broken)
+    reports = []
+    result = solve_module.solve(kp, time_limit_s=0.02, reproducible=True, workers=1, progress=reports.append)
+    assert not any(r.starting for r in reports)
+    assert result.plan is None or (check(kp, result.plan).ok and result.plan.assignments != broken.assignments)

@@ -33,27 +33,25 @@ def hint_from_plan(builder: ModelBuilder, plan: Plan) -> None:
 
 
 def complete_hint(builder: ModelBuilder, plan: Plan, settings: SolverSettings) -> bool:
-    """Hint *every* variable: fix the plan's decisions, let CP-SAT fill in the rest, and hint that whole
-    solution. Falls back to hinting the decisions only when the plan no longer fits the scenario."""
-    probe = ModelBuilder(builder.scenario, builder.reference, count_changes=builder.count_changes,
-                         exclusions=builder.exclusions, frozen=builder.frozen).build()
-    hint_from_plan(probe, plan)
+    """Hint *every* variable: fix the plan's decisions in a copy of the model, let CP-SAT fill in the rest, and
+    hint that whole solution. Falls back to hinting the decisions only when the plan no longer fits the scenario."""
+    hint_from_plan(builder, plan)
     # fix the hinted decisions and keep the objective, so that helper variables (loads, chains) take their
-    # best values for these decisions: the hint then costs exactly what the plan costs
-    proto = probe.model.proto
-    for i, var_index in enumerate(proto.solution_hint.vars):
-        value = proto.solution_hint.values[i]
-        probe.model.add(probe.model.get_int_var_from_proto_index(var_index) == value)
+    # best values for these decisions: the hint then costs exactly what the plan costs. A copy of the built
+    # model rather than a second build: the same model, without building it twice (0.3 s on kp-2018-h2).
+    probe = builder.model.clone()
+    hints = probe.proto.solution_hint
+    for var_index, value in zip(hints.vars, hints.values, strict=True):
+        probe.add(probe.get_int_var_from_proto_index(var_index) == value)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(1.0, settings.time_limit_s / 10)
     solver.parameters.num_workers = 1
-    status = solver.solve(probe.model)
+    status = solver.solve(probe)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        hint_from_plan(builder, plan)
-        return False
+        return False  # the decisions stay hinted
     target = builder.model
     target.clear_hints()
     for index in range(len(target.proto.variables)):
         var = target.get_int_var_from_proto_index(index)
-        target.add_hint(var, solver.value(probe.model.get_int_var_from_proto_index(index)))
+        target.add_hint(var, solver.value(probe.get_int_var_from_proto_index(index)))
     return True

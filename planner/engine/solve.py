@@ -88,7 +88,14 @@ class Progress:
             best = "—" if self.objective is None else f"{self.objective:,g}"
             bound = "" if self.bound is None else f", at least {max(0.0, self.bound):,g}"
             return f"{self.elapsed_s:.1f} s, {self.stage}: {best}{bound}"
+        if self.starting:
+            return f"{self.elapsed_s:.1f} s, starting plan (every rule holds): {bound_text(self.objective, None, None)}"
         return f"{self.elapsed_s:.1f} s, plan #{self.solutions}: {bound_text(self.objective, self.bound, self.gap)}"
+
+    @property
+    def starting(self) -> bool:
+        """The plan the search starts from (the greedy baseline or the published plan), not one it found."""
+        return self.solutions == 0 and self.objective is not None and not self.stage
 
 
 class StageName(StrEnum):
@@ -209,8 +216,9 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
     def __init__(self, report: Callable[[Progress], None] | None, started: float, scale: int = WEIGHT_SCALE,
-                 stage: str = ""):
+                 stage: str = "", better_than: float | None = None):
         super().__init__()
+        self.better_than = better_than  # the reported starting plan's objective: only better plans are news
         self.report = report
         self.started = started
         self.scale = scale
@@ -221,6 +229,8 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
         self.solutions += 1
         if self.report is not None:
             objective = self.objective_value / self.scale
+            if self.better_than is not None and objective >= self.better_than - 1e-6:
+                return  # the user already has a plan at least this good (the starting plan)
             bound = self.best_objective_bound / self.scale
             self.report(Progress(time.monotonic() - self.started, objective, bound,
                                  relative_gap(objective, bound), self.solutions, self.stage))
@@ -237,9 +247,10 @@ def solver_parameters(solver: cp_model.CpSolver, settings: SolverSettings) -> No
     if p.num_workers == 2:
         # In a portfolio each worker has its own parameters, and the default 2-worker one runs linearization
         # level 1: no worker saw the chain credit's subtour cuts and kp-2018-h2's bound stayed near 2,470.
-        # Two bound-proving workers (the full LP; LP-bound tree search) prove it optimal instead; interleaved
-        # (reproducible) too: kp-2018-h2 proven at 37.5 deterministic units, where one worker was not at 60.
-        p.subsolvers.extend(["max_lp", "lb_tree_search"])
+        # Two workers are one full-problem search and one thread of first-solution and LNS helpers (CP-SAT's
+        # log: "1 full problem subsolver"); the full LP as that search proves kp-2018-h2 optimal, interleaved
+        # (reproducible) too, at 37.5 deterministic units. (An LP-bound tree search named second never ran.)
+        p.subsolvers.append("max_lp")
         p.cp_model_probing_level = 0  # probing took ~1.5 of kp-2018-h2's 2.5 s presolve, for no bound gain
     if settings.reproducible:
         p.interleave_search = True
@@ -331,7 +342,7 @@ def with_plan(scenario: Scenario, result: SolveResult, plan: Plan, reference: Pl
 
 
 def _run(builder: ModelBuilder, settings: SolverSettings, progress, stop_event, log_callback=None,
-         called: float | None = None, scale: int = WEIGHT_SCALE, stage: str = ""):
+         called: float | None = None, scale: int = WEIGHT_SCALE, stage: str = "", better_than: float | None = None):
     solver = cp_model.CpSolver()
     solver_parameters(solver, settings)
     if log_callback is not None:
@@ -339,7 +350,7 @@ def _run(builder: ModelBuilder, settings: SolverSettings, progress, stop_event, 
         solver.parameters.log_to_stdout = False
         solver.log_callback = log_callback
     started = time.monotonic()
-    callback = _ProgressCallback(progress, called if called is not None else started, scale, stage)
+    callback = _ProgressCallback(progress, called if called is not None else started, scale, stage, better_than)
     done = threading.Event()
     watcher = None
     if stop_event is not None:
@@ -411,15 +422,25 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
     settings = settings_for(scenario, time_limit_s, reproducible, workers)
     if fewest_changes and reference is None:
         raise ValueError("fewest_changes needs the reference plan to count changes from")
+    baseline = reported = None
+    start_plan = None  # a plan the search starts from that holds every rule: never return less than it
+    if reference is None and hint is None and warm_start:
+        # a spreadsheet-style first plan: hinted, it gives large scenarios a quick first solution; when it holds
+        # every rule it is also the plan a user has at once, before the model is built
+        baseline = greedy_plan(scenario)
+        if not frozen and _holds_every_rule(scenario, baseline, exclusions):
+            start_plan = dataclasses.replace(baseline, meta={})
+            reported = _report_start(progress, called, scenario, start_plan, None)
     builder = ModelBuilder(scenario, reference, count_changes=fewest_changes, exclusions=exclusions,
                            frozen=frozen).build()
-    start_plan = None  # a plan the search starts from that holds every rule: never return less than it
     if reference is not None or hint is not None:
         start = reference if reference is not None else hint
         if complete_hint(builder, start, settings):
             start_plan = dataclasses.replace(start, meta={})
-    elif warm_start:  # a spreadsheet-style first plan gives large scenarios a quick first solution
-        hint_from_plan(builder, greedy_plan(scenario))
+            if not fewest_changes:
+                reported = _report_start(progress, called, scenario, start_plan, reference)
+    elif baseline is not None:
+        hint_from_plan(builder, baseline)
     extras = {"changes_from": changes_from if changes_from is not None else reference, "policy": policy,
               "exclusions": exclusions}
     stages: list[Stage] = []
@@ -453,7 +474,7 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
         builder.model.minimize(builder.objective_expr)
     last = solver
     solver, cp_status, runtime, found = _run(builder, _remaining(settings, used), progress, stop_event,
-                                             log_callback, called)
+                                             log_callback, called, better_than=reported)
     solutions += found
     if cp_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and last is not None:
         # the soft-terms level found nothing in the time left: keep the previous level's plan
@@ -463,6 +484,22 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
                    solutions, stop_event, reference, tuple(stages), start_plan=start_plan, extras=extras)
 
 
+def _holds_every_rule(scenario: Scenario, plan: Plan, exclusions: frozenset[tuple[str, str]]) -> bool:
+    """The checker passes ``plan`` and it keeps every dropped-out person off the teams."""
+    return check(scenario, plan).ok and not any((a.engagement_id, a.reviewer_id) in exclusions
+                                                 for a in plan.assignments)
+
+
+def _report_start(progress, called: float, scenario: Scenario, plan: Plan, reference: Plan | None) -> float | None:
+    """Report the plan the search starts from (``Progress.solutions`` 0): the user has a valid plan from here on.
+    Returns its objective, which the search's own reports must then beat."""
+    if progress is None:
+        return None
+    objective = total_penalty(evaluate(scenario, plan, reference))
+    progress(Progress(time.monotonic() - called, objective, None, None, 0))
+    return objective
+
+
 def _result(builder: ModelBuilder, scenario: Scenario, settings: SolverSettings, solver: cp_model.CpSolver,
             cp_status, runtime: float, solutions: int, stop_event, reference: Plan | None,
             stages: tuple[Stage, ...], keep_objective: bool = True, start_plan: Plan | None = None,
@@ -470,19 +507,26 @@ def _result(builder: ModelBuilder, scenario: Scenario, settings: SolverSettings,
     """The result of the solver's last solution; ``keep_objective=False`` when that solution minimised a level
     before the soft terms (its soft-terms objective is then recomputed from the plan, with no bound). When the
     search stopped before any solution (e.g. inside presolve) but started from ``start_plan``, a plan that holds
-    every rule, that plan is the result: a solve never returns less than the plan it started from."""
+    every rule, that plan is the result, and likewise when the search ended on a worse plan: a solve never
+    returns less than the plan it started from."""
     status = _FROM_CP_SAT.get(cp_status, SolveStatus.UNKNOWN)
     extras = extras or {}
     # the starting plan only when it holds every rule (the probe that completed it may have dropped a person
     # the model has no variable for, e.g. one who is no longer eligible)
-    if status == SolveStatus.UNKNOWN and start_plan is not None and check(scenario, start_plan).ok and not any(
-            (a.engagement_id, a.reviewer_id) in extras.get("exclusions", ()) for a in start_plan.assignments):
-        result = SolveResult(SolveStatus.FEASIBLE, None, None, None, runtime, None, settings=settings,
-                             stopped=bool(stop_event is not None and stop_event.is_set()), solutions=solutions,
-                             chain_credit_modelled=builder.chain_credit_modelled,
-                             candidates_pruned=builder.candidates_pruned, stages=stages, **extras)
-        result = dataclasses.replace(result, objective=total_penalty(evaluate(scenario, start_plan, reference)))
-        return with_plan(scenario, result, start_plan, reference)
+    if start_plan is not None and _holds_every_rule(scenario, start_plan, extras.get("exclusions", frozenset())):
+        start_objective = total_penalty(evaluate(scenario, start_plan, reference))
+        # a search cut short may end on a plan worse than the one it started from (its first solutions come
+        # from its own heuristics): keep the better one, with the search's bound, which holds for every plan
+        worse = (status == SolveStatus.FEASIBLE and keep_objective and not stages
+                 and solver.objective_value / WEIGHT_SCALE > start_objective + 1e-6)
+        if status == SolveStatus.UNKNOWN or worse:
+            bound = solver.best_objective_bound / WEIGHT_SCALE if worse else None
+            result = SolveResult(SolveStatus.FEASIBLE, start_objective, bound, relative_gap(start_objective, bound),
+                                 runtime, None, settings=settings,
+                                 stopped=bool(stop_event is not None and stop_event.is_set()), solutions=solutions,
+                                 chain_credit_modelled=builder.chain_credit_modelled,
+                                 candidates_pruned=builder.candidates_pruned, stages=stages, **extras)
+            return with_plan(scenario, result, start_plan, reference)
     if status == SolveStatus.OPTIMAL and any(not stage.proven for stage in stages):
         status = SolveStatus.FEASIBLE  # a level before was not proven least
     if not keep_objective and status == SolveStatus.OPTIMAL:

@@ -255,8 +255,9 @@ def _subtour_cuts(m) -> None:
                 if len(inside) < size:  # no cycle through all of S: the smaller sets and degrees suffice
                     continue
                 assigned = [v.assigned[(x, rid)] for x in subset]
+                chains_inside, trips_inside = sum(inside), sum(assigned)  # summed once: most of the build time
                 for k in assigned:
-                    model.add(sum(inside) <= sum(assigned) - k)
+                    model.add(chains_inside <= trips_inside - k)
 
 
 def _connected(members: set[str], neighbours: dict[str, set[str]]) -> bool:
