@@ -384,6 +384,31 @@ def test_replanning_hint_is_complete_and_feasible(mini, mini_result):
         [line for line in lines if "hint" in line.lower()]
 
 
+def test_a_complete_hint_is_the_plan_itself_and_a_plan_that_no_longer_fits_keeps_its_decisions_only(mini, mini_result):
+    """The hint fills in every variable from a copy of the built model (the same model, not built twice) and its
+    decisions are the plan's; a plan that breaks a rule now is hinted by its decisions alone."""
+    from planner.engine.hints import complete_hint, hint_from_plan
+    from planner.engine.model import ModelBuilder
+    from planner.engine.solve import settings_for
+
+    reference = mini_result.plan
+    decisions = ModelBuilder(mini, reference).build()
+    hint_from_plan(decisions, reference)
+    wanted = dict(zip(decisions.model.proto.solution_hint.vars, decisions.model.proto.solution_hint.values,
+                      strict=True))
+    builder = ModelBuilder(mini, reference).build()
+    assert complete_hint(builder, reference, settings_for(mini, LIMIT))
+    proto = builder.model.proto
+    hinted = dict(zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True))
+    assert len(hinted) == len(proto.variables) and all(hinted[index] == value for index, value in wanted.items())
+
+    member = next(a for a in reference.assignments if a.role == "member")
+    broken = with_reviewer(mini, member.reviewer_id, max_engagements=0)  # the reference breaks a rule now
+    builder = ModelBuilder(broken, reference).build()
+    assert not complete_hint(builder, reference, settings_for(broken, LIMIT))
+    assert 0 < len(builder.model.proto.solution_hint.vars) < len(builder.model.proto.variables)
+
+
 def test_resolving_with_the_plan_as_reference_returns_it(mini):
     reference = solved(mini, reproducible=True).plan
     again = solved(mini, reference=reference, workers=1)  # one worker: the outcome is deterministic

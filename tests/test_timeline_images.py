@@ -199,3 +199,29 @@ def test_prerender_stopped_while_drawing_stops_its_browser_too(tmp_path):
     finally:
         if drawer.poll() is None:
             drawer.kill()
+
+
+def test_a_picture_that_fails_once_is_drawn_on_the_second_try_and_twice_raises(monkeypatch):
+    """kaleido once raised "kaleido_scopes is not defined" for the first picture on a loaded machine."""
+    from types import SimpleNamespace
+
+    from planner.views import timeline_images
+
+    monkeypatch.setattr(timeline_images.time, "sleep", lambda seconds: None)
+    spec = {"layout": {"height": 300}}
+    calls = []
+
+    def flaky(figure, **size):
+        calls.append(size)
+        if len(calls) == 1:
+            raise RuntimeError("ReferenceError: kaleido_scopes is not defined")
+        return b"png"
+
+    assert timeline_images._png(SimpleNamespace(to_image=flaky), spec) == b"png"
+    assert calls == [{"format": "png", "width": IMAGE_WIDTH, "height": 300}] * 2
+
+    def broken(figure, **size):
+        raise RuntimeError("no browser")
+
+    with pytest.raises(RuntimeError, match="no browser"):
+        timeline_images._png(SimpleNamespace(to_image=broken), spec)

@@ -437,7 +437,7 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
         start = reference if reference is not None else hint
         if complete_hint(builder, start, settings):
             start_plan = dataclasses.replace(start, meta={})
-            if not fewest_changes:
+            if not fewest_changes and _holds_every_rule(scenario, start_plan, exclusions):
                 reported = _report_start(progress, called, scenario, start_plan, reference)
     elif baseline is not None:
         hint_from_plan(builder, baseline)

@@ -110,13 +110,23 @@ def draw_images(specs: list[dict], folder: Path | None = None) -> list[Path]:
             # plotly passes kaleido options that a started server ignores, with a warning each time
             warnings.filterwarnings("ignore", message="The kopts argument is ignored")
             for path, spec in missing.items():
-                # the figure's own height (it grows with its rows); the width of a desktop page's timeline
-                png = pio.to_image(spec, format="png", width=IMAGE_WIDTH, height=spec["layout"].get("height"))
-                atomic_write_bytes(path, png)
+                atomic_write_bytes(path, _png(pio, spec))
                 drawn.append(path)
     finally:
         kaleido.stop_sync_server(silence_warnings=True)
     return drawn
+
+
+def _png(pio, spec: dict) -> bytes:
+    """One picture: the figure's own height (it grows with its rows), the width of a desktop page's timeline.
+    A second try after a second: once, on a loaded machine, kaleido's page had not yet defined its script when
+    the first picture was asked for ("ReferenceError: kaleido_scopes is not defined", a RuntimeError)."""
+    size = {"format": "png", "width": IMAGE_WIDTH, "height": spec["layout"].get("height")}
+    try:
+        return pio.to_image(spec, **size)
+    except RuntimeError:
+        time.sleep(1)
+    return pio.to_image(spec, **size)
 
 
 def missing_pictures(wanted: dict[Path, dict]) -> dict[Path, dict]:
