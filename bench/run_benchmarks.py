@@ -324,7 +324,9 @@ NOTES = """What limits the figures:
   On 4 December, three workers (two full searches and the helpers on the two cores), `max_lp` with a second search
   of `quick_restart`, `pseudo_costs`, `reduced_costs`, `objective_shaving`, `default_lp`, `probing` or
   `lb_tree_search`, one run each: 20.3–46.4 s, against 17.7–34.6 s for `max_lp` alone that hour; two full searches
-  and no helpers: 48.9 s.
+  and no helpers: 48.9 s. A drop-out re-plan hinted with the valid plan nearest the published one (a small CP-SAT
+  that keeps the most decisions: 6 changed) instead of the published decisions alone: 3 paired runs 1.92–2.19 s
+  against 1.70–1.96 s, slower by the time the repair takes; not kept.
 - **--reproducible** runs the scenario's two workers interleaved, CP-SAT's deterministic parallel search: one
   full-problem search (the full LP) and one thread of first-solution and LNS helpers. Since 3 December 2026 it
   proves kp-2018-h2's optimum at 37.5 of its 60 deterministic units; before, on one worker, it had found the
