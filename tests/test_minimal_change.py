@@ -261,3 +261,35 @@ def test_a_greedy_baseline_that_breaks_a_rule_is_neither_reported_nor_returned(k
     result = solve_module.solve(kp, time_limit_s=0.02, reproducible=True, workers=1, progress=reports.append)
     assert not any(r.starting for r in reports)
     assert result.plan is None or (check(kp, result.plan).ok and result.plan.assignments != broken.assignments)
+
+
+def test_a_what_if_variant_the_published_plan_no_longer_fits_starts_from_the_greedy_baseline(kp, published_plan):
+    """CSC-2 away for a month breaks the published plan: the search is still hinted with its decisions, but the
+    plan the user has at once, and at least gets, is the greedy baseline, which holds every rule."""
+    from datetime import date
+
+    from planner.apps import edits
+    from planner.engine.greedy import greedy_plan
+    from planner.engine.solve import solve
+
+    variant = edits.mark_unavailable(kp, "CSC-2", date(2018, 9, 15), date(2018, 10, 15))
+    assert not check(variant, published_plan).ok
+    baseline = check(variant, greedy_plan(variant))
+    assert baseline.ok
+    reports = []
+    result = solve(variant, hint=published_plan, time_limit_s=0.02, reproducible=True, workers=1,
+                   progress=reports.append)
+    assert reports[0].starting and reports[0].objective == pytest.approx(baseline.objective)
+    assert result.plan is not None and check(variant, result.plan).ok
+    assert result.objective <= baseline.objective + 1e-6
+
+
+def test_a_what_if_variant_the_published_plan_still_fits_starts_from_the_published_plan(kp, published_plan):
+    from planner.apps import edits
+    from planner.engine.solve import solve
+
+    variant = edits.set_weight(kp, "max_load", 80)
+    reports = []
+    solve(variant, hint=published_plan, time_limit_s=0.02, reproducible=True, workers=1, progress=reports.append)
+    assert reports[0].starting
+    assert reports[0].objective == pytest.approx(total_penalty(evaluate(variant, published_plan)))

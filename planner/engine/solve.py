@@ -422,23 +422,23 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
     settings = settings_for(scenario, time_limit_s, reproducible, workers)
     if fewest_changes and reference is None:
         raise ValueError("fewest_changes needs the reference plan to count changes from")
-    baseline = reported = None
-    start_plan = None  # a plan the search starts from that holds every rule: never return less than it
-    if reference is None and hint is None and warm_start:
-        # a spreadsheet-style first plan: hinted, it gives large scenarios a quick first solution; when it holds
-        # every rule it is also the plan a user has at once, before the model is built
+    start = reference if reference is not None else hint  # a published plan to start from, if any
+    baseline = reported = start_plan = None  # start_plan: holds every rule; a solve never returns less than it
+    if start is not None and _holds_every_rule(scenario, start, exclusions):
+        start_plan = dataclasses.replace(start, meta={})
+    elif warm_start and not frozen and not fewest_changes:
+        # a spreadsheet-style first plan, when there is no plan to start from or it breaks a rule now: it is the
+        # plan a user has at once, before the model is built, if it holds every rule; hinted when nothing else is,
+        # it gives large scenarios a quick first solution
         baseline = greedy_plan(scenario)
-        if not frozen and _holds_every_rule(scenario, baseline, exclusions):
+        if _holds_every_rule(scenario, baseline, exclusions):
             start_plan = dataclasses.replace(baseline, meta={})
-            reported = _report_start(progress, called, scenario, start_plan, None)
+    if start_plan is not None and not fewest_changes:
+        reported = _report_start(progress, called, scenario, start_plan, reference)
     builder = ModelBuilder(scenario, reference, count_changes=fewest_changes, exclusions=exclusions,
                            frozen=frozen).build()
-    if reference is not None or hint is not None:
-        start = reference if reference is not None else hint
-        if complete_hint(builder, start, settings):
-            start_plan = dataclasses.replace(start, meta={})
-            if not fewest_changes and _holds_every_rule(scenario, start_plan, exclusions):
-                reported = _report_start(progress, called, scenario, start_plan, reference)
+    if start is not None:
+        complete_hint(builder, start, settings)  # its decisions at least, even when it breaks a rule now
     elif baseline is not None:
         hint_from_plan(builder, baseline)
     extras = {"changes_from": changes_from if changes_from is not None else reference, "policy": policy,
