@@ -285,14 +285,17 @@ def write_section(text: str) -> None:
 
 
 NOTES = """What limits the figures:
-- **kp-2018-h2 (50 reviewers, pins, sites, French-speaking leads) is proven optimal, in 16–22 s, not under 2.**
-  Every variant is proven optimal too, but for one of five runs of the invitation variant, cut at 60 s. The run
-  above (4 December 2026, on an AMD EPYC, nothing else running) follows one of 3 December on the same kind of
-  machine (kp-2018-h2 median 23.35 s) and one of 2 December on an Intel Xeon about 1.9 times faster (16.99 s; the
-  model builds, plain Python, took half the time). Since 4 December the model is built in 0.2 s instead of 0.3
-  (the subtour cuts sum each set once: the same model, byte for byte) and a complete hint no longer builds the model
-  a second time (0.3 s less for every re-plan and what-if variant). `bench/lp_bound.py SCENARIO PLAN` exports
-  the model to a linear programme (GLOP) and fixes groups of the optimum's variables:
+- **kp-2018-h2 (50 reviewers, pins, sites, French-speaking leads) is proven optimal, in 16–29 s, not under 2.**
+  Every variant is proven optimal too. The run above (4 December 2026, 02:00 UTC, an AMD EPYC, nothing else running)
+  is the second of that night: the first, an hour before with the same solver, gave medians of 16.59 s for
+  kp-2018-h2, 1.38 s for drop-out-fewest and 2.43 s for drop-out-replan, and cut one of five runs of the invitation
+  variant at 60 s (FEASIBLE, 3,680.12); its model builds were about 20 % faster (400 × 1,600: 17.2 s against 21.2),
+  so the machine, shared, was that much slower in the second. 3 December gave 23.35 s on the same kind of machine, 2
+  December 16.99 s on an Intel Xeon about 1.9 times faster (the model builds, plain Python, took half the time).
+  Since 4 December the model is built in 0.2 s instead of 0.3 (the subtour cuts sum each set once: the same model,
+  byte for byte) and a complete hint no longer builds the model a second time (0.3 s less for every re-plan and
+  what-if variant). `bench/lp_bound.py SCENARIO PLAN` exports the model to a linear programme (GLOP) and fixes
+  groups of the optimum's variables:
 
   | LP relaxation with … fixed as in the optimum | 42-reviewer version (optimum 3,139.81) | today's (optimum 3,647.24) |
   |---|---|---|
@@ -338,7 +341,8 @@ NOTES = """What limits the figures:
   of CP-SAT's default portfolio once returned another optimal plan, on 1 December; that was before the full-LP
   search was set for reproducible runs too. The LP-bound tree search named after it from 3 December never ran: with
   two workers CP-SAT runs only the first full-problem subsolver named, its log says so, found 4 December.) Sweeps
-  keep one worker per case, as each Dask worker has one thread.
+  keep one worker per case, as each Dask worker has one thread. On 4 December `make plan` took 48.5 s and wrote the
+  same files, byte for byte.
 - **A first plan within 1 s**: since 4 December the plan a solve starts from is reported at once when it holds
   every rule (`planner.check`): the greedy baseline on kp-2018-h2 (0.08 s, objective 7,145.54), the published plan
   for a what-if variant it still fits, else the greedy baseline (a person away for a month: 0.1 s); a solve never
