@@ -424,3 +424,16 @@ def test_valid_scenarios_round_trip(files):
         for name in ALL_FILES:
             assert (root / "a" / name).read_bytes() == (root / "b" / name).read_bytes(), name
         assert sorted(p.name for p in (root / "a").iterdir()) == sorted(ALL_FILES)  # no temp files left
+
+
+def test_text_with_a_yaml_line_break_in_it_round_trips(mini_dir, tmp_path):
+    """Found by the round trip above: a name with U+0085 (NEL) came back with a space, because PyYAML wrote the
+    character as it is in a single-quoted string and reading folds a line break. NEL, U+2028 and U+2029 are
+    written escaped now; the names without them are written as before."""
+    first = load_scenario(mini_dir)
+    for text in ("0\x850", "a\u2028b", "c\u2029d", "plain"):
+        changed = dataclasses.replace(first, name=text, description=f"{text} too")
+        again = load_scenario(save_scenario(changed, tmp_path / f"s{ord(text[1])}"))
+        assert (again.name, again.description) == (text, f"{text} too")
+    written = (tmp_path / f"s{ord('l')}" / "scenario.yaml").read_text(encoding="utf-8")
+    assert written.startswith("name: plain\n")

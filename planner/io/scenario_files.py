@@ -599,9 +599,27 @@ def _extra_columns(items) -> list[str]:
     return names
 
 
+# Characters YAML reads as line breaks: in a plain or single-quoted string PyYAML writes them as they are, and
+# reading folds them into a space; a double-quoted string escapes them (\N, \L, \P), so the text comes back.
+YAML_LINE_BREAKS = "\x85\u2028\u2029"
+
+
+class _ScenarioDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, writing a string with a YAML line break in it double-quoted."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = '"' if any(ch in text for ch in YAML_LINE_BREAKS) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_ScenarioDumper.add_representer(str, _represent_text)
+
+
 def scenario_files(scenario: Scenario) -> dict[str, str]:
     """The text of every file of a scenario folder, keyed by file name."""
-    files = {SCENARIO_FILE: yaml.safe_dump(_yaml_document(scenario), sort_keys=False, allow_unicode=True)}
+    files = {SCENARIO_FILE: yaml.dump(_yaml_document(scenario), Dumper=_ScenarioDumper, sort_keys=False,
+                                      allow_unicode=True)}
 
     extra = _extra_columns(scenario.participants)
     header = [c.name for c in PARTICIPANT_COLUMNS] + extra
