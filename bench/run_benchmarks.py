@@ -369,7 +369,9 @@ solver" says the checker's objective equals the solver's on every OPTIMAL run.
 
 Variants: CSC-2 unavailable 15 Sep–15 Oct; `travel_km` weight 0.02; an invitation to Guinea; AO-RV pinned to
 1 Oct; WDC-1 away 20 Sep–20 Oct re-planned from the published plan on 1 Sep (minimal-change, complete hint);
-`--reproducible` (deterministic time limit of 60).
+`--reproducible` (deterministic time limit of 60). "first plan s": the first valid plan the user has, the
+starting plan when one holds every rule (the published plan, else the greedy baseline; none for fewest-changes
+re-plans); "search's first plan s": CP-SAT's first solution that beats it (before 4 December: its first at all).
 
 {variant_table(runs)}
 
@@ -378,8 +380,9 @@ Variants: CSC-2 unavailable 15 Sep–15 Oct; `travel_km` weight 0.02; an invitat
 Synthetic instances: `planner.apps.synthetic`, seed 1, 184 days, 4 reviewers per engagement, weights derived so
 that work comes first. The greedy baseline (`planner.engine.greedy`: earliest feasible date, first eligible
 reviewers) runs on the same instance and is scored by the same checker. "peak MB" is the case's own peak resident
-memory (ru_maxrss of its process: model build, solve, checker and greedy). The first row is kp-2018-h2 without the
-chain credit, for comparison.
+memory (ru_maxrss of its process: model build, solve, checker and greedy). "first plan s" as above: the greedy
+baseline where it holds every rule (up to 100 × 400), else CP-SAT's first solution (model build included). The
+first row is kp-2018-h2 without the chain credit, for comparison.
 
 {table(rows)}
 

@@ -293,3 +293,51 @@ def test_a_what_if_variant_the_published_plan_still_fits_starts_from_the_publish
     solve(variant, hint=published_plan, time_limit_s=0.02, reproducible=True, workers=1, progress=reports.append)
     assert reports[0].starting
     assert reports[0].objective == pytest.approx(total_penalty(evaluate(variant, published_plan)))
+
+
+def test_a_search_that_ends_on_a_worse_plan_returns_the_starting_plan_with_no_bound_above_it(kp, monkeypatch):
+    """Every plan the search may find is made to cost more than the greedy baseline (a floor on its objective):
+    the result is the baseline itself, FEASIBLE, and the floored search's bound, which is not a bound on the
+    baseline's scenario, is not shown above its objective."""
+    import planner.engine.solve as solve_module
+    from planner.engine.greedy import greedy_plan
+    from planner.engine.model import WEIGHT_SCALE
+
+    baseline = greedy_plan(kp)
+    baseline_cost = check(kp, baseline).objective
+    real_run = solve_module._run
+
+    def floored(builder, *args, **kwargs):
+        builder.model.add(builder.objective_expr >= round((baseline_cost + 1_000) * WEIGHT_SCALE))
+        return real_run(builder, *args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "_run", floored)
+    result = solve_module.solve(kp, time_limit_s=5, reproducible=True, workers=1)
+    assert result.status == "FEASIBLE"
+    assert result.plan.assignments == baseline.assignments
+    assert result.objective == pytest.approx(baseline_cost)
+    assert result.bound is None or result.bound <= result.objective + 1e-6
+
+
+def test_a_starting_plan_must_keep_drop_outs_off_and_started_teams_as_they_are(kp):
+    from planner.engine.greedy import greedy_plan
+    from planner.engine.solve import _starting_plan
+
+    baseline = greedy_plan(kp)
+    assert _starting_plan(kp, baseline, "greedy baseline", None, frozenset(), ()) is not None
+    member = next(a for a in baseline.assignments if a.role == "member")
+    dropped = frozenset({(member.engagement_id, member.reviewer_id)})
+    assert _starting_plan(kp, baseline, "greedy baseline", None, dropped, ()) is None
+    started = tuple(a for a in baseline.assignments if a.engagement_id == member.engagement_id)
+    assert _starting_plan(kp, baseline, "greedy baseline", None, frozenset(), started) is not None
+    other_team = tuple(dataclasses.replace(a, reviewer_id=f"{a.reviewer_id}-X") for a in started)
+    assert _starting_plan(kp, baseline, "greedy baseline", None, frozenset(), other_team) is None
+
+
+def test_a_fewest_changes_re_plan_reports_no_starting_plan(kp, published_plan):
+    from planner.engine.solve import solve
+
+    reports = []
+    solve(kp, reference=published_plan, fewest_changes=True, time_limit_s=2, reproducible=True, workers=1,
+          progress=reports.append)
+    assert reports and not any(r.starting for r in reports)

@@ -150,6 +150,26 @@ def test_background_solve_checks_its_time_limit_and_starts_once(mini):
     job.wait(5)
 
 
+def test_the_starting_plan_shows_as_a_plan_found_and_says_where_it_comes_from(mini):
+    """solve reports the plan it starts from first (solutions 0): the panel counts it, says it is the starting
+    plan, and counts the search's plans on top of it."""
+    states = []
+
+    def starting_then_searching(scenario, *, progress=None, stop_event=None, **options):
+        progress(Progress(0.01, 30.0, None, None, 0, starting_from="greedy baseline"))
+        progress(Progress(0.5, 12.0, 5.0, 7 / 12, 1))
+        return _result(scenario, _plan(), stopped=False)
+
+    job = nb.BackgroundSolve(mini, explain=False, on_progress=states.append, solve_fn=starting_then_searching)
+    job.start().wait(5)
+    first = next(s for s in states if s.objective == 30.0)
+    assert first.solutions == 1 and "Starting from the greedy baseline" in first.text()
+    assert "1 plan(s) found" in first.text() and "no useful bound yet" in first.text()
+    second = next(s for s in states if s.objective == 12.0)
+    assert second.solutions == 2 and "Starting from" not in second.text()
+    assert job.state().solutions >= 2
+
+
 def test_a_real_solve_of_the_mini_scenario_in_the_background(mini):
     states = []
     job = nb.BackgroundSolve(mini, time_limit_s=5, on_progress=states.append).start()

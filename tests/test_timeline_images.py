@@ -201,7 +201,7 @@ def test_prerender_stopped_while_drawing_stops_its_browser_too(tmp_path):
             drawer.kill()
 
 
-def test_a_picture_that_fails_once_is_drawn_on_the_second_try_and_twice_raises(monkeypatch):
+def test_a_picture_whose_page_was_not_ready_is_drawn_on_a_second_try_and_other_failures_raise(monkeypatch):
     """kaleido once raised "kaleido_scopes is not defined" for the first picture on a loaded machine."""
     from types import SimpleNamespace
 
@@ -221,7 +221,19 @@ def test_a_picture_that_fails_once_is_drawn_on_the_second_try_and_twice_raises(m
     assert calls == [{"format": "png", "width": IMAGE_WIDTH, "height": 300}] * 2
 
     def broken(figure, **size):
+        calls.append(size)
         raise RuntimeError("no browser")
 
-    with pytest.raises(RuntimeError, match="no browser"):
+    calls.clear()
+    with pytest.raises(RuntimeError, match="no browser"):  # any other failure: no second try
         timeline_images._png(SimpleNamespace(to_image=broken), spec)
+    assert len(calls) == 1
+
+    def never_ready(figure, **size):
+        calls.append(size)
+        raise RuntimeError("ReferenceError: kaleido_scopes is not defined")
+
+    calls.clear()
+    with pytest.raises(RuntimeError, match="kaleido_scopes"):  # twice: raised
+        timeline_images._png(SimpleNamespace(to_image=never_ready), spec)
+    assert len(calls) == 2

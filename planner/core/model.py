@@ -304,7 +304,7 @@ class CostSettings:
 @dataclass(frozen=True)
 class SolverSettings:
     time_limit_s: float = 30.0
-    workers: int = 2  # one per core of the machines this runs on; 2 runs two bound-proving workers (solve.py)
+    workers: int = 2  # one per core of the machines this runs on; 2: the full-LP search and its helpers (solve.py)
     seed: int = 0
     reproducible: bool = False
     relative_gap_limit: float = 0.0

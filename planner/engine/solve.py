@@ -82,6 +82,7 @@ class Progress:
     gap: float | None
     solutions: int
     stage: str = ""
+    starting_from: str = ""  # the starting plan's source ("greedy baseline", "published plan"); "" for the search's
 
     def text(self) -> str:
         if self.stage:
@@ -89,13 +90,14 @@ class Progress:
             bound = "" if self.bound is None else f", at least {max(0.0, self.bound):,g}"
             return f"{self.elapsed_s:.1f} s, {self.stage}: {best}{bound}"
         if self.starting:
-            return f"{self.elapsed_s:.1f} s, starting plan (every rule holds): {bound_text(self.objective, None, None)}"
+            return (f"{self.elapsed_s:.1f} s, starting plan, the {self.starting_from} (every rule holds): "
+                    f"{bound_text(self.objective, None, None)}")
         return f"{self.elapsed_s:.1f} s, plan #{self.solutions}: {bound_text(self.objective, self.bound, self.gap)}"
 
     @property
     def starting(self) -> bool:
         """The plan the search starts from (the greedy baseline or the published plan), not one it found."""
-        return self.solutions == 0 and self.objective is not None and not self.stage
+        return bool(self.starting_from)
 
 
 class StageName(StrEnum):
@@ -355,10 +357,11 @@ def _run(builder: ModelBuilder, settings: SolverSettings, progress, stop_event, 
     watcher = None
     if stop_event is not None:
         def watch() -> None:
-            while not done.is_set():
-                if stop_event.wait(0.05):
+            while not done.wait(0.05):
+                if stop_event.is_set():
+                    # every 0.05 s until the solve returns: a stop asked for before CP-SAT has started its
+                    # search (during presolve, or while the model is loaded) would otherwise be lost
                     solver.stop_search()
-                    return
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
     try:
@@ -415,32 +418,34 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
     ``frozen`` assignments keep their engagements' teams and leads exactly (what has started). The result's
     ``changes`` count from ``changes_from`` (default: ``reference``) and it records ``policy``.
     ``stop_event`` stops the search and keeps the best plan found. Progress times count from
-    this call (model build included). Left-out engagements carry no reason and a failed solve no diagnosis:
-    ``planner.engine.explain.explain`` adds them.
+    this call (model build included); the first report is the starting plan when one holds every rule (the
+    published plan, else the greedy baseline; ``Progress.starting``), and the result is never worse than it.
+    Left-out engagements carry no reason and a failed solve no diagnosis: ``planner.engine.explain.explain``
+    adds them.
     """
     called = time.monotonic()
     settings = settings_for(scenario, time_limit_s, reproducible, workers)
     if fewest_changes and reference is None:
         raise ValueError("fewest_changes needs the reference plan to count changes from")
     start = reference if reference is not None else hint  # a published plan to start from, if any
-    baseline = reported = start_plan = None  # start_plan: holds every rule; a solve never returns less than it
-    if start is not None and _holds_every_rule(scenario, start, exclusions):
-        start_plan = dataclasses.replace(start, meta={})
-    elif warm_start and not frozen and not fewest_changes:
-        # a spreadsheet-style first plan, when there is no plan to start from or it breaks a rule now: it is the
-        # plan a user has at once, before the model is built, if it holds every rule; hinted when nothing else is,
-        # it gives large scenarios a quick first solution
+    # the starting plan: one that holds every rule (checked before the model is built), which the user has at
+    # once and a solve never returns less than
+    begin = None if start is None else _starting_plan(scenario, start, "published plan", reference, exclusions, frozen)
+    baseline = None
+    if begin is None and warm_start and not fewest_changes:
+        # a spreadsheet-style first plan, when there is no plan to start from or it breaks a rule now; hinted
+        # when nothing else is, it also gives large scenarios a quick first solution
         baseline = greedy_plan(scenario)
-        if _holds_every_rule(scenario, baseline, exclusions):
-            start_plan = dataclasses.replace(baseline, meta={})
-    if start_plan is not None and not fewest_changes:
-        reported = _report_start(progress, called, scenario, start_plan, reference)
+        begin = _starting_plan(scenario, baseline, "greedy baseline", reference, exclusions, frozen)
+    if begin is not None and progress is not None and not fewest_changes:
+        progress(Progress(time.monotonic() - called, begin.objective, None, None, 0, starting_from=begin.source))
     builder = ModelBuilder(scenario, reference, count_changes=fewest_changes, exclusions=exclusions,
                            frozen=frozen).build()
     if start is not None:
         complete_hint(builder, start, settings)  # its decisions at least, even when it breaks a rule now
     elif baseline is not None:
         hint_from_plan(builder, baseline)
+    reported = None if begin is None or fewest_changes else begin.objective  # the search's reports must beat it
     extras = {"changes_from": changes_from if changes_from is not None else reference, "policy": policy,
               "exclusions": exclusions}
     stages: list[Stage] = []
@@ -461,7 +466,7 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
                                time.monotonic() - called, solutions, stop_event, reference, tuple(stages),
                                keep_objective=False, extras=extras)
             return _result(builder, scenario, settings, solver, cp_status, time.monotonic() - called, solutions,
-                           stop_event, reference, tuple(stages), start_plan=start_plan, extras=extras)
+                           stop_event, reference, tuple(stages), start=begin, extras=extras)
         last_found = solver
         value = round(solver.objective_value)
         stages.append(Stage(name, value / scale, solver.best_objective_bound / scale, cp_status == cp_model.OPTIMAL))
@@ -481,52 +486,68 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
         return _result(builder, scenario, settings, last, cp_model.FEASIBLE, time.monotonic() - called, solutions,
                        stop_event, reference, tuple(stages), keep_objective=False, extras=extras)
     return _result(builder, scenario, settings, solver, cp_status, time.monotonic() - called if levels else runtime,
-                   solutions, stop_event, reference, tuple(stages), start_plan=start_plan, extras=extras)
+                   solutions, stop_event, reference, tuple(stages), start=begin, extras=extras)
 
 
-def _holds_every_rule(scenario: Scenario, plan: Plan, exclusions: frozenset[tuple[str, str]]) -> bool:
-    """The checker passes ``plan`` and it keeps every dropped-out person off the teams."""
-    return check(scenario, plan).ok and not any((a.engagement_id, a.reviewer_id) in exclusions
-                                                 for a in plan.assignments)
+@dataclass(frozen=True)
+class _Start:
+    """A plan a solve starts from that holds every rule, its objective (the checker's) and where it comes from."""
+
+    plan: Plan
+    objective: float
+    source: str
 
 
-def _report_start(progress, called: float, scenario: Scenario, plan: Plan, reference: Plan | None) -> float | None:
-    """Report the plan the search starts from (``Progress.solutions`` 0): the user has a valid plan from here on.
-    Returns its objective, which the search's own reports must then beat."""
-    if progress is None:
+def _starting_plan(scenario: Scenario, plan: Plan, source: str, reference: Plan | None,
+                   exclusions: frozenset[tuple[str, str]], frozen: tuple) -> _Start | None:
+    """``plan`` as a starting plan when the checker passes it, it keeps every dropped-out person off the teams and
+    every started engagement's team and lead exactly (``frozen``); else None."""
+    if any((a.engagement_id, a.reviewer_id) in exclusions for a in plan.assignments):
         return None
-    objective = total_penalty(evaluate(scenario, plan, reference))
-    progress(Progress(time.monotonic() - called, objective, None, None, 0))
-    return objective
+    frozen_teams = {a.engagement_id for a in frozen}
+    kept = {(a.engagement_id, a.reviewer_id, a.role) for a in plan.assignments if a.engagement_id in frozen_teams}
+    if kept != {(a.engagement_id, a.reviewer_id, a.role) for a in frozen}:
+        return None
+    report = check(scenario, plan, reference)
+    return _Start(dataclasses.replace(plan, meta={}), report.objective, source) if report.ok else None
+
+
+def _start_is_better(builder: ModelBuilder, scenario: Scenario, solver: cp_model.CpSolver, status: SolveStatus,
+                     reference: Plan | None, keep_objective: bool, stages: tuple, start: _Start) -> bool:
+    """The starting plan beats what the search ended with: no plan at all, or (a plain solve) one that the
+    checker scores worse — compared on the checker's scale, as the solver's may leave out a term (the chain
+    credit of a large scenario) or count a helper variable short of its best."""
+    if not status.has_plan:
+        return True
+    if not keep_objective or stages:
+        return False
+    found = total_penalty(evaluate(scenario, extract_plan(builder, solver), reference))
+    return found > start.objective + 1e-6
 
 
 def _result(builder: ModelBuilder, scenario: Scenario, settings: SolverSettings, solver: cp_model.CpSolver,
             cp_status, runtime: float, solutions: int, stop_event, reference: Plan | None,
-            stages: tuple[Stage, ...], keep_objective: bool = True, start_plan: Plan | None = None,
+            stages: tuple[Stage, ...], keep_objective: bool = True, start: _Start | None = None,
             extras: dict | None = None) -> SolveResult:
     """The result of the solver's last solution; ``keep_objective=False`` when that solution minimised a level
-    before the soft terms (its soft-terms objective is then recomputed from the plan, with no bound). When the
-    search stopped before any solution (e.g. inside presolve) but started from ``start_plan``, a plan that holds
-    every rule, that plan is the result, and likewise when the search ended on a worse plan: a solve never
-    returns less than the plan it started from."""
+    before the soft terms (its soft-terms objective is then recomputed from the plan, with no bound). A solve
+    never returns less than its starting plan ``start``: that plan is the result when the search ended with no
+    plan (stopped first, or a model that disagrees with the checker) or, in a plain solve, on a plan the checker
+    scores worse (a search cut short ends on its own heuristics' solutions)."""
     status = _FROM_CP_SAT.get(cp_status, SolveStatus.UNKNOWN)
     extras = extras or {}
-    # the starting plan only when it holds every rule (the probe that completed it may have dropped a person
-    # the model has no variable for, e.g. one who is no longer eligible)
-    if start_plan is not None and _holds_every_rule(scenario, start_plan, extras.get("exclusions", frozenset())):
-        start_objective = total_penalty(evaluate(scenario, start_plan, reference))
-        # a search cut short may end on a plan worse than the one it started from (its first solutions come
-        # from its own heuristics): keep the better one, with the search's bound, which holds for every plan
-        worse = (status == SolveStatus.FEASIBLE and keep_objective and not stages
-                 and solver.objective_value / WEIGHT_SCALE > start_objective + 1e-6)
-        if status == SolveStatus.UNKNOWN or worse:
-            bound = solver.best_objective_bound / WEIGHT_SCALE if worse else None
-            result = SolveResult(SolveStatus.FEASIBLE, start_objective, bound, relative_gap(start_objective, bound),
-                                 runtime, None, settings=settings,
-                                 stopped=bool(stop_event is not None and stop_event.is_set()), solutions=solutions,
-                                 chain_credit_modelled=builder.chain_credit_modelled,
-                                 candidates_pruned=builder.candidates_pruned, stages=stages, **extras)
-            return with_plan(scenario, result, start_plan, reference)
+    if start is not None and _start_is_better(builder, scenario, solver, status, reference, keep_objective, stages,
+                                              start):
+        bound = None  # the search's bound, when it holds for every plan and says something about this one
+        if status.has_plan and builder.chain_credit_modelled and not builder.candidates_pruned:
+            searched = solver.best_objective_bound / WEIGHT_SCALE
+            bound = searched if searched <= start.objective + 1e-6 else None
+        result = SolveResult(SolveStatus.FEASIBLE, start.objective, bound, relative_gap(start.objective, bound),
+                             runtime, None, settings=settings,
+                             stopped=bool(stop_event is not None and stop_event.is_set()), solutions=solutions,
+                             chain_credit_modelled=builder.chain_credit_modelled,
+                             candidates_pruned=builder.candidates_pruned, stages=stages, **extras)
+        return with_plan(scenario, result, start.plan, reference)
     if status == SolveStatus.OPTIMAL and any(not stage.proven for stage in stages):
         status = SolveStatus.FEASIBLE  # a level before was not proven least
     if not keep_objective and status == SolveStatus.OPTIMAL:

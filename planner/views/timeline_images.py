@@ -124,7 +124,9 @@ def _png(pio, spec: dict) -> bytes:
     size = {"format": "png", "width": IMAGE_WIDTH, "height": spec["layout"].get("height")}
     try:
         return pio.to_image(spec, **size)
-    except RuntimeError:
+    except RuntimeError as error:
+        if "kaleido_scopes" not in str(error):
+            raise  # a browser that could not start or was stopped: no second try
         time.sleep(1)
     return pio.to_image(spec, **size)
 

@@ -110,6 +110,7 @@ class BackgroundSolve:
         self.error: BaseException | None = None
         self.stop_requested_at: float | None = None
         self._state = SolveState()
+        self._starting = 0  # 1 once the solve reported the plan it starts from: counted among the plans
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -163,7 +164,13 @@ class BackgroundSolve:
                 traceback.print_exc()
 
     def _progress(self, p: Progress) -> None:
-        self._update(objective=p.objective, bound=p.bound, gap=p.gap, solutions=p.solutions, stage=p.stage)
+        if p.starting:  # a plan that holds every rule, there at once; the search's plans must beat it
+            self._starting = 1
+            self._update(objective=p.objective, bound=None, gap=None, solutions=1,
+                         detail=f"Starting from the {p.starting_from}")
+            return
+        self._update(objective=p.objective, bound=p.bound, gap=p.gap, solutions=p.solutions + self._starting,
+                     stage=p.stage, detail="")
 
     def _run(self) -> None:
         try:
@@ -172,7 +179,7 @@ class BackgroundSolve:
                                    reference=self.reference, progress=self._progress, stop_event=self._stop,
                                    **options)
             self._update(objective=result.objective, bound=result.bound, gap=result.gap, stage="",
-                         solutions=max(result.solutions, self._state.solutions))
+                         solutions=max(result.solutions + self._starting, self._state.solutions))
             if result.plan is None:  # why there is no plan (``solve`` itself does not say)
                 result = explain_result(self.scenario, result, reference=self.reference, stop_event=self._stop,
                                         exclusions=self.exclusions)
