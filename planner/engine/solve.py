@@ -514,12 +514,12 @@ def _starting_plan(scenario: Scenario, plan: Plan, source: str, reference: Plan 
 
 def _start_is_better(builder: ModelBuilder, scenario: Scenario, solver: cp_model.CpSolver, status: SolveStatus,
                      reference: Plan | None, keep_objective: bool, stages: tuple, start: _Start) -> bool:
-    """The starting plan beats what the search ended with: no plan at all, or (a plain solve) one that the
-    checker scores worse — compared on the checker's scale, as the solver's may leave out a term (the chain
-    credit of a large scenario) or count a helper variable short of its best."""
-    if not status.has_plan:
+    """The starting plan beats what the search ended with: no plan (stopped first, or a model that disagrees with
+    the checker), or, in a plain solve, one that the checker scores worse — compared on the checker's scale, as
+    the solver's may leave out a term (the chain credit of a large scenario) or count a helper short of its best."""
+    if status in (SolveStatus.UNKNOWN, SolveStatus.INFEASIBLE):  # not MODEL_INVALID: a bug, not to be hidden
         return True
-    if not keep_objective or stages:
+    if not status.has_plan or not keep_objective or stages:
         return False
     found = total_penalty(evaluate(scenario, extract_plan(builder, solver), reference))
     return found > start.objective + 1e-6

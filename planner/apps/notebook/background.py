@@ -179,7 +179,8 @@ class BackgroundSolve:
                                    reference=self.reference, progress=self._progress, stop_event=self._stop,
                                    **options)
             self._update(objective=result.objective, bound=result.bound, gap=result.gap, stage="",
-                         solutions=max(result.solutions + self._starting, self._state.solutions))
+                         solutions=max(result.solutions + self._starting, int(result.plan is not None),
+                                       self._state.solutions))
             if result.plan is None:  # why there is no plan (``solve`` itself does not say)
                 result = explain_result(self.scenario, result, reference=self.reference, stop_event=self._stop,
                                         exclusions=self.exclusions)
