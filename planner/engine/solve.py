@@ -437,15 +437,15 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
         # when nothing else is, it also gives large scenarios a quick first solution
         baseline = greedy_plan(scenario)
         begin = _starting_plan(scenario, baseline, "greedy baseline", reference, exclusions, frozen)
-    if begin is not None and progress is not None and not fewest_changes:
-        progress(Progress(time.monotonic() - called, begin.objective, None, None, 0, starting_from=begin.source))
+    reported = None if begin is None or fewest_changes else begin.objective  # the search's reports must beat it
+    if reported is not None and progress is not None:
+        progress(Progress(time.monotonic() - called, reported, None, None, 0, starting_from=begin.source))
     builder = ModelBuilder(scenario, reference, count_changes=fewest_changes, exclusions=exclusions,
                            frozen=frozen).build()
     if start is not None:
         complete_hint(builder, start, settings)  # its decisions at least, even when it breaks a rule now
     elif baseline is not None:
         hint_from_plan(builder, baseline)
-    reported = None if begin is None or fewest_changes else begin.objective  # the search's reports must beat it
     extras = {"changes_from": changes_from if changes_from is not None else reference, "policy": policy,
               "exclusions": exclusions}
     stages: list[Stage] = []
@@ -512,17 +512,16 @@ def _starting_plan(scenario: Scenario, plan: Plan, source: str, reference: Plan 
     return _Start(dataclasses.replace(plan, meta={}), report.objective, source) if report.ok else None
 
 
-def _start_is_better(builder: ModelBuilder, scenario: Scenario, solver: cp_model.CpSolver, status: SolveStatus,
-                     reference: Plan | None, keep_objective: bool, stages: tuple, start: _Start) -> bool:
+def _start_is_better(scenario: Scenario, found: Plan | None, status: SolveStatus, reference: Plan | None,
+                     keep_objective: bool, stages: tuple, start: _Start) -> bool:
     """The starting plan beats what the search ended with: no plan (stopped first, or a model that disagrees with
     the checker), or, in a plain solve, one that the checker scores worse — compared on the checker's scale, as
     the solver's may leave out a term (the chain credit of a large scenario) or count a helper short of its best."""
     if status in (SolveStatus.UNKNOWN, SolveStatus.INFEASIBLE):  # not MODEL_INVALID: a bug, not to be hidden
         return True
-    if not status.has_plan or not keep_objective or stages:
+    if found is None or not keep_objective or stages:
         return False
-    found = total_penalty(evaluate(scenario, extract_plan(builder, solver), reference))
-    return found > start.objective + 1e-6
+    return total_penalty(evaluate(scenario, found, reference)) > start.objective + 1e-6
 
 
 def _result(builder: ModelBuilder, scenario: Scenario, settings: SolverSettings, solver: cp_model.CpSolver,
@@ -536,8 +535,8 @@ def _result(builder: ModelBuilder, scenario: Scenario, settings: SolverSettings,
     scores worse (a search cut short ends on its own heuristics' solutions)."""
     status = _FROM_CP_SAT.get(cp_status, SolveStatus.UNKNOWN)
     extras = extras or {}
-    if start is not None and _start_is_better(builder, scenario, solver, status, reference, keep_objective, stages,
-                                              start):
+    found = extract_plan(builder, solver) if status.has_plan else None  # the search's plan, extracted once
+    if start is not None and _start_is_better(scenario, found, status, reference, keep_objective, stages, start):
         bound = None  # the search's bound, when it holds for every plan and says something about this one
         if status.has_plan and builder.chain_credit_modelled and not builder.candidates_pruned:
             searched = solver.best_objective_bound / WEIGHT_SCALE
@@ -556,9 +555,9 @@ def _result(builder: ModelBuilder, scenario: Scenario, settings: SolverSettings,
                          stopped=bool(stop_event is not None and stop_event.is_set()), solutions=solutions,
                          chain_credit_modelled=builder.chain_credit_modelled,
                          candidates_pruned=builder.candidates_pruned, stages=stages, **extras)
-    if not status.has_plan:
+    if found is None:
         return result
-    plan = extract_plan(builder, solver)
+    plan = found
     if keep_objective:
         objective = solver.objective_value / WEIGHT_SCALE
         bound = solver.best_objective_bound / WEIGHT_SCALE
