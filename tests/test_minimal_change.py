@@ -317,6 +317,11 @@ def test_a_search_that_ends_on_a_worse_plan_returns_the_starting_plan_with_no_bo
     assert result.plan.assignments == baseline.assignments
     assert result.objective == pytest.approx(baseline_cost)
     assert result.bound is None or result.bound <= result.objective + 1e-6
+    assert result.kept_start == "greedy baseline" and result.search_status in ("UNKNOWN", "FEASIBLE")
+    assert "It is the greedy baseline the search started from" in result.quality()
+    saved = solve_module.saved_result(kp, result.plan)  # plan.json keeps it, so a saved plan says so too
+    assert saved.kept_start == "greedy baseline" and saved.search_status == result.search_status
+    assert saved.quality() == result.quality()
 
 
 def test_a_starting_plan_must_keep_drop_outs_off_and_started_teams_as_they_are(kp):
@@ -341,3 +346,69 @@ def test_a_fewest_changes_re_plan_reports_no_starting_plan(kp, published_plan):
     solve(kp, reference=published_plan, fewest_changes=True, time_limit_s=2, reproducible=True, workers=1,
           progress=reports.append)
     assert reports and not any(r.starting for r in reports)
+
+
+def test_a_plan_the_search_found_does_not_say_it_is_the_starting_plan(kp):
+    from planner.engine.solve import saved_result, solve
+
+    result = solve(kp, time_limit_s=5, reproducible=True, workers=1)
+    assert result.plan is not None and not result.kept_start and result.search_status is None
+    assert "started from" not in result.quality()
+    assert "kept_start" not in result.plan.meta and not saved_result(kp, result.plan).kept_start
+
+
+def _kept(status, search_status, pruned=False, gap=None, stopped=False):
+    from planner import load_plan
+    from planner.engine.solve import SolveResult
+
+    plan = load_plan(PUBLISHED)
+    bound = None if gap is None else 100 * (1 - gap)
+    return SolveResult(status, 100.0, bound, gap, 1.0, plan, kept_start="greedy baseline",
+                       search_status=search_status, candidates_pruned=pruned, stopped=stopped)
+
+
+def test_a_kept_starting_plan_says_why_the_search_did_not_beat_it():
+    from planner.engine.solve import SolveStatus as S
+
+    stopped_first = _kept(S.FEASIBLE, S.UNKNOWN).quality()
+    assert "found no plan before it stopped" in stopped_first and "More time would help" in stopped_first
+    worse = _kept(S.FEASIBLE, S.FEASIBLE, gap=0.03).quality()
+    assert "within 3.0 %" in worse and "cost more" in worse and "More time would help" in worse
+    assert "More time would help" not in _kept(S.FEASIBLE, S.FEASIBLE, stopped=True).quality()
+    pruned = _kept(S.FEASIBLE, S.INFEASIBLE, pruned=True).quality()
+    assert "nearest candidates" in pruned and "More time" not in pruned
+    disagreement = _kept(S.FEASIBLE, S.INFEASIBLE).quality()
+    assert "checker contradicts" in disagreement and "More time" not in disagreement
+    unmodelled = _kept(S.FEASIBLE, S.OPTIMAL).quality()
+    assert "chain credit" in unmodelled and "More time" not in unmodelled
+
+
+def test_the_search_must_beat_the_starting_plan_on_its_own_scale(kp, monkeypatch):
+    """When the model leaves the chain credit out (a large scenario), the search's objectives do not include it:
+    its reports are compared with the starting plan's objective without the credit, not with the checker's."""
+    import planner.engine.model as model_module
+    import planner.engine.solve as solve_module
+    from planner.engine.greedy import greedy_plan
+
+    start = solve_module._starting_plan(kp, greedy_plan(kp), "greedy baseline", None, frozenset(), ())
+    credit = sum(t.penalty for t in start.terms if t.name == "chain_credit_km")
+    assert credit < 0
+    assert start.solver_objective(True) == pytest.approx(start.objective)
+    assert start.solver_objective(False) == pytest.approx(start.objective - credit)
+
+    thresholds = []
+    real_run = solve_module._run
+
+    def recording(*args, **kwargs):
+        thresholds.append(kwargs.get("better_than"))
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "_run", recording)
+    for limit, expected in ((model_module.CHAIN_CANDIDATE_LIMIT, start.objective),
+                            (0, start.objective - credit)):  # 0: too many candidates, the credit is only reported
+        monkeypatch.setattr(solve_module, "ModelBuilder",
+                            lambda *args, _limit=limit, **kwargs: ModelBuilder(*args, chain_limit=_limit, **kwargs))
+        thresholds.clear()
+        result = solve_module.solve(kp, time_limit_s=0.5, reproducible=True, workers=1, progress=lambda p: None)
+        assert result.chain_credit_modelled == (limit > 0)
+        assert thresholds == [pytest.approx(expected)]

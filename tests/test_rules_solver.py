@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from ortools.sat.python import cp_model
 from planner_helpers import (
     SOLVED,
     add_event,
@@ -408,6 +409,52 @@ def test_a_complete_hint_is_the_plan_itself_and_a_plan_that_no_longer_fits_keeps
     assert not complete_hint(builder, reference, settings_for(broken, LIMIT))
     assert 0 < len(builder.model.proto.solution_hint.vars) < len(builder.model.proto.variables)
 
+
+
+def test_a_stop_asked_for_before_the_complete_hint_leaves_the_decisions_hinted_only(mini, mini_result):
+    import threading
+
+    from planner.engine.hints import complete_hint
+    from planner.engine.model import ModelBuilder
+    from planner.engine.solve import settings_for
+
+    reference = mini_result.plan
+    stopped = threading.Event()
+    stopped.set()
+    builder = ModelBuilder(mini, reference).build()
+    assert not complete_hint(builder, reference, settings_for(mini, LIMIT), stopped)
+    assert 0 < len(builder.model.proto.solution_hint.vars) < len(builder.model.proto.variables)
+    builder = ModelBuilder(mini, reference).build()
+    assert complete_hint(builder, reference, settings_for(mini, LIMIT), threading.Event())  # not set: complete
+
+
+@pytest.mark.parametrize("reproducible", [True, False])
+def test_the_complete_hint_probe_is_limited_in_deterministic_units_only_when_reproducible(mini, mini_result,
+                                                                                          monkeypatch, reproducible):
+    """A wall-clock limit on the probe of a reproducible solve would let a busy machine change the hint, and so
+    the plan."""
+    import planner.engine.hints as hints_module
+    from planner.engine.model import ModelBuilder
+    from planner.engine.solve import settings_for
+
+    made = []
+    real_solver = cp_model.CpSolver
+
+    class Recording(real_solver):
+        def __init__(self):
+            super().__init__()
+            made.append(self)
+
+    monkeypatch.setattr(hints_module.cp_model, "CpSolver", Recording)
+    settings = settings_for(mini, 30, reproducible=reproducible)
+    assert hints_module.complete_hint(ModelBuilder(mini, mini_result.plan).build(), mini_result.plan, settings)
+    (probe,) = made
+    if reproducible:
+        assert probe.parameters.max_deterministic_time == pytest.approx(3.0)
+        assert probe.parameters.max_time_in_seconds > 3.0
+    else:
+        assert probe.parameters.max_time_in_seconds == pytest.approx(3.0)
+        assert probe.parameters.max_deterministic_time > 1e6  # CP-SAT's default: no deterministic limit
 
 def test_resolving_with_the_plan_as_reference_returns_it(mini):
     reference = solved(mini, reproducible=True).plan

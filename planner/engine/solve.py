@@ -29,9 +29,11 @@ from planner.core.version import PACKAGE_VERSION
 from planner.engine.greedy import greedy_plan
 from planner.engine.hints import complete_hint, hint_from_plan
 from planner.engine.model import WEIGHT_SCALE, ModelBuilder
+from planner.engine.stopping import solve_stoppable
 from planner.io.plan_files import scenario_hash
 from planner.rules.changes import Change, plan_changes
 from planner.rules.checker import check
+from planner.rules.names import TermName
 from planner.rules.scoring import TermResult, evaluate, total_penalty
 
 
@@ -161,6 +163,8 @@ class SolveResult:
     changes_from: Plan | None = None  # the published plan a re-plan counts its changes from
     policy: str = ""  # a re-plan's policy: "fewest", "weighted" or "free"
     exclusions: frozenset[tuple[str, str]] = frozenset()  # drop-outs: (engagement, person) kept off the teams
+    kept_start: str = ""  # the plan is the starting plan ("greedy baseline", "published plan"): nothing beat it
+    search_status: SolveStatus | None = None  # with ``kept_start``: how the search itself ended
 
     @property
     def found_plan(self) -> bool:
@@ -189,12 +193,31 @@ class SolveResult:
             return f"{levels[0].upper()}{levels[1:]}; among those plans, {best}."
         if self.proven_best:
             return "Proven best: no plan that keeps every rule costs less."
-        more = "" if self.stopped else " More time would help."
+        origin, time_helps = self._kept_start_text()
+        more = " More time would help." if time_helps and not self.stopped else ""
         if not self.useful_bound():
-            return "Every rule holds, but how far from the best it is is not known yet." + more
+            return "Every rule holds, but how far from the best it is is not known yet." + origin + more
         share = self.gap * 100
         within = f"{share:.1f} %" if share >= 0.95 else f"{share:.2f} %"
-        return f"Every rule holds; within {within} of the best possible plan." + more
+        return f"Every rule holds; within {within} of the best possible plan." + origin + more
+
+    def _kept_start_text(self) -> tuple[str, bool]:
+        """What to say when the plan is the starting plan, and whether more time could find a better one."""
+        if not self.kept_start:
+            return "", True
+        kept = f" It is the {self.kept_start} the search started from"
+        if self.search_status == SolveStatus.INFEASIBLE:
+            if self.candidates_pruned:
+                return (f"{kept}: the search, which considered only each engagement's nearest candidates, found "
+                        "no plan among them.", False)
+            return (f"{kept}: the search's model found no plan at all, which the checker contradicts (a fault in "
+                    "the planner worth reporting).", False)
+        if self.search_status == SolveStatus.OPTIMAL:  # proven best on a scale without the chain credit
+            return (f"{kept}: the search's best plan costs more once the chain credit counts (at this size the "
+                    "search leaves that credit out).", False)
+        if self.search_status == SolveStatus.FEASIBLE:
+            return f"{kept}: the plans the search found cost more.", True
+        return f"{kept}: the search found no plan before it stopped.", True
 
     def summary(self) -> str:
         if self.plan is None:
@@ -325,6 +348,8 @@ def plan_meta(scenario: Scenario, result: SolveResult) -> dict:
                            "stages": [{"name": str(st.name), "value": st.value, "bound": st.bound,
                                        "proven": st.proven} for st in result.stages],
                            "list": [c.as_dict() for c in result.changes]}
+    if result.kept_start:  # the search found nothing better than the plan it started from
+        meta["kept_start"] = {"source": result.kept_start, "search_status": str(result.search_status)}
     if result.exclusions:  # drop-outs, so that explaining the saved plan respects them
         meta["drop_outs"] = [list(pair) for pair in sorted(result.exclusions)]
     if not settings.reproducible:  # wall-clock facts would break byte-identical files
@@ -333,13 +358,15 @@ def plan_meta(scenario: Scenario, result: SolveResult) -> dict:
     return meta
 
 
-def with_plan(scenario: Scenario, result: SolveResult, plan: Plan, reference: Plan | None = None) -> SolveResult:
-    """``result`` with ``plan`` in it: its soft terms evaluated, its changes to ``result.changes_from`` (else
-    to ``reference``) listed and its metadata written."""
+def with_plan(scenario: Scenario, result: SolveResult, plan: Plan, reference: Plan | None = None,
+              terms: list[TermResult] | None = None) -> SolveResult:
+    """``result`` with ``plan`` in it: its soft terms evaluated (unless ``terms`` are its terms, already
+    evaluated against ``reference``), its changes to ``result.changes_from`` (else to ``reference``) listed and
+    its metadata written."""
     base = result.changes_from if result.changes_from is not None else reference
     changes = None if base is None else tuple(plan_changes(scenario, base, plan))
-    scored = dataclasses.replace(result, plan=plan, terms=evaluate(scenario, plan, reference), changes=changes,
-                                 changes_from=base)
+    terms = evaluate(scenario, plan, reference) if terms is None else terms
+    scored = dataclasses.replace(result, plan=plan, terms=terms, changes=changes, changes_from=base)
     return dataclasses.replace(scored, plan=dataclasses.replace(plan, meta=plan_meta(scenario, scored)))
 
 
@@ -353,23 +380,7 @@ def _run(builder: ModelBuilder, settings: SolverSettings, progress, stop_event, 
         solver.log_callback = log_callback
     started = time.monotonic()
     callback = _ProgressCallback(progress, called if called is not None else started, scale, stage, better_than)
-    done = threading.Event()
-    watcher = None
-    if stop_event is not None:
-        def watch() -> None:
-            while not done.wait(0.05):
-                if stop_event.is_set():
-                    # every 0.05 s until the solve returns: a stop asked for before CP-SAT has started its
-                    # search (during presolve, or while the model is loaded) would otherwise be lost
-                    solver.stop_search()
-        watcher = threading.Thread(target=watch, daemon=True)
-        watcher.start()
-    try:
-        status = solver.solve(builder.model, callback)
-    finally:
-        done.set()
-        if watcher is not None:
-            watcher.join()
+    status = solve_stoppable(solver, builder.model, stop_event, callback)
     return solver, status, time.monotonic() - started, callback.solutions
 
 
@@ -382,9 +393,16 @@ def saved_result(scenario: Scenario, plan: Plan) -> SolveResult:
     except ValueError:
         status = SolveStatus.FEASIBLE
     terms = evaluate(scenario, plan)
+    kept = meta.get("kept_start") if isinstance(meta.get("kept_start"), dict) else {}
+    try:
+        search_status = SolveStatus(kept["search_status"]) if kept.get("search_status") else None
+    except ValueError:
+        search_status = None
     return SolveResult(status if status.has_plan else SolveStatus.FEASIBLE, total_penalty(terms),
                        meta.get("bound"), meta.get("gap"), float(meta.get("runtime_s") or 0.0), plan, terms,
-                       settings=scenario.solver)
+                       settings=scenario.solver, candidates_pruned=bool(meta.get("candidates_pruned")),
+                       chain_credit_modelled=meta.get("chain_credit_modelled", True) is not False,
+                       kept_start=str(kept.get("source") or ""), search_status=search_status)
 
 
 def _hint_solution(builder: ModelBuilder, solver: cp_model.CpSolver) -> None:
@@ -442,8 +460,10 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
         progress(Progress(time.monotonic() - called, reported, None, None, 0, starting_from=begin.source))
     builder = ModelBuilder(scenario, reference, count_changes=fewest_changes, exclusions=exclusions,
                            frozen=frozen).build()
+    if reported is not None:  # the search's reports are on the solver's scale: compare them there
+        reported = begin.solver_objective(builder.chain_credit_modelled)
     if start is not None:
-        complete_hint(builder, start, settings)  # its decisions at least, even when it breaks a rule now
+        complete_hint(builder, start, settings, stop_event)  # its decisions at least, even when it breaks a rule now
     elif baseline is not None:
         hint_from_plan(builder, baseline)
     extras = {"changes_from": changes_from if changes_from is not None else reference, "policy": policy,
@@ -491,11 +511,22 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
 
 @dataclass(frozen=True)
 class _Start:
-    """A plan a solve starts from that holds every rule, its objective (the checker's) and where it comes from."""
+    """A plan a solve starts from that holds every rule, where it comes from and its soft terms (the checker's)."""
 
     plan: Plan
-    objective: float
     source: str
+    terms: list[TermResult]  # the checker's, against the solve's reference
+
+    @property
+    def objective(self) -> float:
+        return total_penalty(self.terms)
+
+    def solver_objective(self, chain_credit_modelled: bool) -> float:
+        """Its objective on the solver's scale, which the search's progress reports use: without the chain
+        credit when the model leaves that out (a large scenario)."""
+        if chain_credit_modelled:
+            return self.objective
+        return self.objective - sum(t.penalty for t in self.terms if t.name == TermName.CHAIN_CREDIT_KM)
 
 
 def _starting_plan(scenario: Scenario, plan: Plan, source: str, reference: Plan | None,
@@ -509,19 +540,21 @@ def _starting_plan(scenario: Scenario, plan: Plan, source: str, reference: Plan 
     if kept != {(a.engagement_id, a.reviewer_id, a.role) for a in frozen}:
         return None
     report = check(scenario, plan, reference)
-    return _Start(dataclasses.replace(plan, meta={}), report.objective, source) if report.ok else None
+    if not report.ok:
+        return None
+    return _Start(dataclasses.replace(plan, meta={}), source, report.terms)
 
 
-def _start_is_better(scenario: Scenario, found: Plan | None, status: SolveStatus, reference: Plan | None,
-                     keep_objective: bool, stages: tuple, start: _Start) -> bool:
+def _start_is_better(status: SolveStatus, found_terms: list[TermResult] | None, keep_objective: bool,
+                     stages: tuple, start: _Start) -> bool:
     """The starting plan beats what the search ended with: no plan (stopped first, or a model that disagrees with
     the checker), or, in a plain solve, one that the checker scores worse — compared on the checker's scale, as
     the solver's may leave out a term (the chain credit of a large scenario) or count a helper short of its best."""
     if status in (SolveStatus.UNKNOWN, SolveStatus.INFEASIBLE):  # not MODEL_INVALID: a bug, not to be hidden
         return True
-    if found is None or not keep_objective or stages:
+    if found_terms is None or not keep_objective or stages:
         return False
-    return total_penalty(evaluate(scenario, found, reference)) > start.objective + 1e-6
+    return total_penalty(found_terms) > start.objective + 1e-6
 
 
 def _result(builder: ModelBuilder, scenario: Scenario, settings: SolverSettings, solver: cp_model.CpSolver,
@@ -536,7 +569,10 @@ def _result(builder: ModelBuilder, scenario: Scenario, settings: SolverSettings,
     status = _FROM_CP_SAT.get(cp_status, SolveStatus.UNKNOWN)
     extras = extras or {}
     found = extract_plan(builder, solver) if status.has_plan else None  # the search's plan, extracted once
-    if start is not None and _start_is_better(scenario, found, status, reference, keep_objective, stages, start):
+    # scored once: to compare it with the starting plan, and for the result (only in a plain solve)
+    found_terms = (evaluate(scenario, found, reference)
+                   if found is not None and start is not None and keep_objective and not stages else None)
+    if start is not None and _start_is_better(status, found_terms, keep_objective, stages, start):
         bound = None  # the search's bound, when it holds for every plan and says something about this one
         if status.has_plan and builder.chain_credit_modelled and not builder.candidates_pruned:
             searched = solver.best_objective_bound / WEIGHT_SCALE
@@ -545,8 +581,9 @@ def _result(builder: ModelBuilder, scenario: Scenario, settings: SolverSettings,
                              runtime, None, settings=settings,
                              stopped=bool(stop_event is not None and stop_event.is_set()), solutions=solutions,
                              chain_credit_modelled=builder.chain_credit_modelled,
-                             candidates_pruned=builder.candidates_pruned, stages=stages, **extras)
-        return with_plan(scenario, result, start.plan, reference)
+                             candidates_pruned=builder.candidates_pruned, stages=stages,
+                             kept_start=start.source, search_status=status, **extras)
+        return with_plan(scenario, result, start.plan, reference, terms=start.terms)
     if status == SolveStatus.OPTIMAL and any(not stage.proven for stage in stages):
         status = SolveStatus.FEASIBLE  # a level before was not proven least
     if not keep_objective and status == SolveStatus.OPTIMAL:
@@ -565,4 +602,4 @@ def _result(builder: ModelBuilder, scenario: Scenario, settings: SolverSettings,
         objective = total_penalty(evaluate(scenario, plan, reference))
         bound = None
     result = dataclasses.replace(result, objective=objective, bound=bound, gap=relative_gap(objective, bound))
-    return with_plan(scenario, result, plan, reference)
+    return with_plan(scenario, result, plan, reference, terms=found_terms)
