@@ -285,13 +285,17 @@ def write_section(text: str) -> None:
 
 
 NOTES = """What limits the figures:
-- **kp-2018-h2 (50 reviewers, pins, sites, French-speaking leads) is proven optimal, in 16–29 s, not under 2.**
-  Every variant is proven optimal too. The run above (4 December 2026, 02:00 UTC, an AMD EPYC, nothing else running)
-  is the second of that night: the first, an hour before with the same solver, gave medians of 16.59 s for
-  kp-2018-h2, 1.38 s for drop-out-fewest and 2.43 s for drop-out-replan, and cut one of five runs of the invitation
-  variant at 60 s (FEASIBLE, 3,680.12); its model builds were about 20 % faster (400 × 1,600: 17.2 s against 21.2),
-  so the machine, shared, was that much slower in the second. 3 December gave 23.35 s on the same kind of machine, 2
-  December 16.99 s on an Intel Xeon about 1.9 times faster (the model builds, plain Python, took half the time).
+- **kp-2018-h2 (50 reviewers, pins, sites, French-speaking leads) is proven optimal, in 17–30 s, not under 2.**
+  Every variant is proven optimal too. The run above (4 December 2026, 03:51 UTC, an AMD EPYC, nothing else running)
+  is the third of that day on the same solver: at 01:40 and 02:00 the medians were 16.59 and 21.97 s for kp-2018-h2,
+  1.38 and 1.30 s for drop-out-fewest, 2.43 and 2.65 s for drop-out-replan (one of five runs of the invitation
+  variant was cut at 60 s at 01:40: FEASIBLE, 3,680.12). The machine is shared and its speed drifts by a fifth
+  within hours (400 × 1,600's model build: 17.2, 21.2 and 19.0 s). The time-limited large instances vary with it:
+  at 02:00, 200 × 800 ended at gap 0.00 % and 400 × 1,600 at 373 of 400 engagements (gap 25.42 %, objective ÷
+  greedy 0.567); in the run above, whose first plan also came at 51 s, 0.42 % and 349 of 400 (gap 66.80 %: at that
+  size 9 s of search after the first plan decide how much optional work gets in; the greedy's 340 break 2 hard
+  rules, so it is no starting plan). 3 December gave 23.35 s on kp-2018-h2, 2 December 16.99 s on an Intel Xeon
+  about 1.9 times faster (the model builds, plain Python, took half the time).
   Since 4 December the model is built in 0.2 s instead of 0.3 (the subtour cuts sum each set once: the same model,
   byte for byte) and a complete hint no longer builds the model a second time (0.3 s less for every re-plan and
   what-if variant). `bench/lp_bound.py SCENARIO PLAN` exports the model to a linear programme (GLOP) and fixes
@@ -332,6 +336,20 @@ NOTES = """What limits the figures:
   and no helpers: 48.9 s. A drop-out re-plan hinted with the valid plan nearest the published one (a small CP-SAT
   that keeps the most decisions: 6 changed) instead of the published decisions alone: 3 paired runs 1.92–2.19 s
   against 1.70–1.96 s, slower by the time the repair takes; not kept.
+  Later on 4 December: the LP relaxation term by term (`bench/lp_bound.py`'s export, GLOP) has every term but the
+  chain legs at the optimum's value already (busiest person 3, spread 3, 2 leads without the host's language); on
+  kp-2018-h2 `travel_km` and `chain_credit_km` weigh the same, so travel counts only through the legs: 323,844 km
+  in the LP against 337,724 in the optimum, the whole 138.80 of the gap. Measured and not kept: every unpinned start
+  held to the preferred weekday (Monday: about 10 start days per engagement instead of up to 120), 20.6 and 21.8 s,
+  so a tenth of the dates does not make the proof faster; a time-indexed layer per person on that Monday-only model
+  (a literal per engagement, person and start day, one engagement per person and day, each chain tied to the start
+  days its two engagements can chain from, every start day staffed on its own by each rule's needs): LP 3,508.44 →
+  3,539.30 (GLOP 150 s), and CP-SAT with it did not prove the optimum in 60 s (bound 3,591.05); a person's chain
+  at most the pair's `separated`: LP unchanged; CP-SAT settings on the `max_lp` search, one run each within one hour
+  against 20.1 s for the planner's: five root cut rounds 42.6 s, 20,000 root LP iterations 27.7, symmetry level 4
+  21.4, no zero-half or all-different cuts 19.0, cut level 2 21.8, LP polishing 21.5, `exploit_objective` 21.6, no
+  dual scheduling heuristics 27.3, RLT cuts 28.2, no presolve inclusion detection 35.9, one unit of shaving 24.5.
+  In a 17.7 s run the search found the optimum at 16.0 s, with the bound at 3,628; the proof closed 1.4 s later.
 - **--reproducible** runs the scenario's two workers interleaved, CP-SAT's deterministic parallel search: one
   full-problem search (the full LP) and one thread of first-solution and LNS helpers. Since 3 December 2026 it
   proves kp-2018-h2's optimum at 37.5 of its 60 deterministic units; before, on one worker, it had found the

@@ -357,14 +357,15 @@ def test_a_plan_the_search_found_does_not_say_it_is_the_starting_plan(kp):
     assert "kept_start" not in result.plan.meta and not saved_result(kp, result.plan).kept_start
 
 
-def _kept(status, search_status, pruned=False, gap=None, stopped=False):
+def _kept(status, search_status, pruned=False, gap=None, stopped=False, chain=True):
     from planner import load_plan
     from planner.engine.solve import SolveResult
 
     plan = load_plan(PUBLISHED)
     bound = None if gap is None else 100 * (1 - gap)
     return SolveResult(status, 100.0, bound, gap, 1.0, plan, kept_start="greedy baseline",
-                       search_status=search_status, candidates_pruned=pruned, stopped=stopped)
+                       search_status=search_status, candidates_pruned=pruned, stopped=stopped,
+                       chain_credit_modelled=chain)
 
 
 def test_a_kept_starting_plan_says_why_the_search_did_not_beat_it():
@@ -379,8 +380,11 @@ def test_a_kept_starting_plan_says_why_the_search_did_not_beat_it():
     assert "nearest candidates" in pruned and "More time" not in pruned
     disagreement = _kept(S.FEASIBLE, S.INFEASIBLE).quality()
     assert "checker contradicts" in disagreement and "More time" not in disagreement
-    unmodelled = _kept(S.FEASIBLE, S.OPTIMAL).quality()
-    assert "chain credit" in unmodelled and "More time" not in unmodelled
+    unmodelled = _kept(S.FEASIBLE, S.OPTIMAL, chain=False).quality()
+    assert "leaves the chain credit out" in unmodelled and "nearest" not in unmodelled
+    assert "More time" not in unmodelled
+    among_nearest = _kept(S.FEASIBLE, S.OPTIMAL, pruned=True).quality()
+    assert "nearest candidates" in among_nearest and "chain credit" not in among_nearest
 
 
 def test_the_search_must_beat_the_starting_plan_on_its_own_scale(kp, monkeypatch):

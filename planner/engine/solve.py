@@ -212,9 +212,12 @@ class SolveResult:
                         "no plan among them.", False)
             return (f"{kept}: the search's model found no plan at all, which the checker contradicts (a fault in "
                     "the planner worth reporting).", False)
-        if self.search_status == SolveStatus.OPTIMAL:  # proven best on a scale without the chain credit
-            return (f"{kept}: the search's best plan costs more once the chain credit counts (at this size the "
-                    "search leaves that credit out).", False)
+        if self.search_status == SolveStatus.OPTIMAL:  # proven best within what a large model leaves out
+            limits = [text for limited, text in (
+                (not self.chain_credit_modelled, "leaves the chain credit out"),
+                (self.candidates_pruned, "considers only each engagement's nearest candidates")) if limited]
+            return (f"{kept}: the search's best plan costs more by the checker's count (at this size the search "
+                    f"{' and '.join(limits) or 'scores plans on its own scale'}).", False)
         if self.search_status == SolveStatus.FEASIBLE:
             return f"{kept}: the plans the search found cost more.", True
         return f"{kept}: the search found no plan before it stopped.", True
