@@ -61,6 +61,24 @@ def test_plan_quality_in_plain_words(lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_plan_the_solve_could_not_beat_says_which_plan_it_is(lang):
+    from planner.core.model import StartingPlan
+
+    plain = plan_quality({"status": "FEASIBLE", "gap": 0.025}, lang)
+    texts = [plan_quality({"status": "FEASIBLE", "gap": 0.025,
+                           "kept_start": {"source": source, "search_status": "UNKNOWN"}}, lang)
+             for source in StartingPlan]
+    assert len(set(texts)) == len(StartingPlan) and all(text.startswith(plain) and text != plain for text in texts)
+    assert ("simple rules" if lang == "en" else "règles simples") in texts[0]
+    assert not any(SOLVER_WORDS.search(text) for text in texts)
+    for odd in ({"source": "<script>"}, "greedy baseline", None):  # an edited plan.json adds nothing
+        assert plan_quality({"status": "FEASIBLE", "gap": 0.025, "kept_start": odd}, lang) == plain
+    # a proven-best plan is never the kept starting plan's sentence
+    assert plan_quality({"status": "OPTIMAL", "kept_start": {"source": "greedy baseline"}}, lang) == \
+        plan_quality({"status": "OPTIMAL"}, lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
 def test_page_header_has_no_solver_words_and_links_the_other_page(published, lang):
     scenario, plan = published
     page = header_html(_loaded(scenario, plan), "plan_title", "plan_subtitle", lang, link_to="itinerary")

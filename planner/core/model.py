@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import Field, dataclass, field, fields
 from datetime import date, timedelta
+from enum import StrEnum
 from functools import cached_property
 
 from planner.core.geo import km_between
@@ -299,6 +300,14 @@ class CostSettings:
             if band.up_to_km is None or km <= band.up_to_km + 1e-9:
                 return band.fare
         return self.fare_bands[-1].fare if self.fare_bands else 0
+
+
+class StartingPlan(StrEnum):
+    """Where the plan a solve starts from comes from: the result's ``kept_start`` and plan.json's name it when
+    the search found nothing better (views name it too, without loading the solver)."""
+
+    GREEDY = "greedy baseline"
+    PUBLISHED = "published plan"
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from enum import StrEnum
 import ortools
 from ortools.sat.python import cp_model
 
-from planner.core.model import Assignment, EngagementOutcome, Plan, Scenario, SolverSettings
+from planner.core.model import Assignment, EngagementOutcome, Plan, Scenario, SolverSettings, StartingPlan
 from planner.core.version import PACKAGE_VERSION
 from planner.engine.greedy import greedy_plan
 from planner.engine.hints import complete_hint, hint_from_plan
@@ -352,7 +352,7 @@ def plan_meta(scenario: Scenario, result: SolveResult) -> dict:
                                        "proven": st.proven} for st in result.stages],
                            "list": [c.as_dict() for c in result.changes]}
     if result.kept_start:  # the search found nothing better than the plan it started from
-        meta["kept_start"] = {"source": result.kept_start, "search_status": str(result.search_status)}
+        meta["kept_start"] = {"source": str(result.kept_start), "search_status": str(result.search_status)}
     if result.exclusions:  # drop-outs, so that explaining the saved plan respects them
         meta["drop_outs"] = [list(pair) for pair in sorted(result.exclusions)]
     if not settings.reproducible:  # wall-clock facts would break byte-identical files
@@ -451,13 +451,14 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
     start = reference if reference is not None else hint  # a published plan to start from, if any
     # the starting plan: one that holds every rule (checked before the model is built), which the user has at
     # once and a solve never returns less than
-    begin = None if start is None else _starting_plan(scenario, start, "published plan", reference, exclusions, frozen)
+    begin = (None if start is None else
+             _starting_plan(scenario, start, StartingPlan.PUBLISHED, reference, exclusions, frozen))
     baseline = None
     if begin is None and warm_start and not fewest_changes:
         # a spreadsheet-style first plan, when there is no plan to start from or it breaks a rule now; hinted
         # when nothing else is, it also gives large scenarios a quick first solution
         baseline = greedy_plan(scenario)
-        begin = _starting_plan(scenario, baseline, "greedy baseline", reference, exclusions, frozen)
+        begin = _starting_plan(scenario, baseline, StartingPlan.GREEDY, reference, exclusions, frozen)
     reported = None if begin is None or fewest_changes else begin.objective  # the search's reports must beat it
     if reported is not None and progress is not None:
         progress(Progress(time.monotonic() - called, reported, None, None, 0, starting_from=begin.source))

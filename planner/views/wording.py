@@ -15,7 +15,7 @@ from babel import Locale
 from babel.core import get_global
 from babel.numbers import format_decimal, format_percent
 
-from planner.core.model import Engagement, FixedEvent, Scenario
+from planner.core.model import Engagement, FixedEvent, Scenario, StartingPlan
 from planner.views.i18n import check_lang, date_range_label, participant_name, t
 
 # What a scenario writes in an engagement's title or ``basis`` when it is not settled (docs/scenario-format.md).
@@ -33,7 +33,8 @@ def scenario_title(scenario: Scenario, lang: str = "en") -> str:
 
 def plan_quality(meta: dict | None, lang: str = "en") -> str:
     """How good the saved plan is, in a sentence: proven best, within N % of the best possible plan, or only
-    that every rule holds (the search stopped before it could say more)."""
+    that every rule holds (the search stopped before it could say more); and, when the solve found nothing
+    better than the plan it started from, which plan that is."""
     meta = meta or {}
     status = str(meta.get("status", "")).upper()
     if status == "OPTIMAL":
@@ -42,10 +43,16 @@ def plan_quality(meta: dict | None, lang: str = "en") -> str:
         return t("quality_unknown", lang)
     gap = meta.get("gap")
     if isinstance(gap, int | float) and 0 < gap < 1:
-        return t("quality_within", lang, percent=percent_text(gap, lang))
-    if isinstance(gap, int | float) and gap == 0:
+        quality = t("quality_within", lang, percent=percent_text(gap, lang))
+    elif isinstance(gap, int | float) and gap == 0:
         return t("quality_best", lang)
-    return t("quality_holds", lang)
+    else:
+        quality = t("quality_holds", lang)
+    kept = meta.get("kept_start")
+    source = kept.get("source") if isinstance(kept, dict) else None
+    if source in set(StartingPlan):  # a known name only: plan.json is a file anyone can edit
+        quality += " " + t(f"quality_kept_{source}", lang)
+    return quality
 
 
 def number_text(value: float, lang: str = "en", digits: int = 0) -> str:
