@@ -31,10 +31,9 @@ LABELS: dict[str, dict[str, str]] = {
         "quality_within": "Plan checked: every rule holds — within {percent} of the best possible plan.",
         "quality_holds": "Plan checked: every rule holds.",
         "quality_unknown": "This plan has not been checked yet.",
-        "quality_kept_greedy baseline": "It is a first plan made by simple rules: the planner found nothing better "
-                                        "in the time it had.",
-        "quality_kept_published plan": "It is the published plan: the planner found nothing better in the time it "
-                                       "had.",
+        "quality_kept_greedy": "It is a first plan made by simple rules: the planner found nothing better in "
+                               "the time it had.",
+        "quality_kept_published": "It is the published plan: the planner found nothing better in the time it had.",
         "link_plan": "The whole plan",
         "link_itinerary": "Itineraries of people and organisations",
         "assumed": "assumed",
@@ -180,10 +179,10 @@ LABELS: dict[str, dict[str, str]] = {
                           "plan possible.",
         "quality_holds": "Plan vérifié : toutes les règles sont respectées.",
         "quality_unknown": "Ce plan n’a pas encore été vérifié.",
-        "quality_kept_greedy baseline": "C’est un premier plan établi par des règles simples : le planificateur "
-                                        "n’a rien trouvé de mieux dans le temps imparti.",
-        "quality_kept_published plan": "C’est le plan publié : le planificateur n’a rien trouvé de mieux dans le "
-                                       "temps imparti.",
+        "quality_kept_greedy": "C’est un premier plan établi par des règles simples : le planificateur n’a rien "
+                               "trouvé de mieux dans le temps imparti.",
+        "quality_kept_published": "C’est le plan publié : le planificateur n’a rien trouvé de mieux dans le temps "
+                                  "imparti.",
         "link_plan": "Le plan complet",
         "link_itinerary": "Itinéraires des personnes et des organisations",
         "assumed": "supposé",

@@ -50,9 +50,12 @@ def plan_quality(meta: dict | None, lang: str = "en") -> str:
         quality = t("quality_holds", lang)
     kept = meta.get("kept_start")
     source = kept.get("source") if isinstance(kept, dict) else None
-    if source in set(StartingPlan):  # a known name only: plan.json is a file anyone can edit
-        quality += " " + t(f"quality_kept_{source}", lang)
-    return quality
+    label = _KEPT_START_LABELS.get(source) if isinstance(source, str) else None  # plan.json is anyone's to edit
+    return quality if label is None else f"{quality} {t(label, lang)}"
+
+
+_KEPT_START_LABELS = {StartingPlan.GREEDY.value: "quality_kept_greedy",
+                      StartingPlan.PUBLISHED.value: "quality_kept_published"}
 
 
 def number_text(value: float, lang: str = "en", digits: int = 0) -> str:
