@@ -16,9 +16,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from planner import load_scenario
+from planner.core.model import StartingPlan
 from planner.exports.html import report_html
 from planner.exports.ics import calendar_bytes, person_calendar, plan_calendar
 from planner.exports.xlsx import workbook_sheets
@@ -62,8 +65,6 @@ def test_plan_quality_in_plain_words(lang):
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_a_plan_the_solve_could_not_beat_says_which_plan_it_is(lang):
-    from planner.core.model import StartingPlan
-
     plain = plan_quality({"status": "FEASIBLE", "gap": 0.025}, lang)
     texts = [plan_quality({"status": "FEASIBLE", "gap": 0.025,
                            "kept_start": {"source": source, "search_status": "UNKNOWN"}}, lang)
@@ -76,6 +77,25 @@ def test_a_plan_the_solve_could_not_beat_says_which_plan_it_is(lang):
     # a proven-best plan is never the kept starting plan's sentence
     assert plan_quality({"status": "OPTIMAL", "kept_start": {"source": "greedy baseline"}}, lang) == \
         plan_quality({"status": "OPTIMAL"}, lang)
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.floats(allow_nan=False) | st.text(max_size=30),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner,
+                                                                                  max_size=3), max_leaves=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(status=st.sampled_from(["OPTIMAL", "FEASIBLE", "UNKNOWN", "x"]), gap=_JSON, kept=_JSON,
+       source=_JSON | st.sampled_from([p.value for p in StartingPlan]), lang=st.sampled_from(["en", "fr"]))
+def test_plan_quality_of_any_edited_plan_json_is_one_of_its_sentences(status, gap, kept, source, lang):
+    """plan.json is a file anyone can edit: whatever its ``gap`` and ``kept_start`` hold, the sentence is one of
+    the known ones (never a traceback, never text from the file)."""
+    for kept_start in (kept, {"source": source}):
+        text = plan_quality({"status": status, "gap": gap, "kept_start": kept_start}, lang)
+        assert isinstance(text, str) and text
+        known = plan_quality({"status": status, "gap": gap if isinstance(gap, int | float) else None}, lang)
+        named = isinstance(source, str) and source in {p.value for p in StartingPlan}
+        assert text == known or (text.startswith(known + " ") and named and kept_start == {"source": source})
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
