@@ -357,6 +357,20 @@ def test_a_plan_the_search_found_does_not_say_it_is_the_starting_plan(kp):
     assert "kept_start" not in result.plan.meta and not saved_result(kp, result.plan).kept_start
 
 
+def test_a_saved_plan_names_its_kept_starting_plan_only_by_a_known_name(kp, published_plan):
+    from planner.engine.solve import saved_result
+
+    for kept in ({"source": "<b>any text</b>", "search_status": "NOPE"}, {"source": ["x"], "search_status": [1]},
+                 "greedy baseline"):
+        edited = dataclasses.replace(published_plan, meta={**published_plan.meta, "kept_start": kept})
+        result = saved_result(kp, edited)
+        assert result.kept_start == "" and result.search_status is None
+        assert "started from" not in result.quality()
+    named = {"source": "published plan", "search_status": "FEASIBLE"}
+    result = saved_result(kp, dataclasses.replace(published_plan, meta={"status": "FEASIBLE", "kept_start": named}))
+    assert result.kept_start == "published plan" and result.search_status == "FEASIBLE"
+
+
 def _kept(status, search_status, pruned=False, gap=None, stopped=False, chain=True):
     from planner import load_plan
     from planner.engine.solve import SolveResult

@@ -391,21 +391,20 @@ def saved_result(scenario: Scenario, plan: Plan) -> SolveResult:
     """A saved plan as a ``SolveResult`` (to explain it without solving again): its soft terms evaluated, its
     status, bound and gap as plan.json records them."""
     meta = plan.meta
-    try:
-        status = SolveStatus(meta.get("status", SolveStatus.FEASIBLE))
-    except ValueError:
-        status = SolveStatus.FEASIBLE
+    status = _known(SolveStatus, meta.get("status")) or SolveStatus.FEASIBLE
     terms = evaluate(scenario, plan)
     kept = meta.get("kept_start") if isinstance(meta.get("kept_start"), dict) else {}
-    try:
-        search_status = SolveStatus(kept["search_status"]) if kept.get("search_status") else None
-    except ValueError:
-        search_status = None
+    source = _known(StartingPlan, kept.get("source"))  # plan.json is anyone's to edit: known names only
     return SolveResult(status if status.has_plan else SolveStatus.FEASIBLE, total_penalty(terms),
                        meta.get("bound"), meta.get("gap"), float(meta.get("runtime_s") or 0.0), plan, terms,
                        settings=scenario.solver, candidates_pruned=bool(meta.get("candidates_pruned")),
                        chain_credit_modelled=meta.get("chain_credit_modelled", True) is not False,
-                       kept_start=str(kept.get("source") or ""), search_status=search_status)
+                       kept_start=source or "", search_status=_known(SolveStatus, kept.get("search_status")))
+
+
+def _known(names: type[StrEnum], value):
+    """The member of ``names`` that ``value`` names, else None (anything else a file may hold)."""
+    return names(value) if isinstance(value, str) and value in {member.value for member in names} else None
 
 
 def _hint_solution(builder: ModelBuilder, solver: cp_model.CpSolver) -> None:
@@ -459,13 +458,13 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
         # when nothing else is, it also gives large scenarios a quick first solution
         baseline = greedy_plan(scenario)
         begin = _starting_plan(scenario, baseline, StartingPlan.GREEDY, reference, exclusions, frozen)
-    reported = None if begin is None or fewest_changes else begin.objective  # the search's reports must beat it
-    if reported is not None and progress is not None:
-        progress(Progress(time.monotonic() - called, reported, None, None, 0, starting_from=begin.source))
+    reports_start = begin is not None and not fewest_changes  # fewest-changes levels come first: no start shown
+    if reports_start and progress is not None:
+        progress(Progress(time.monotonic() - called, begin.objective, None, None, 0, starting_from=begin.source))
     builder = ModelBuilder(scenario, reference, count_changes=fewest_changes, exclusions=exclusions,
                            frozen=frozen).build()
-    if reported is not None:  # the search's reports are on the solver's scale: compare them there
-        reported = begin.solver_objective(builder.chain_credit_modelled)
+    # the search's reports must beat the starting plan, on the solver's scale (their own)
+    better_than = begin.solver_objective(builder.chain_credit_modelled) if reports_start else None
     if start is not None:
         complete_hint(builder, start, settings, stop_event)  # its decisions at least, even when it breaks a rule now
     elif baseline is not None:
@@ -503,7 +502,7 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
         builder.model.minimize(builder.objective_expr)
     last = solver
     solver, cp_status, runtime, found = _run(builder, _remaining(settings, used), progress, stop_event,
-                                             log_callback, called, better_than=reported)
+                                             log_callback, called, better_than=better_than)
     solutions += found
     if cp_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and last is not None:
         # the soft-terms level found nothing in the time left: keep the previous level's plan
@@ -518,7 +517,7 @@ class _Start:
     """A plan a solve starts from that holds every rule, where it comes from and its soft terms (the checker's)."""
 
     plan: Plan
-    source: str
+    source: StartingPlan
     terms: list[TermResult]  # the checker's, against the solve's reference
 
     @property
@@ -533,7 +532,7 @@ class _Start:
         return self.objective - sum(t.penalty for t in self.terms if t.name == TermName.CHAIN_CREDIT_KM)
 
 
-def _starting_plan(scenario: Scenario, plan: Plan, source: str, reference: Plan | None,
+def _starting_plan(scenario: Scenario, plan: Plan, source: StartingPlan, reference: Plan | None,
                    exclusions: frozenset[tuple[str, str]], frozen: tuple) -> _Start | None:
     """``plan`` as a starting plan when the checker passes it, it keeps every dropped-out person off the teams and
     every started engagement's team and lead exactly (``frozen``); else None."""

@@ -31,6 +31,10 @@ def scenario_title(scenario: Scenario, lang: str = "en") -> str:
     return t("scenario_period", lang, period=date_range_label(scenario.horizon_start, scenario.horizon_end, lang))
 
 
+_KEPT_START_LABELS = {StartingPlan.GREEDY.value: "quality_kept_greedy",  # a solve's kept starting plan
+                      StartingPlan.PUBLISHED.value: "quality_kept_published"}
+
+
 def plan_quality(meta: dict | None, lang: str = "en") -> str:
     """How good the saved plan is, in a sentence: proven best, within N % of the best possible plan, or only
     that every rule holds (the search stopped before it could say more); and, when the solve found nothing
@@ -52,10 +56,6 @@ def plan_quality(meta: dict | None, lang: str = "en") -> str:
     source = kept.get("source") if isinstance(kept, dict) else None
     label = _KEPT_START_LABELS.get(source) if isinstance(source, str) else None  # plan.json is anyone's to edit
     return quality if label is None else f"{quality} {t(label, lang)}"
-
-
-_KEPT_START_LABELS = {StartingPlan.GREEDY.value: "quality_kept_greedy",
-                      StartingPlan.PUBLISHED.value: "quality_kept_published"}
 
 
 def number_text(value: float, lang: str = "en", digits: int = 0) -> str:
