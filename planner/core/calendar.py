@@ -110,10 +110,19 @@ def engagements_clash(scenario: Scenario, e: Engagement, host_e: str, start_e: d
                       f: Engagement, host_f: str, start_f: date) -> bool:
     """True when one person cannot do both engagements: they overlap or leave less than the travel buffer (for
     the distance from the earlier one's last site to the later one's first site)."""
+    first, last = clashing_starts(scenario, e, host_e, f, host_f, start_f)
+    return first <= start_e <= last
+
+
+def clashing_starts(scenario: Scenario, e: Engagement, host_e: str, f: Engagement, host_f: str,
+                    start_f: date) -> tuple[date, date]:
+    """The first and last start day of ``e`` at ``host_e`` on which one person cannot also do ``f`` at ``host_f``
+    from ``start_f``: ``e`` must end, plus the buffer from ``e`` to ``f``, before ``f`` starts, or start after
+    ``f`` ends plus the buffer from ``f`` to ``e``."""
     e_then_f = travel_buffer_between(scenario, e, host_e, f, host_f)
     f_then_e = travel_buffer_between(scenario, f, host_f, e, host_e)
-    end_e, end_f = e.end_for(start_e), f.end_for(start_f)
-    return not (start_f > end_e + timedelta(days=e_then_f) or start_e > end_f + timedelta(days=f_then_e))
+    first = start_f - timedelta(days=e_then_f + e.duration_days - 1)
+    return first, f.end_for(start_f) + timedelta(days=f_then_e)
 
 
 def travel_buffer_between(scenario: Scenario, e: Engagement, host_e: str, f: Engagement, host_f: str) -> int:

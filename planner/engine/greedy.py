@@ -1,13 +1,16 @@
 """A greedy baseline: what a coordinator with a spreadsheet does.
 
 Engagements in order of priority, then of earliest start; for each, the first host and the earliest day on
-which a team can be formed from the first eligible reviewers (by id), who are then booked. No look-ahead,
-no optimisation. Used by the benchmarks to show what CP-SAT adds; its plans pass ``planner.check``.
+which a team can be formed from the first eligible reviewers (by id), who are then booked. Like a coordinator,
+it keeps people free for the required engagements they must attend (one engagement for each, until its
+turn), unless a required engagement cannot happen otherwise. No other look-ahead, no optimisation. Used by
+the benchmarks to show what CP-SAT adds and by ``solve`` as a starting plan; its plans pass ``planner.check``.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from datetime import date
 
 import numpy as np
@@ -16,7 +19,7 @@ from planner.core.calendar import (
     Commitment,
     allowed_starts,
     blocked_starts,
-    engagements_clash,
+    clashing_starts,
     reviewer_commitments,
 )
 from planner.core.model import PRIORITIES, Assignment, Engagement, EngagementOutcome, Plan, Reviewer, Scenario
@@ -25,6 +28,8 @@ from planner.rules.names import RuleName
 
 #: the needs about who leads (the lead is chosen once, meeting them all)
 LEAD_RULES = (RuleName.ONE_LEAD, RuleName.FRENCH_LEAD)
+#: person → the (engagement, host, start) booked so far
+Bookings = dict[str, list[tuple[Engagement, str, date]]]
 
 
 def _pick_team(scenario: Scenario, e: Engagement, host: str, free: list[Reviewer]) -> list[tuple[Reviewer, str]] | None:
@@ -99,43 +104,71 @@ def free_matrix(scenario: Scenario, e: Engagement, host: str, eligible: list[Rev
     return free
 
 
+def block_bookings(scenario: Scenario, e: Engagement, host: str, eligible: list[Reviewer], rows: list[int],
+                   starts: list[date], booked: Bookings, free: np.ndarray) -> None:
+    """Mark in ``free`` the start days of ``e`` on which the booked engagements of the people in ``rows`` clash
+    with it: each booking is turned into its clashing start days once, not tested day by day."""
+    days = [d.toordinal() for d in starts]
+    for i in rows:
+        for f, host_f, start_f in booked[eligible[i].id]:
+            first, last = clashing_starts(scenario, e, host, f, host_f, start_f)
+            low, high = bisect_left(days, first.toordinal()), bisect_right(days, last.toordinal())
+            free[i, low:high] = False
+
+
+def must_attend(scenario: Scenario, e: Engagement) -> set[str]:
+    """Who must be on a team of ``e`` if it happens: its required attendees and the people pinned onto it."""
+    pinned = {p.reviewer_id for p in scenario.pins_of(e.id) if p.role != "excluded"}
+    return set(scenario.attendees_of(e.attendees)) | pinned
+
+
+def _first_fit(scenario: Scenario, e: Engagement, booked: Bookings, reserved: Counter,
+               holders: dict[tuple, list[str]]) -> tuple[str, date, list[tuple[Reviewer, str]]] | None:
+    """The first host and earliest start day of ``e`` on which a first-fit team can be formed from people free of
+    their commitments and bookings and with an engagement left beyond those ``reserved``: (host, start, team)."""
+    for host in e.hosts:
+        starts = allowed_starts(scenario, e, host)
+        if not starts:
+            continue
+        eligible = sorted(eligible_reviewers(scenario, e, host), key=lambda r: r.id)
+        open_ = [i for i, r in enumerate(eligible) if len(booked[r.id]) + reserved[r.id] < r.max_engagements]
+        eligible_free = free_matrix(scenario, e, host, eligible, starts, holders)
+        block_bookings(scenario, e, host, eligible, open_, starts, booked, eligible_free)
+        for j, start in enumerate(starts):
+            column = eligible_free[:, j]
+            team = _pick_team(scenario, e, host, [eligible[i] for i in open_ if column[i]])
+            if team is not None:
+                return host, start, team
+    return None
+
+
 def greedy_plan(scenario: Scenario) -> Plan:
     """Schedule greedily; engagements that do not fit are left unscheduled with a short reason."""
     commitments = reviewer_commitments(scenario)
-    booked: dict[str, list[tuple[Engagement, str, date]]] = {r.id: [] for r in scenario.reviewers}
+    booked: Bookings = {r.id: [] for r in scenario.reviewers}
     order = sorted(scenario.engagements, key=lambda e: (PRIORITIES.index(e.priority), e.earliest_start, e.id))
+    # a coordinator keeps people free for the required engagements they must attend: each such engagement still
+    # to place holds one of its people's max_engagements until its turn
+    reserved = Counter(rid for e in order if e.required for rid in must_attend(scenario, e))
     assignments: list[Assignment] = []
     outcomes: list[EngagementOutcome] = []
     holders = commitment_holders(commitments)
     for e in order:
-        placed = False
-        for host in e.hosts:
-            starts = allowed_starts(scenario, e, host)
-            if not starts:
-                continue
-            eligible = sorted(eligible_reviewers(scenario, e, host), key=lambda r: r.id)
-            open_ = [i for i, r in enumerate(eligible) if len(booked[r.id]) < r.max_engagements]
-            eligible_free = free_matrix(scenario, e, host, eligible, starts, holders)
-            busy = [i for i in open_ if booked[eligible[i].id]]  # only they can clash with what is booked
-            for j, start in enumerate(starts):
-                column = eligible_free[:, j]
-                clashing = {i for i in busy if column[i] and any(
-                    engagements_clash(scenario, e, host, start, f, fh, fs) for f, fh, fs in booked[eligible[i].id])}
-                free = [eligible[i] for i in open_ if column[i] and i not in clashing]
-                team = _pick_team(scenario, e, host, free)
-                if team is None:
-                    continue
-                end = e.end_for(start)
-                for r, role in team:
-                    booked[r.id].append((e, host, start))
-                    assignments.append(Assignment(e.id, e.kind, host, start, end, r.id, role))
-                outcomes.append(EngagementOutcome(e.id, "scheduled", start, end, host))
-                placed = True
-                break
-            if placed:
-                break
-        if not placed:
+        if e.required:
+            reserved.subtract(must_attend(scenario, e))
+        found = _first_fit(scenario, e, booked, reserved, holders)
+        if found is None and e.required:
+            # a required engagement takes a person kept free for a later one rather than be left out itself
+            found = _first_fit(scenario, e, booked, Counter(), holders)
+        if found is None:
             outcomes.append(EngagementOutcome(e.id, "unscheduled",
                                               reason="no day on which a first-fit team was free"))
+            continue
+        host, start, team = found
+        end = e.end_for(start)
+        for r, role in team:
+            booked[r.id].append((e, host, start))
+            assignments.append(Assignment(e.id, e.kind, host, start, end, r.id, role))
+        outcomes.append(EngagementOutcome(e.id, "scheduled", start, end, host))
     outcomes.sort(key=lambda o: o.engagement_id)
     return Plan(tuple(assignments), tuple(outcomes), {"status": "GREEDY"})

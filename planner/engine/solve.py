@@ -472,16 +472,18 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
     extras = {"changes_from": changes_from if changes_from is not None else reference, "policy": policy,
               "exclusions": exclusions}
     stages: list[Stage] = []
-    used = 0.0  # seconds (deterministic units when reproducible) spent by earlier levels
+    # the limit is the user's wait: wall-clock seconds since this call, so the model build, the starting plan and
+    # the hint count too; deterministic units, when reproducible, count the search alone (they do not see a clock)
+    used = 0.0 if settings.reproducible else time.monotonic() - called
     solver = cp_status = last_found = None
     solutions = 0
     levels = [(StageName.LOST_WORK, builder.lost_work_expr, WEIGHT_SCALE),
               (StageName.CHANGES, builder.changes_expr, 1)] if fewest_changes else []
     for name, expr, scale in levels:
         builder.model.minimize(expr)
-        solver, cp_status, runtime, found = _run(builder, _remaining(settings, used), progress, stop_event,
-                                                 log_callback, called, scale, STAGE_LABELS[name])
-        used += solver.deterministic_time if settings.reproducible else runtime
+        solver, cp_status, _, found = _run(builder, _remaining(settings, used), progress, stop_event,
+                                           log_callback, called, scale, STAGE_LABELS[name])
+        used = used + solver.deterministic_time if settings.reproducible else time.monotonic() - called
         solutions += found
         if cp_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if last_found is not None:  # keep the previous level's plan rather than none
@@ -501,15 +503,15 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
     if levels:
         builder.model.minimize(builder.objective_expr)
     last = solver
-    solver, cp_status, runtime, found = _run(builder, _remaining(settings, used), progress, stop_event,
-                                             log_callback, called, better_than=better_than)
+    solver, cp_status, _, found = _run(builder, _remaining(settings, used), progress, stop_event,
+                                       log_callback, called, better_than=better_than)
     solutions += found
     if cp_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and last is not None:
         # the soft-terms level found nothing in the time left: keep the previous level's plan
         return _result(builder, scenario, settings, last, cp_model.FEASIBLE, time.monotonic() - called, solutions,
                        stop_event, reference, tuple(stages), keep_objective=False, extras=extras)
-    return _result(builder, scenario, settings, solver, cp_status, time.monotonic() - called if levels else runtime,
-                   solutions, stop_event, reference, tuple(stages), start=begin, extras=extras)
+    return _result(builder, scenario, settings, solver, cp_status, time.monotonic() - called, solutions, stop_event,
+                   reference, tuple(stages), start=begin, extras=extras)
 
 
 @dataclass(frozen=True)
