@@ -4,6 +4,7 @@ free for the required engagements they must attend, in both directions."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +15,7 @@ from planner import load_scenario
 from planner.core.calendar import arrival_site, clashing_starts, departure_site, engagements_clash, km_between
 from planner.rules.checker import check
 
-KP = load_scenario("data/scenarios/kp-2018-h2")
+KP = load_scenario(Path(__file__).resolve().parent.parent / "data" / "scenarios" / "kp-2018-h2")
 PAIRS = [(e, h) for e in KP.engagements for h in e.hosts]
 
 
