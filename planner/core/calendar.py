@@ -230,8 +230,8 @@ def allowed_starts(scenario: Scenario, engagement: Engagement, host: str) -> lis
 def free_starts(scenario: Scenario, engagement: Engagement, host: str, reviewer: Reviewer,
                 starts: list[date], commitments: list[Commitment]) -> list[date]:
     """The subset of ``starts`` on which ``reviewer`` has no clash with their fixed commitments."""
-    return [s for s in starts
-            if not any(commitment_blocks(scenario, c, engagement, host, s) for c in commitments)]
+    blocked = [blocked_starts(scenario, c, engagement, host) for c in commitments]  # once per commitment
+    return [s for s in starts if not any(first <= s <= last for first, last in blocked)]
 
 
 def weekday_penalty(scenario: Scenario, start: date) -> int:

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from planner.core.calendar import Commitment, reviewer_commitments
 from planner.core.model import Engagement, EngagementOutcome, Plan, Scenario, SolverSettings
 from planner.engine.diagnose import conflicting_rules, diagnose, explain_conflict
 from planner.engine.solve import SolveResult, SolveStatus, solve, with_plan
@@ -22,6 +23,7 @@ from planner.rules.precheck import engagement_findings
 from planner.rules.scoring import TERM_LABELS, TermResult, evaluate, total_penalty
 
 STOPPED_REASON = "Left out; the explanation was skipped because the solve was stopped."
+MIN_SEARCH_S = 0.5  # the least search a trial solve is worth, after its set-up
 OUT_OF_TIME_REASON = ("Left out; the time for explanations ran out before this one (kp-plan explain looks at it "
                       "with more time).")
 
@@ -45,7 +47,7 @@ def why_left_out(scenario: Scenario, engagement: Engagement, plan: Plan, setting
         scenario, derived_weights=(),
         engagements=tuple(dataclasses.replace(e, priority="required") if e.id == engagement.id else e
                           for e in scenario.engagements))
-    budget = max(0.5, time_limit_s if time_limit_s is not None else explanation_budget(settings))
+    budget = max(MIN_SEARCH_S, time_limit_s if time_limit_s is not None else explanation_budget(settings))
     options = dict(trial_options) if trial_options is not None else {
         "reference": reference, "exclusions": exclusions}
     if options.get("reference") is None:
@@ -75,6 +77,9 @@ def why_left_out(scenario: Scenario, engagement: Engagement, plan: Plan, setting
     extra = total_penalty(with_terms) - (total_penalty(without_terms) - weight)
     exact = trial.proven_best and plan.meta.get("status", "OPTIMAL") == "OPTIMAL"
     pushed = _pushed_out(scenario, plan, trial.plan, engagement.id)
+    if extra < 0:  # the trial found a plan better in every sense: with this engagement and cheaper
+        return (f"A plan with it costs {-extra:,.2f} less in the other soft terms: the search stopped before "
+                "finding it; allow more time.")
     if extra <= weight:
         return (f"A plan with it costs {extra:,.2f} more, less than the {weight:g} for leaving it out: the search "
                 "stopped before finding it; allow more time.")
@@ -116,21 +121,93 @@ def _costliest(before: list[TermResult], after: list[TermResult]) -> str:
     return shown or "no term changes"
 
 
+def precheck_reason(scenario: Scenario, engagement: Engagement, *,
+                    exclusions: frozenset[tuple[str, str]] = frozenset(),
+                    commitments: dict[str, list[Commitment]] | None = None) -> str | None:
+    """The staffing pre-checks' sentence for a left-out engagement that cannot be staffed on its own (None when
+    it can); ``commitments`` (``reviewer_commitments``) computed once serve many engagements."""
+    findings = engagement_findings(scenario, engagement, commitments, excluded=exclusions)
+    return " ".join(f.sentence for f in findings) if findings else None
+
+
 def left_out_reason(scenario: Scenario, engagement: Engagement, plan: Plan, settings: SolverSettings, *,
                     stop_event: threading.Event | None = None, reference: Plan | None = None,
                     time_limit_s: float | None = None, exclusions: frozenset[tuple[str, str]] = frozenset(),
                     trial_options: dict | None = None) -> str:
     """The reason one left-out engagement gets: a staffing pre-check finding, else a trial solve of at most
     ``time_limit_s`` (default: the whole ``explanation_budget``; under half a second left: none)."""
-    findings = engagement_findings(scenario, engagement, excluded=exclusions)
-    if findings:
-        return " ".join(f.sentence for f in findings)
+    found = precheck_reason(scenario, engagement, exclusions=exclusions)
+    if found is not None:
+        return found
     if stop_event is not None and stop_event.is_set():
         return STOPPED_REASON
-    if time_limit_s is not None and time_limit_s < 0.5:
+    if time_limit_s is not None and time_limit_s < MIN_SEARCH_S:
         return OUT_OF_TIME_REASON
     return why_left_out(scenario, engagement, plan, settings, stop_event, reference, time_limit_s, exclusions,
                         trial_options)
+
+
+def trial_time(left_s: float, trials_left: int, setup_s: float) -> float:
+    """Seconds the next trial solve gets out of the ``left_s`` that ``trials_left`` trials share: an equal share,
+    but at least the plan's own set-up time (starting plan and model build, which a trial repeats) plus
+    ``MIN_SEARCH_S`` of search; 0 when that much is not left, so the explanations end within their budget."""
+    least = setup_s + MIN_SEARCH_S
+    if left_s < least:
+        return 0.0
+    return max(least, left_s / trials_left)
+
+
+def no_time_reason(setup_s: float, budget_s: float) -> str:
+    """A trial skipped for want of time: because one trial alone would not fit the whole budget (a large
+    scenario), or because the trials before it used the budget up."""
+    if setup_s + MIN_SEARCH_S > budget_s:
+        return (f"Left out; not explained, because a trial solve of this scenario takes about {setup_s:.0f} s "
+                f"to set up, more than the {budget_s:.0f} s for explanations (kp-plan explain looks at it with "
+                "more time).")
+    return OUT_OF_TIME_REASON
+
+
+def left_out_reasons(scenario: Scenario, result: SolveResult, budget_s: float, *, reference: Plan | None = None,
+                     stop_event: threading.Event | None = None,
+                     exclusions: frozenset[tuple[str, str]] = frozenset(), trial_options: dict | None = None,
+                     progress: Callable[[str], None] | None = None,
+                     run_trial: Callable[[Callable[[], str]], str] | None = None) -> dict[str, str]:
+    """A reason for every engagement ``result``'s plan leaves out, all within ``budget_s`` seconds: first the
+    staffing pre-checks for all of them (the reviewers' commitments computed once), then trial solves for the
+    rest, sharing what is left (``trial_time``). ``run_trial`` runs one trial (it gets a function that returns
+    the reason; the notebook runs it in a thread that Stop abandons)."""
+    deadline = time.monotonic() + budget_s
+    settings = result.settings or scenario.solver
+    engagements = scenario.engagements_by_id
+    commitments = reviewer_commitments(scenario)
+    reasons: dict[str, str] = {}
+    trials = []
+    for o in result.plan.engagements:
+        if not o.scheduled:
+            found = precheck_reason(scenario, engagements[o.engagement_id], exclusions=exclusions,
+                                    commitments=commitments)
+            if found is not None:
+                reasons[o.engagement_id] = found
+            else:
+                trials.append(o.engagement_id)
+    for index, engagement_id in enumerate(trials):
+        engagement = engagements[engagement_id]
+        share = trial_time(deadline - time.monotonic(), len(trials) - index, result.setup_s)
+        if stop_event is not None and stop_event.is_set():
+            reasons[engagement_id] = STOPPED_REASON
+            continue
+        if share == 0.0:
+            reasons[engagement_id] = no_time_reason(result.setup_s, budget_s)
+            continue
+        if progress is not None:
+            progress(f"Explaining why {engagement.title} is left out (up to {share:.1f} s)…")
+
+        def trial(engagement: Engagement = engagement, share: float = share) -> str:
+            return why_left_out(scenario, engagement, result.plan, settings, stop_event, reference, share,
+                                exclusions, trial_options)
+
+        reasons[engagement_id] = trial() if run_trial is None else run_trial(trial)
+    return reasons
 
 
 def with_reasons(scenario: Scenario, result: SolveResult, reasons: dict[str, str],
@@ -148,11 +225,10 @@ def explain(scenario: Scenario, result: SolveResult, *, reference: Plan | None =
             exclusions: frozenset[tuple[str, str]] = frozenset(),
             progress: Callable[[str], None] | None = None, trial_options: dict | None = None) -> SolveResult:
     """``result`` with its explanations: the diagnosis of a solve without a plan, or a reason for every
-    left-out engagement of a plan. All of it takes at most ``time_limit_s`` (default ``explanation_budget``)
-    plus the cheap pre-checks; ``progress`` hears a line before each trial solve."""
+    left-out engagement of a plan (``left_out_reasons``). All of it takes about ``time_limit_s`` (default
+    ``explanation_budget``); ``progress`` hears a line before each trial solve."""
     settings = result.settings or scenario.solver
     budget = explanation_budget(settings) if time_limit_s is None else time_limit_s
-    deadline = time.monotonic() + budget
     if result.plan is None:
         if result.status == SolveStatus.INFEASIBLE:
             diagnosis = diagnose(scenario, max(1.0, budget), exclusions)
@@ -161,17 +237,9 @@ def explain(scenario: Scenario, result: SolveResult, *, reference: Plan | None =
             diagnosis = ["The solver stopped before finding any plan" + (
                 " (stopped by the user)." if stopped else f" within {settings.time_limit_s:g} s; allow more time.")]
         return dataclasses.replace(result, diagnosis=diagnosis)
-    left_out = [o for o in result.plan.engagements if not o.scheduled]
-    if not left_out:
+    if all(o.scheduled for o in result.plan.engagements):
         return result
-    engagements = scenario.engagements_by_id
-    reasons = {}
-    for index, o in enumerate(left_out):  # the budget is shared: each trial gets its part of what is left
-        left = deadline - time.monotonic()
-        share = max(0.5, left / (len(left_out) - index)) if left >= 0.5 else 0.0  # 0: out of time
-        if progress is not None:
-            progress(f"Explaining why {engagements[o.engagement_id].title} is left out (up to {share:.0f} s)…")
-        reasons[o.engagement_id] = left_out_reason(scenario, engagements[o.engagement_id], result.plan, settings,
-                                                   stop_event=stop_event, reference=reference, time_limit_s=share,
-                                                   exclusions=exclusions, trial_options=trial_options)
+    reasons = left_out_reasons(scenario, result, budget, reference=reference,
+                               stop_event=stop_event, exclusions=exclusions, trial_options=trial_options,
+                               progress=progress)
     return with_reasons(scenario, result, reasons, reference)

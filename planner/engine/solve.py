@@ -165,6 +165,7 @@ class SolveResult:
     exclusions: frozenset[tuple[str, str]] = frozenset()  # drop-outs: (engagement, person) kept off the teams
     kept_start: str = ""  # the plan is the starting plan ("greedy baseline", "published plan"): nothing beat it
     search_status: SolveStatus | None = None  # with ``kept_start``: how the search itself ended
+    setup_s: float = 0.0  # wall-clock seconds before the search began: starting plan, model build, hint (0: unknown)
 
     @property
     def found_plan(self) -> bool:
@@ -470,7 +471,7 @@ def solve(scenario: Scenario, *, time_limit_s: float | None = None, reproducible
     elif baseline is not None:
         hint_from_plan(builder, baseline)
     extras = {"changes_from": changes_from if changes_from is not None else reference, "policy": policy,
-              "exclusions": exclusions}
+              "exclusions": exclusions, "setup_s": round(time.monotonic() - called, 3)}
     stages: list[Stage] = []
     # the limit is the user's wait: wall-clock seconds since this call, so the model build, the starting plan and
     # the hint count too; deterministic units, when reproducible, count the search alone (they do not see a clock)

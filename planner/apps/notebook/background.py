@@ -14,9 +14,9 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from planner.core.model import EngagementOutcome, Plan, Scenario
+from planner.core.model import Plan, Scenario
 from planner.engine.explain import explain as explain_result
-from planner.engine.explain import left_out_reason, with_reasons
+from planner.engine.explain import explanation_budget, left_out_reasons, with_reasons
 from planner.engine.solve import Progress, SolveResult, bound_text, solve
 from planner.views.palette import MESSAGE_COLOURS
 
@@ -36,7 +36,7 @@ class SolveState:
     objective: float | None = None
     bound: float | None = None
     gap: float | None = None
-    solutions: int = 0
+    solutions: int = 0  # plans shown so far, each better than the one before (the starting plan included)
     detail: str = ""
     stage: str = ""  # a minimal-change re-plan's level being minimised ("" for the soft terms)
 
@@ -110,7 +110,6 @@ class BackgroundSolve:
         self.error: BaseException | None = None
         self.stop_requested_at: float | None = None
         self._state = SolveState()
-        self._starting = 0  # 1 once the solve reported the plan it starts from: counted among the plans
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -164,13 +163,14 @@ class BackgroundSolve:
                 traceback.print_exc()
 
     def _progress(self, p: Progress) -> None:
+        # every report is a plan shown, better than the one before (solve reports no worse plan the search
+        # meets, so CP-SAT's own count would include plans the user never saw)
+        shown = self._state.solutions + 1
         if p.starting:  # a plan that holds every rule, there at once; the search's plans must beat it
-            self._starting = 1
-            self._update(objective=p.objective, bound=None, gap=None, solutions=1,
+            self._update(objective=p.objective, bound=None, gap=None, solutions=shown,
                          detail=f"Starting from the {p.starting_from}")
             return
-        self._update(objective=p.objective, bound=p.bound, gap=p.gap, solutions=p.solutions + self._starting,
-                     stage=p.stage, detail="")
+        self._update(objective=p.objective, bound=p.bound, gap=p.gap, solutions=shown, stage=p.stage, detail="")
 
     def _run(self) -> None:
         try:
@@ -179,8 +179,7 @@ class BackgroundSolve:
                                    reference=self.reference, progress=self._progress, stop_event=self._stop,
                                    **options)
             self._update(objective=result.objective, bound=result.bound, gap=result.gap, stage="",
-                         solutions=max(result.solutions + self._starting, int(result.plan is not None),
-                                       self._state.solutions))
+                         solutions=max(self._state.solutions, int(result.plan is not None)))
             if result.plan is None:  # why there is no plan (``solve`` itself does not say)
                 result = explain_result(self.scenario, result, reference=self.reference, stop_event=self._stop,
                                         exclusions=self.exclusions)
@@ -188,7 +187,11 @@ class BackgroundSolve:
                 left_out = [o for o in result.plan.engagements if not o.scheduled]
                 if left_out:
                     self._update(phase="explaining", detail=f"{len(left_out)} engagement(s) left out")
-                    reasons = {o.engagement_id: self._reason(result, o) for o in left_out}
+                    reasons = left_out_reasons(self.scenario, result, explanation_budget(result.settings),
+                                               reference=self.reference, stop_event=self._stop,
+                                               exclusions=self.exclusions,
+                                               trial_options={**self._options(), "reference": self.reference},
+                                               run_trial=self._abandonable)
                     result = with_reasons(self.scenario, result, reasons, self.reference)
             self.result = result
             self._update(phase="stopped" if self._stop.is_set() else "done", finished=time.monotonic(),
@@ -213,27 +216,18 @@ class BackgroundSolve:
             options["exclusions"] = self.exclusions
         return options
 
-    def _reason(self, result: SolveResult, outcome: EngagementOutcome) -> str:
-        """The reason ``planner.engine.explain.left_out_reason`` gives a left-out engagement. Its trial solve
-        runs in a helper thread that Stop abandons, so that Stop never waits for an explanation."""
-        engagement = self.scenario.engagements_by_id[outcome.engagement_id]
-
-        def reason() -> str:
-            return left_out_reason(self.scenario, engagement, result.plan, result.settings, stop_event=self._stop,
-                                   reference=self.reference, exclusions=self.exclusions,
-                                   trial_options={**self._options(), "reference": self.reference})
-
-        if self._stop.is_set():  # no trial solve after Stop: a pre-check finding or the engine's "skipped"
-            return reason()
+    def _abandonable(self, trial: Callable[[], str]) -> str:
+        """A trial solve's reason (``planner.engine.explain.left_out_reasons``), run in a helper thread that
+        Stop abandons, so that Stop never waits for an explanation."""
         box: dict[str, str] = {}
 
-        def trial() -> None:
+        def run() -> None:
             try:
-                box["reason"] = reason()
+                box["reason"] = trial()
             except Exception as error:  # noqa: BLE001 - an explanation that fails must not lose the plan
                 box["reason"] = f"Not explained ({type(error).__name__}: {error})."
 
-        helper = threading.Thread(target=trial, name="kp-explain", daemon=True)
+        helper = threading.Thread(target=run, name="kp-explain", daemon=True)
         helper.start()
         while helper.is_alive():  # Stop does not wait for the trial solve: it is abandoned
             if self._stop.wait(0.05):
