@@ -130,3 +130,30 @@ def test_free_starts_leave_out_a_day_a_commitment_blocks():
     assert all(any(commitment_blocks(KP, c, engagement, host, s) for c in COMMITMENTS[reviewer.id])
                for s in blocked)
     assert free_starts(KP, engagement, host, reviewer, starts, []) == starts
+
+
+def trial_costing(monkeypatch, result, with_total: float, without_total: float) -> None:
+    """why_left_out's trial solve returns the plan itself, and the scoring gives the two totals asked for (first the
+    trial's plan, then the plan's own), so only the wording of the cost is under test."""
+    trial = dataclasses.replace(result, stages=(), changes=None)
+    monkeypatch.setattr(explain_module, "solve", lambda *a, **k: trial)
+    totals = iter([with_total, without_total])
+    monkeypatch.setattr(explain_module, "total_penalty", lambda terms: next(totals))
+
+
+def test_a_trial_plan_that_is_cheaper_says_less_and_never_a_negative_more(solved, monkeypatch):
+    scenario, result = solved
+    cm = scenario.engagements_by_id["CM-RV"]
+    weight = scenario.weights["unscheduled_normal"]
+    trial_costing(monkeypatch, result, with_total=1_000.0, without_total=1_000.0 + weight + 349.17)
+    reason = explain_module.why_left_out(scenario, cm, result.plan, result.settings, time_limit_s=1)
+    assert "costs 349.17 less" in reason and "-349" not in reason and "allow more time" in reason
+
+
+def test_a_trial_plan_that_costs_more_than_leaving_it_out_says_more(solved, monkeypatch):
+    scenario, result = solved
+    cm = scenario.engagements_by_id["CM-RV"]
+    weight = scenario.weights["unscheduled_normal"]
+    trial_costing(monkeypatch, result, with_total=1_010.0, without_total=1_000.0)  # 10 more, plus the weight
+    reason = explain_module.why_left_out(scenario, cm, result.plan, result.settings, time_limit_s=1)
+    assert f"{weight + 10:,.2f} more" in reason and "less" not in reason
