@@ -350,6 +350,18 @@ NOTES = """What limits the figures:
   21.4, no zero-half or all-different cuts 19.0, cut level 2 21.8, LP polishing 21.5, `exploit_objective` 21.6, no
   dual scheduling heuristics 27.3, RLT cuts 28.2, no presolve inclusion detection 35.9, one unit of shaving 24.5.
   In a 17.7 s run the search found the optimum at 16.0 s, with the bound at 3,628; the proof closed 1.4 s later.
+  Later still on 4 December, a Benders decomposition (`bench/benders_bound.py data/scenarios/kp-2018-h2`): the layout
+  (start days, a Boolean per engagement and start day, hosts, order, `follows`, weekday and moved days) as a CP-SAT
+  master, the teams as the LP of every other rule with the layout fixed (a person's free start days written with the
+  start-day Booleans), one cut per iteration from the reduced costs of the fixed layout (valid for every layout, as
+  the teams' LP value is convex in it), a slack on every row so that an unstaffable layout still gives a cut, and
+  CP-SAT with the layout fixed for the plan. One run of 40 iterations, 21.2 s: the lower bound never rose above the
+  teams' LP with the layout free (2,418.82, below the whole model's 3,508.44), and the best plan found was 11,211.05.
+  Each cut is tight only at its own layout; the master, with 478 start-day Booleans, always finds another layout
+  that every cut so far leaves at the floor, most of them layouts whose teams cannot be staffed (their LP 20,000 to
+  510,000 with the slacks' penalty). A slack penalty of 10^8 instead of 10^7 changed nothing; 10^9 broke GLOP's
+  numerics. Such plain cuts need thousands of iterations here; stronger ones (combinatorial cuts per layout class,
+  the teams' LP kept inside the master) would be the next step; not built.
 - **--reproducible** runs the scenario's two workers interleaved, CP-SAT's deterministic parallel search: one
   full-problem search (the full LP) and one thread of first-solution and LNS helpers. Since 3 December 2026 it
   proves kp-2018-h2's optimum at 37.5 of its 60 deterministic units; before, on one worker, it had found the
@@ -382,6 +394,16 @@ NOTES = """What limits the figures:
   same instance reached 375 of 400 (gap 25.3 %) from the greedy start. 200 × 800 ended at gap 0.42 %, 188 of 200,
   in 60.15 s; 50 × 200 OPTIMAL in 24.5 s. Peak memory at 400 × 1,600 (`/usr/bin/time -v`, the search-only run):
   1,995 MB. The table above is from the earlier run.
+- **The explanations of left-out work, later on 4 December**: they now share one budget after the solve (pre-checks
+  first, a trial solve only where the plan's own set-up plus 0.5 s fits; docs/model.md), and a reviewer's free start
+  days are worked out once per commitment. Single runs, before and after on one machine: at 200 × 800 (budget 5 s) the explanations took 3.98 s
+  instead of 13.03; at 400 × 1,600 (budget 10 s) 2.17 s instead of 58.0. The whole command at 200 × 800, two runs,
+  `/usr/bin/time -v .venv/bin/kp-plan solve SCENARIO --time-limit 60 --quiet --force` (the scenario from
+  `python -m planner.apps.synthetic DIR --engagements 200 --reviewers 800 --seed 1`): 69.54 and 69.05 s of wall time
+  on an Intel Xeon (the 78.6 s before the change came from an earlier session whose machine was not recorded, so
+  the two are not a like-for-like comparison), peak 818 and 807 MB; FEASIBLE, 189 of 200, gap 0.00 % (not proven).
+  So at that size the command ends about 9 s after its limit: loading, the explanations' 5 s budget, the checker
+  and the plan files.
 - **Synthetic objectives are dominated by the derived work-first weights** (docs/model.md, "Work comes first"):
   leaving out one engagement of 200 × 800 weighs millions, so a gap of 0.00 % there says that the number of
   engagements by priority is (nearly) proven best, not the travel or workload among them.
@@ -441,7 +463,11 @@ def rerender() -> None:
     raw_start = text.index("```json", start) + len("```json")
     raw = json.loads(text[raw_start:text.index("```", raw_start)])
     command = text[text.index("Produced by `", start) + 13:text.index("`", text.index("Produced by `", start) + 13)]
-    write_section(render(raw["variants"], raw["instances"], command))
+    produced = text[text.index("Produced by `", start):text.index("\n", text.index("Produced by `", start))]
+    fresh = render(raw["variants"], raw["instances"], command)
+    # the figures keep the date and machine they were measured on, not this machine's
+    now = fresh[fresh.index("Produced by `"):fresh.index("\n", fresh.index("Produced by `"))]
+    write_section(fresh.replace(now, produced, 1))
 
 
 def main() -> None:
