@@ -98,6 +98,30 @@ def test_trials_that_the_budget_no_longer_covers_say_the_time_ran_out(solved, mo
     assert sorted(reasons.values()) == sorted([OUT_OF_TIME_REASON, "tried"])
 
 
+def test_a_fixed_trial_time_gives_every_asked_engagement_that_time_whatever_the_others_took(solved, monkeypatch):
+    """The sweeps' way: each trial gets each_trial_s even after a slow one, and only the engagements asked about."""
+    scenario, result = solved
+    limits = []
+
+    def slow(*args):
+        limits.append((args[1].id, args[6]))
+        time.sleep(0.3)
+        return "tried"
+
+    monkeypatch.setattr(explain_module, "why_left_out", slow)
+    monkeypatch.setattr(explain_module, "precheck_reason", lambda *a, **k: None)
+    plan = result.plan
+    outcomes = tuple(dataclasses.replace(o, status="unscheduled", start=None, end=None, host="")
+                     if o.engagement_id == "AO-RV" else o for o in plan.engagements)
+    both_out = dataclasses.replace(result, plan=dataclasses.replace(plan, engagements=outcomes), setup_s=5.0)
+    reasons = left_out_reasons(scenario, both_out, 0.1, each_trial_s=2.0)
+    assert reasons == {"AO-RV": "tried", "CM-RV": "tried"}
+    assert sorted(limits) == [("AO-RV", 2.0), ("CM-RV", 2.0)]
+    limits.clear()
+    only = left_out_reasons(scenario, both_out, 0.1, each_trial_s=2.0, engagement_ids=frozenset({"CM-RV"}))
+    assert only == {"CM-RV": "tried"} and limits == [("CM-RV", 2.0)]
+
+
 def test_an_engagement_the_pre_checks_explain_needs_no_trial(solved, monkeypatch):
     scenario, result = solved
     monkeypatch.setattr(explain_module, "why_left_out", lambda *a: pytest.fail("the pre-check should answer"))

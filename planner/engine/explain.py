@@ -130,23 +130,6 @@ def precheck_reason(scenario: Scenario, engagement: Engagement, *,
     return " ".join(f.sentence for f in findings) if findings else None
 
 
-def left_out_reason(scenario: Scenario, engagement: Engagement, plan: Plan, settings: SolverSettings, *,
-                    stop_event: threading.Event | None = None, reference: Plan | None = None,
-                    time_limit_s: float | None = None, exclusions: frozenset[tuple[str, str]] = frozenset(),
-                    trial_options: dict | None = None) -> str:
-    """The reason one left-out engagement gets: a staffing pre-check finding, else a trial solve of at most
-    ``time_limit_s`` (default: the whole ``explanation_budget``; under half a second left: none)."""
-    found = precheck_reason(scenario, engagement, exclusions=exclusions)
-    if found is not None:
-        return found
-    if stop_event is not None and stop_event.is_set():
-        return STOPPED_REASON
-    if time_limit_s is not None and time_limit_s < MIN_SEARCH_S:
-        return OUT_OF_TIME_REASON
-    return why_left_out(scenario, engagement, plan, settings, stop_event, reference, time_limit_s, exclusions,
-                        trial_options)
-
-
 def trial_time(left_s: float, trials_left: int, setup_s: float) -> float:
     """Seconds the next trial solve gets out of the ``left_s`` that ``trials_left`` trials share: an equal share,
     but at least the plan's own set-up time (starting plan and model build, which a trial repeats) plus
@@ -171,11 +154,15 @@ def left_out_reasons(scenario: Scenario, result: SolveResult, budget_s: float, *
                      stop_event: threading.Event | None = None,
                      exclusions: frozenset[tuple[str, str]] = frozenset(), trial_options: dict | None = None,
                      progress: Callable[[str], None] | None = None,
-                     run_trial: Callable[[Callable[[], str]], str] | None = None) -> dict[str, str]:
-    """A reason for every engagement ``result``'s plan leaves out, all within ``budget_s`` seconds: first the
-    staffing pre-checks for all of them (the reviewers' commitments computed once), then trial solves for the
-    rest, sharing what is left (``trial_time``). ``run_trial`` runs one trial (it gets a function that returns
-    the reason; the notebook runs it in a thread that Stop abandons)."""
+                     run_trial: Callable[[Callable[[], str]], str] | None = None,
+                     engagement_ids: frozenset[str] | None = None, each_trial_s: float | None = None,
+                     ) -> dict[str, str]:
+    """A reason for every engagement ``result``'s plan leaves out (or those of them in ``engagement_ids``), all
+    within ``budget_s`` seconds: first the staffing pre-checks for all of them (the reviewers' commitments
+    computed once), then trial solves for the rest, sharing what is left (``trial_time``). ``each_trial_s``
+    instead gives every trial that many seconds, whatever the others took (the sweeps: a share of the time left
+    would vary from run to run). ``run_trial`` runs one trial (it gets a function that returns the reason; the
+    notebook runs it in a thread that Stop abandons)."""
     deadline = time.monotonic() + budget_s
     settings = result.settings or scenario.solver
     engagements = scenario.engagements_by_id
@@ -183,7 +170,7 @@ def left_out_reasons(scenario: Scenario, result: SolveResult, budget_s: float, *
     reasons: dict[str, str] = {}
     trials = []
     for o in result.plan.engagements:
-        if not o.scheduled:
+        if not o.scheduled and (engagement_ids is None or o.engagement_id in engagement_ids):
             found = precheck_reason(scenario, engagements[o.engagement_id], exclusions=exclusions,
                                     commitments=commitments)
             if found is not None:
@@ -192,10 +179,13 @@ def left_out_reasons(scenario: Scenario, result: SolveResult, budget_s: float, *
                 trials.append(o.engagement_id)
     for index, engagement_id in enumerate(trials):
         engagement = engagements[engagement_id]
-        share = trial_time(deadline - time.monotonic(), len(trials) - index, result.setup_s)
         if stop_event is not None and stop_event.is_set():
             reasons[engagement_id] = STOPPED_REASON
             continue
+        if each_trial_s is not None:
+            share = each_trial_s if each_trial_s >= MIN_SEARCH_S else 0.0
+        else:
+            share = trial_time(deadline - time.monotonic(), len(trials) - index, result.setup_s)
         if share == 0.0:
             reasons[engagement_id] = no_time_reason(result.setup_s, budget_s)
             continue

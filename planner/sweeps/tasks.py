@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from planner.core.model import Plan, Scenario
-from planner.engine.explain import explanation_budget, left_out_reason
+from planner.engine.explain import explanation_budget, left_out_reasons
 from planner.engine.replan import mark_unavailable, prepare_replan
 from planner.engine.solve import SolveResult, SolveStatus, solve
 from planner.rules.changes import Change, ChangeKind, plan_changes
@@ -81,10 +81,9 @@ def _replan_case(scenario: Scenario, plan: Plan, case_id: str, settings: CaseSet
     reasons = {}
     if lost:  # why each is left out now, with a fixed budget (a share of the time left would vary from run to run)
         budget = explanation_budget(result.settings)
-        engagements = replanning.scenario.engagements_by_id
-        reasons = {eid: left_out_reason(replanning.scenario, engagements[eid], result.plan, result.settings,
-                                        reference=replanning.reference, time_limit_s=budget,
-                                        exclusions=replanning.exclusions) for eid in lost}
+        reasons = left_out_reasons(replanning.scenario, result, budget * len(lost), engagement_ids=frozenset(lost),
+                                   each_trial_s=budget, reference=replanning.reference,
+                                   exclusions=replanning.exclusions)
     lost_work = next((st.value for st in result.stages if st.name == "lost_work"), None)
     row.update(lost_work=lost_work, changes=len(changes), engagements_lost=len(lost),
                lost_engagements=";".join(lost),
